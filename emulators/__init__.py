@@ -1,0 +1,1 @@
+"""Local emulator suite: Google emulators, third-party stand-ins, local functions."""

@@ -1,0 +1,88 @@
+"""Create the suite's topics, push subscriptions, buckets and task queues."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from google.api_core.exceptions import AlreadyExists, Conflict
+
+if TYPE_CHECKING:
+    from emulators.suite import Suite
+
+BUCKETS = ("recordings", "media")
+QUEUES = ("recording-delivery",)
+
+
+def _with_env(suite: Suite) -> dict[str, str | None]:
+    """Point the Google clients in this process at the suite while provisioning."""
+    env = suite.env()
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    return old
+
+
+def _restore(old: dict[str, str | None]) -> None:
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def provision(suite: Suite) -> None:
+    import grpc
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import pubsub_v1, storage, tasks_v2
+    from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+
+    from core.entrypoints import TOPICS
+
+    old = _with_env(suite)
+    try:
+        pub = pubsub_v1.PublisherClient()
+        for t in TOPICS:
+            try:
+                pub.create_topic(name=pub.topic_path(suite.project, t))
+            except AlreadyExists:
+                pass
+        gcs = storage.Client(project=suite.project, credentials=AnonymousCredentials())
+        for b in BUCKETS:
+            try:
+                gcs.create_bucket(b)
+            except Conflict:
+                pass
+        channel = grpc.insecure_channel(f"127.0.0.1:{suite.ports['tasks']}")
+        tasks = tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
+        parent = f"projects/{suite.project}/locations/us-central1"
+        existing = {q.name for q in tasks.list_queues(parent=parent)}
+        for q in QUEUES:
+            name = f"{parent}/queues/{q}"
+            if name not in existing:
+                tasks.create_queue(parent=parent, queue={"name": name})
+    finally:
+        _restore(old)
+
+
+def push_subscriptions(suite: Suite, entrypoints: list[Any]) -> None:
+    """One push subscription per event function, as Eventarc wires it in the cloud."""
+    from google.cloud import pubsub_v1
+
+    old = _with_env(suite)
+    try:
+        sub = pubsub_v1.SubscriberClient()
+        for ep in entrypoints:
+            if ep.kind != "event" or not ep.topic:
+                continue
+            topic = f"projects/{suite.project}/topics/{ep.topic}"
+            endpoint = f"{suite.function_url(ep.name)}/{topic}"
+            name = sub.subscription_path(suite.project, f"{ep.name}-push")
+            try:
+                sub.create_subscription(request={
+                    "name": name, "topic": topic, "ack_deadline_seconds": 60,
+                    "push_config": {"push_endpoint": endpoint}})
+            except AlreadyExists:
+                sub.modify_push_config(request={"subscription": name,
+                                                "push_config": {"push_endpoint": endpoint}})
+    finally:
+        _restore(old)

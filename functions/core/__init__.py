@@ -1,0 +1,1 @@
+"""Shared core: settings, clients, errors, auth, config-as-code, sessions store."""

@@ -1,0 +1,1 @@
+"""The auth layer: one module per caller type (carrier, SDK, Apps API, portal)."""

@@ -1,0 +1,45 @@
+"""Carrier webhooks: X-Twilio-Signature over the configured public URL."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import flask
+from twilio.request_validator import RequestValidator
+
+from core.errors import ApiError
+from core.http import form_params
+from core.settings import settings
+
+
+@cache
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
+def public_url_of(request: flask.Request) -> str:
+    """The URL Twilio called: our configured public base + path + query string.
+
+    Never derived from Host / X-Forwarded-* headers, which a caller controls.
+    """
+    url = settings().public_url.rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return url
+
+
+def verify_twilio(request: flask.Request) -> dict[str, str]:
+    """Return the form params if the signature is valid, else raise 403."""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    params = form_params(request) if request.method == "POST" else {}
+    if not signature or not _validator(settings().twilio_auth_token).validate(
+        public_url_of(request), params, signature
+    ):
+        raise ApiError(403, "bad_signature", "X-Twilio-Signature is missing or invalid",
+                       field="X-Twilio-Signature")
+    return params
+
+
+def sign(url: str, params: dict[str, str], token: str | None = None) -> str:
+    """Compute a signature as Twilio would (used by tests and the local stand-in)."""
+    return _validator(token or settings().twilio_auth_token).compute_signature(url, params)

@@ -1,0 +1,83 @@
+"""Google Cloud clients, built lazily once per instance (cold start matters).
+
+Each client is imported inside its builder so a function that never publishes never
+pays for importing Pub/Sub. The official clients follow FIRESTORE_EMULATOR_HOST,
+PUBSUB_EMULATOR_HOST and STORAGE_EMULATOR_HOST themselves; Cloud Tasks needs a channel.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from core.settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from google.cloud import firestore as _firestore
+    from google.cloud import pubsub_v1, storage, tasks_v2
+
+_lock = threading.Lock()
+
+
+def _anonymous() -> Any:
+    from google.auth.credentials import AnonymousCredentials
+
+    return AnonymousCredentials()
+
+
+@cache
+def firestore() -> _firestore.Client:
+    from google.cloud import firestore as fs
+
+    s = settings()
+    if s.on_emulators:
+        return fs.Client(project=s.google_cloud_project, credentials=_anonymous())
+    return fs.Client(project=s.google_cloud_project)
+
+
+@cache
+def publisher() -> pubsub_v1.PublisherClient:
+    from google.cloud import pubsub_v1
+
+    return pubsub_v1.PublisherClient()
+
+
+@cache
+def storage_client() -> storage.Client:
+    from google.cloud import storage
+
+    s = settings()
+    if s.storage_emulator_host:
+        return storage.Client(project=s.google_cloud_project, credentials=_anonymous())
+    return storage.Client(project=s.google_cloud_project)
+
+
+@cache
+def tasks() -> tasks_v2.CloudTasksClient:
+    from google.cloud import tasks_v2
+
+    s = settings()
+    if s.cloud_tasks_emulator_host:
+        import grpc
+        from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+
+        channel = grpc.insecure_channel(s.cloud_tasks_emulator_host)
+        return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
+    return tasks_v2.CloudTasksClient()
+
+
+def topic_path(topic: str) -> str:
+    return f"projects/{settings().google_cloud_project}/topics/{topic}"
+
+
+def queue_path(queue: str) -> str:
+    s = settings()
+    return f"projects/{s.google_cloud_project}/locations/{s.tasks_location}/queues/{queue}"
+
+
+def reset_clients() -> None:
+    """Forget every client (tests point the process at a different suite)."""
+    with _lock:
+        for fn in (firestore, publisher, storage_client, tasks):
+            fn.cache_clear()

@@ -1,0 +1,1 @@
+"""Config-as-code: schema, Firestore apply/load, runtime view and CLI."""

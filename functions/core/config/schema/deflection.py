@@ -1,0 +1,90 @@
+"""After-hours deflection settings, global (per channel) and per queue."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from core.config.schema.common import E164, Ident, Strict
+
+IvrOption = Literal["queue", "phone", "voicemail", "message"]
+SdkOption = Literal["scheduled_call", "email", "phone", "voicemail"]
+MOBILE_ONLY: frozenset[str] = frozenset({"phone", "voicemail"})
+
+
+class IvrDeflection(Strict):
+    enabled: bool = False
+    option: IvrOption = "message"
+    queue: Ident | None = None  # target for option "queue"
+    phone: E164 | None = None  # target for option "phone"
+
+    @model_validator(mode="after")
+    def _target_present(self) -> IvrDeflection:
+        if self.enabled and self.option == "queue" and not self.queue:
+            raise ValueError("option `queue` needs `queue: <queue id>`")
+        if self.enabled and self.option == "phone" and not self.phone:
+            raise ValueError("option `phone` needs `phone: <E.164 number>`")
+        return self
+
+
+class SdkDeflection(Strict):
+    """Mobile / web SDK: only the chosen options are offered after hours."""
+
+    enabled: bool = False
+    options: list[SdkOption] = Field(default_factory=list)
+    phone: E164 | None = None
+    slot_minutes: int = Field(30, ge=5, le=240)
+    slot_days: int = Field(7, ge=1, le=60)
+
+
+class MobileQueueDeflection(Strict):
+    """Per-queue mobile override: either deflect to a queue or a set of options, never both."""
+
+    enabled: bool = False
+    deflect_to_queue: Ident | None = None
+    options: list[SdkOption] | None = None
+    phone: E164 | None = None
+
+    @model_validator(mode="after")
+    def _queue_xor_options(self) -> MobileQueueDeflection:
+        if self.deflect_to_queue and self.options:
+            raise ValueError("set either `deflect_to_queue` or `options`, never both")
+        if self.enabled and not self.deflect_to_queue and not self.options:
+            raise ValueError("enabled mobile deflection needs `deflect_to_queue` or `options`")
+        return self
+
+
+class ChatDeflection(Strict):
+    enabled: bool = False
+    options: list[Literal["email"]] = Field(default_factory=lambda: ["email"])
+
+
+class SmsDeflection(Strict):
+    enabled: bool = False
+    text: str | None = None  # falls back to the language's sms_after_hours_text
+
+
+class CenterDeflection(Strict):
+    voice: IvrDeflection = Field(default_factory=IvrDeflection)
+    mobile: SdkDeflection = Field(default_factory=SdkDeflection)
+    web: SdkDeflection = Field(default_factory=SdkDeflection)
+    chat: ChatDeflection = Field(default_factory=ChatDeflection)
+    sms: SmsDeflection = Field(default_factory=SmsDeflection)
+    # "Allow transfer to after-hours queues", set per channel.
+    allow_transfer_to_after_hours: dict[str, bool] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _web_has_no_mobile_only(self) -> CenterDeflection:
+        bad = MOBILE_ONLY.intersection(self.web.options)
+        if bad:
+            raise ValueError(f"web.options: {sorted(bad)} are mobile-only")
+        return self
+
+
+class QueueDeflection(Strict):
+    """Per-queue overrides (IVR, mobile, SMS; the web channel has none)."""
+
+    voice: IvrDeflection | None = None
+    mobile: MobileQueueDeflection | None = None
+    sms: SmsDeflection | None = None

@@ -1,0 +1,67 @@
+"""Agent messages and notifications (whisper, countdown, tones, frequency, SMS).
+
+Every field is optional so that a queue can override just what it needs; the effective
+settings are the global ones deep-merged with each ancestor's and the queue's own.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from core.config.schema.common import Strict
+
+
+class Whisper(Strict):
+    enabled: bool | None = None
+    type: Literal["queue_name", "tts", "audio"] | None = None
+    text: str | None = None
+    audio: str | None = None
+    speed: float | None = Field(None, ge=0.25, le=4.0)
+
+
+class Countdown(Strict):
+    enabled: bool | None = None
+    seconds: int | None = Field(None, ge=1, le=10)
+
+
+class Tone(Strict):
+    builtin: str | None = None
+    custom: str | None = None  # id of an uploaded tone
+
+    @model_validator(mode="after")
+    def _one(self) -> Tone:
+        if bool(self.builtin) == bool(self.custom):
+            raise ValueError("set exactly one of `builtin` or `custom`")
+        return self
+
+
+class Tones(Strict):
+    incoming_call: Tone | None = None
+    new_chat: Tone | None = None
+    new_message: Tone | None = None
+
+
+class Frequency(Strict):
+    mode: Literal["once", "repeat"] | None = None
+    every_seconds: int | None = Field(None, ge=1, le=600)
+    until: Literal["answered", "no_contacts"] | None = None
+
+
+class NotificationSettings(Strict):
+    whisper: Whisper | None = None
+    countdown: Countdown | None = None
+    tones: Tones | None = None
+    frequency: Frequency | None = None
+    sms_on_incoming_call: bool | None = None
+
+
+class CenterNotifications(Strict):
+    calls: NotificationSettings = Field(default_factory=NotificationSettings)
+    chats: NotificationSettings = Field(default_factory=NotificationSettings)
+
+
+class QueueNotifications(Strict):
+    calls: NotificationSettings | None = None
+    chats: NotificationSettings | None = None

@@ -1,0 +1,151 @@
+"""Runtime view of the applied config: queue tree navigation and inheritance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config.merge import deep_merge
+from core.config.schema import ContactCenterConfig
+from core.config.schema.hours import HoursSelection, HoursSpec
+from core.config.schema.messages import LanguageConfig
+from core.config.schema.people import Role
+from core.config.schema.queues import Queue
+
+
+@dataclass
+class QueueNode:
+    id: str
+    cfg: Queue
+    parent: str | None
+    children: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # menu path, root first
+
+    @property
+    def path(self) -> str:
+        return " > ".join(self.names)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+class CenterView:
+    """Read-only helpers over one validated config; built once per load and cached."""
+
+    def __init__(self, cfg: ContactCenterConfig, version: str = "") -> None:
+        self.cfg = cfg
+        self.version = version
+        self.center = cfg.center
+        self.hours: dict[str, HoursSpec] = dict(cfg.hours)
+        self.languages: dict[str, LanguageConfig] = dict(cfg.languages)
+        self.roles: dict[str, Role] = cfg.all_roles()
+        self.queues: dict[str, QueueNode] = {}
+        for _, q, parent in cfg.walk_queues():
+            pid = parent.id if parent else None
+            names = [*(self.queues[pid].names if pid else []), q.name]
+            self.queues[q.id] = QueueNode(q.id, q, pid, [c.id for c in q.children], names)
+        self._team_queue_cache: dict[frozenset[str], frozenset[str]] = {}
+
+    # -- tree ---------------------------------------------------------------
+    def queue(self, qid: str) -> QueueNode | None:
+        return self.queues.get(qid)
+
+    def lineage(self, qid: str) -> list[QueueNode]:
+        """Root first, the queue itself last."""
+        out: list[QueueNode] = []
+        node = self.queues.get(qid)
+        while node is not None:
+            out.append(node)
+            node = self.queues.get(node.parent) if node.parent else None
+        return list(reversed(out))
+
+    def descendants(self, qid: str) -> list[str]:
+        out, stack = [], [qid]
+        while stack:
+            cur = stack.pop()
+            out.append(cur)
+            stack.extend(self.queues[cur].children)
+        return out
+
+    def top_level(self, qid: str) -> str:
+        return self.lineage(qid)[0].id
+
+    def channels(self, qid: str) -> list[str]:
+        for node in reversed(self.lineage(qid)):
+            if node.cfg.channels:
+                return list(node.cfg.channels)
+        return []
+
+    def find_by_path(self, path: str) -> QueueNode | None:
+        wanted = [p.strip().lower() for p in path.split(">")]
+        for node in self.queues.values():
+            if [n.lower() for n in node.names] == wanted:
+                return node
+        return None
+
+    # -- hours ----------------------------------------------------------------
+    def hours_id(self, qid: str | None, channel: str, language: str | None) -> tuple[str, str]:
+        """The schedule id that governs (queue, channel, language) and where it came from.
+
+        Most specific wins at each level (channel+language, channel, language, default),
+        walking from the queue up to the contact center.
+        """
+        levels: list[tuple[str, HoursSelection | None]] = []
+        if qid:
+            levels += [(f"queue:{n.id}", n.cfg.hours) for n in reversed(self.lineage(qid))]
+        levels.append(("center", self.center.hours))
+        for where, sel in levels:
+            if sel is None:
+                continue
+            if language and f"{channel}:{language}" in sel.channel_languages:
+                return sel.channel_languages[f"{channel}:{language}"], f"{where}.channel_languages"
+            if channel in sel.channels:
+                return sel.channels[channel], f"{where}.channels.{channel}"
+            if language and language in sel.languages:
+                return sel.languages[language], f"{where}.languages.{language}"
+            if sel.default:
+                return sel.default, f"{where}.default"
+        raise LookupError("no hours configured")  # validation makes this unreachable
+
+    def timezone_of(self, hours_id: str) -> str:
+        return self.hours[hours_id].timezone or self.center.timezone
+
+    # -- inheritance -------------------------------------------------------
+    def effective(self, qid: str | None, getter: Any, base: dict[str, Any]) -> dict[str, Any]:
+        """Deep-merge `getter(queue_cfg)` (a model or None) from root to queue onto base."""
+        out = dict(base)
+        for node in self.lineage(qid) if qid else []:
+            part = getter(node.cfg)
+            if part is not None:
+                out = deep_merge(out, part.model_dump(exclude_none=True))
+        return out
+
+    def language(self, code: str | None) -> LanguageConfig:
+        if code and code in self.languages:
+            return self.languages[code]
+        if code:  # "es" matches "es-US"
+            for k, v in self.languages.items():
+                if k.split("-")[0].lower() == code.split("-")[0].lower():
+                    return v
+        return self.languages.get(self.center.default_language, LanguageConfig())
+
+    # -- people -----------------------------------------------------------
+    def team_queues(self, team_ids: frozenset[str]) -> frozenset[str]:
+        """Queues a set of teams covers, sub-queues included."""
+        if team_ids not in self._team_queue_cache:
+            qs: set[str] = set()
+            for t in team_ids:
+                team = self.cfg.teams.get(t)
+                for qid in team.queues if team else []:
+                    qs.update(self.descendants(qid))
+            self._team_queue_cache[team_ids] = frozenset(qs)
+        return self._team_queue_cache[team_ids]
+
+    def agents_of_queue(self, qid: str) -> list[str]:
+        """Active users in a team that covers the queue (directly or through a parent)."""
+        ids = []
+        for uid, user in self.cfg.users.items():
+            if user.active and qid in self.team_queues(frozenset(user.teams)):
+                ids.append(uid)
+        return ids

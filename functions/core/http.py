@@ -1,0 +1,122 @@
+"""A small router for HTTP functions, built on werkzeug's routing, with the error model.
+
+Each HTTP entry point owns a Router; `dispatch` maps errors to JSON, never a bare 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flask
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+
+from core import logs
+from core.errors import ApiError, bad_request, from_validation
+from core.settings import settings
+
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[..., Any]
+log = logs.get("http")
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None
+                  ) -> flask.Response:
+    return flask.Response(json.dumps(body, default=str), status=status,
+                          headers=headers or {}, mimetype="application/json")
+
+
+def xml_response(xml: str, status: int = 200) -> flask.Response:
+    return flask.Response(xml, status=status, mimetype="text/xml")
+
+
+def error_response(err: ApiError) -> flask.Response:
+    return json_response(err.body(), err.status, err.headers)
+
+
+class Router:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._map = Map(strict_slashes=False)
+        self._handlers: dict[str, Handler] = {}
+
+    def route(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            endpoint = f"{','.join(methods)} {rule}"
+            self._map.add(Rule(rule, endpoint=endpoint, methods=methods))
+            self._handlers[endpoint] = fn
+            return fn
+
+        return deco
+
+    def dispatch(self, request: flask.Request) -> flask.Response:
+        logs.configure(settings().log_level)
+        logs.set_trace_from_headers(request.headers, settings().google_cloud_project)
+        adapter = self._map.bind("local", path_info=request.path, url_scheme="http")
+        try:
+            endpoint, params = adapter.match(method=request.method)
+            result = self._handlers[endpoint](request, **params)
+        except ApiError as err:
+            if err.status >= 500:
+                log.error("%s: %s", self.name, err.message)
+            return error_response(err)
+        except ValidationError as exc:
+            return error_response(from_validation(exc))
+        except NotFound:
+            return error_response(ApiError(404, "not_found", f"no route {request.path}"))
+        except MethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.valid_methods or []))
+            return error_response(ApiError(405, "method_not_allowed",
+                                           f"{request.method} not allowed; use {allowed}",
+                                           headers={"Allow": allowed}))
+        except Exception:  # the last line of defence: log the stack, answer JSON
+            log.exception("%s: unhandled error on %s %s", self.name, request.method,
+                          request.path)
+            return json_response({"error": {"code": "internal", "message": "internal error"}},
+                                 500)
+        if isinstance(result, flask.Response):
+            return result
+        if isinstance(result, tuple):
+            body, status = result
+            return json_response(body, status)
+        return json_response(result)
+
+
+def read_json(request: flask.Request) -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send Content-Type: application/json",
+                       field="body")
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("body", "not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("body", "must be a JSON object")
+    return data
+
+
+def parse_body(request: flask.Request, model: type[M]) -> M:
+    """Validate the JSON body against a model (models forbid unknown fields)."""
+    try:
+        return model.model_validate(read_json(request))
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+
+
+def parse_query(request: flask.Request, model: type[M]) -> M:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise from_validation(exc, prefix="query") from None
+
+
+def form_params(request: flask.Request) -> dict[str, str]:
+    """Carrier webhooks are form-encoded; a repeated key keeps its first value."""
+    return {k: v for k, v in request.form.items()}
+
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)

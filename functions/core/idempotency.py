@@ -1,0 +1,55 @@
+"""Run a side effect once per key, for handlers Pub/Sub or Cloud Tasks may call twice.
+
+`claim` creates a marker document transactionally; a second claimant sees it. A claim left
+`running` by a crashed instance is taken over after its lease, so work is never lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+from core import clients
+
+COLLECTION = "idempotency"
+
+
+def _ref(key: str) -> Any:
+    doc_id = hashlib.sha256(key.encode()).hexdigest()
+    return clients.firestore().collection(COLLECTION).document(doc_id)
+
+
+def claim(key: str, lease_seconds: float = 120.0) -> bool:
+    """True if the caller should do the work now (first claim, or a stale lease)."""
+    from google.cloud import firestore
+
+    ref = _ref(key)
+    now = time.time()
+
+    @firestore.transactional
+    def txn(t: Any) -> bool:
+        snap = ref.get(transaction=t)
+        if snap.exists:
+            d = snap.to_dict()
+            if d.get("state") == "done" or d.get("lease_until", 0) > now:
+                return False
+        t.set(ref, {"key": key, "state": "running", "lease_until": now + lease_seconds,
+                    "at": now})
+        return True
+
+    return txn(clients.firestore().transaction())
+
+
+def done(key: str, result: dict[str, Any] | None = None) -> None:
+    _ref(key).set({"key": key, "state": "done", "at": time.time(), "result": result or {}})
+
+
+def release(key: str) -> None:
+    """Give the claim back after a failure so a retry can run at once."""
+    _ref(key).delete()
+
+
+def is_done(key: str) -> bool:
+    snap = _ref(key).get()
+    return snap.exists and snap.get("state") == "done"

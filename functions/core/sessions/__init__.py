@@ -1,0 +1,1 @@
+"""Sessions store: every call and chat, its status machine, and its events."""

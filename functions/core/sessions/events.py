@@ -1,0 +1,110 @@
+"""Session events: staged in Firestore inside the write's transaction, then published.
+
+The event document (id = a key derived from the change) is the outbox: it is created in the
+same transaction as the change, so a change has exactly one event, and a duplicate carrier
+callback finds it already there and publishes nothing. Publishing happens after commit;
+if the instance dies in between, `flush_outbox` publishes what is left. Subscribers dedupe
+on the `event_id` attribute, since Pub/Sub itself delivers at least once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from core import clients, logs
+from core.settings import settings
+
+COLLECTION = "session_events"
+log = logs.get("sessions.events")
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    session_id: str
+    type: str
+    data: dict[str, Any]
+    at: float
+
+    def message(self) -> dict[str, Any]:
+        return {"event_id": self.event_id, "session_id": self.session_id, "type": self.type,
+                "data": self.data, "at": self.at}
+
+
+def event_id_for(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str
+          ) -> Event | None:
+    """Inside a transaction: create the event unless this key was already staged.
+
+    Must be called after every read of the transaction (Firestore reads come first).
+    Returns None for a duplicate.
+    """
+    db = clients.firestore()
+    eid = event_id_for(key)
+    ref = db.collection(COLLECTION).document(eid)
+    snap = ref.get(transaction=txn)
+    if snap.exists:
+        return None
+    ev = Event(eid, session_id, type_, data, time.time())
+    txn.set(ref, ev.message() | {"key": key, "published": False})
+    return ev
+
+
+def publish(events: list[Event | None]) -> None:
+    """Publish staged events and mark them published (after the transaction committed)."""
+    todo = [e for e in events if e is not None]
+    if not todo:
+        return
+    pub = clients.publisher()
+    topic = clients.topic_path(settings().session_events_topic)
+    futures = [
+        pub.publish(topic, json.dumps(e.message(), default=str).encode(),
+                    event_id=e.event_id, session_id=e.session_id, type=e.type)
+        for e in todo
+    ]
+    db = clients.firestore()
+    for e, fut in zip(todo, futures, strict=True):
+        try:
+            fut.result(timeout=30)
+        except Exception:
+            # Left unpublished: flush_outbox retries it.
+            log.exception("publishing %s failed; left in the outbox", e.event_id)
+            continue
+        db.collection(COLLECTION).document(e.event_id).update(
+            {"published": True, "published_at": time.time()})
+
+
+def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:
+    """Publish events a crashed instance staged but never published."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    db = clients.firestore()
+    cutoff = time.time() - older_than_seconds
+    q = (db.collection(COLLECTION).where(filter=FieldFilter("published", "==", False))
+         .limit(limit))
+    stale = [Event(d.get("event_id"), d.get("session_id"), d.get("type"), d.get("data"),
+                   d.get("at")) for d in q.stream() if d.get("at") < cutoff]
+    publish(stale)  # type: ignore[arg-type]
+    return len(stale)
+
+
+def decode_message(cloud_event: Any) -> tuple[dict[str, Any], dict[str, str], str]:
+    """(payload, attributes, message id) from a Pub/Sub CloudEvent, in either shape:
+    Eventarc's {"message": {...}} or the raw-push conversion of functions-framework."""
+    import base64
+
+    data = cloud_event.data or {}
+    msg = data.get("message", data)
+    raw = msg.get("data") or ""
+    body = base64.b64decode(raw) if isinstance(raw, str) else bytes(raw)
+    payload = json.loads(body or b"{}")
+    attrs = msg.get("attributes") or {}
+    mid = msg.get("messageId") or msg.get("message_id") or cloud_event["id"]
+    return payload, attrs, mid

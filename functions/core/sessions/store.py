@@ -1,0 +1,165 @@
+"""Transactional session writes; every change stages its event in the same transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from core import clients
+from core.errors import ApiError, not_found
+from core.sessions import events
+from core.sessions.model import LIVE_STATUSES, can_move, new_session
+
+COLLECTION = "sessions"
+
+# A mutator gets the current document (or None) and returns (new document or None to
+# leave it, events to stage as (type, data, key)).
+Mutator = Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None,
+                                                 list[tuple[str, dict[str, Any], str]]]]
+
+
+def ref(session_id: str) -> Any:
+    return clients.firestore().collection(COLLECTION).document(session_id)
+
+
+def get(session_id: str) -> dict[str, Any] | None:
+    snap = ref(session_id).get()
+    return snap.to_dict() if snap.exists else None
+
+
+def require(session_id: str) -> dict[str, Any]:
+    doc = get(session_id)
+    if doc is None:
+        raise not_found("session")
+    return doc
+
+
+def mutate(session_id: str, mutator: Mutator) -> tuple[dict[str, Any] | None, list[events.Event]]:
+    """Read-modify-write one session and stage its events atomically, then publish.
+
+    The mutator may run more than once (transaction retries); it must be pure.
+    """
+    from google.cloud import firestore
+
+    db = clients.firestore()
+    r = ref(session_id)
+
+    @firestore.transactional
+    def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
+        snap = r.get(transaction=t)
+        current = snap.to_dict() if snap.exists else None
+        new_doc, to_stage = mutator(current)
+        # Event reads must precede writes in a Firestore transaction.
+        staged_refs = [(typ, data, key) for typ, data, key in to_stage]
+        staged: list[events.Event] = []
+        for typ, data, key in staged_refs:
+            ev = events.stage(t, session_id, typ, data, key)
+            if ev is not None:
+                staged.append(ev)
+        if new_doc is not None and (staged or not to_stage):
+            t.set(r, new_doc)
+        return (new_doc if new_doc is not None else current), staged
+
+    doc, staged = txn(db.transaction())
+    events.publish(list(staged))
+    return doc, staged
+
+
+def status_change(doc: dict[str, Any], new_status: str, now: float, **extra: Any
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply a status change to a copy of doc; returns (new doc, event data)."""
+    out = dict(doc)
+    old = out["status"]
+    out["status"] = new_status
+    out["updated_at"] = now
+    out["status_history"] = [*doc.get("status_history", []), {"status": new_status, "at": now}]
+    if new_status == "connected":
+        out["connected_at"] = now
+        if doc.get("queued_at"):
+            out["metrics"] = dict(doc["metrics"]) | {
+                "wait_seconds": round(now - doc["queued_at"], 3)
+                + doc["metrics"].get("whisper_seconds", 0)
+                + doc["metrics"].get("countdown_seconds", 0)}
+    if new_status == "queued":
+        out["queued_at"] = now
+    if new_status == "ended":
+        out["ended_at"] = now
+        if doc.get("connected_at"):
+            out["metrics"] = dict(out["metrics"]) | {
+                "talk_seconds": round(now - doc["connected_at"], 3)}
+    out.update(extra)
+    data = {"from": old, "to": new_status, "queue_id": out.get("queue_id"),
+            "channel": out.get("channel"), "agent_id": out.get("agent_id")}
+    return out, data
+
+
+def transition(session_id: str, new_status: str, *, create: dict[str, Any] | None = None,
+               extra: dict[str, Any] | None = None, now: float | None = None,
+               ) -> tuple[dict[str, Any] | None, bool]:
+    """Move a session to new_status once. Returns (doc, changed).
+
+    A repeated or out-of-order request (e.g. a duplicate carrier callback, or "ringing"
+    after "completed") changes nothing and publishes nothing. With `create`, a missing
+    session is created directly in new_status from those fields.
+    """
+    ts = now or time.time()
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None:
+            if create is None:
+                raise not_found("session")
+            fields = {k: v for k, v in create.items() if k != "channel"}
+            doc = new_session(session_id, create.get("channel", "voice"), new_status, ts,
+                              **fields)
+            doc.update(extra or {})
+            ev_data = {"from": None, "to": new_status, "queue_id": doc.get("queue_id"),
+                       "channel": doc["channel"], "agent_id": doc.get("agent_id")}
+            return doc, [("session.status_changed", ev_data, f"{session_id}:status:{new_status}")]
+        if cur["status"] == new_status or not can_move(cur["status"], new_status):
+            return None, []
+        doc, ev_data = status_change(cur, new_status, ts, **(extra or {}))
+        return doc, [("session.status_changed", ev_data, f"{session_id}:status:{new_status}"
+                      + (f":{len(cur.get('status_history', []))}" if new_status == "queued"
+                         else ""))]
+
+    doc, staged = mutate(session_id, mut)
+    return doc, bool(staged)
+
+
+def ensure(session_id: str, status: str, create: dict[str, Any], now: float | None = None
+           ) -> tuple[dict[str, Any] | None, bool]:
+    """Create the session in `status` if it does not exist; never touch an existing one."""
+    ts = now or time.time()
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is not None:
+            return None, []
+        fields = {k: v for k, v in create.items() if k != "channel"}
+        doc = new_session(session_id, create.get("channel", "voice"), status, ts, **fields)
+        ev = {"from": None, "to": status, "queue_id": doc.get("queue_id"),
+              "channel": doc["channel"], "agent_id": None}
+        return doc, [("session.status_changed", ev, f"{session_id}:status:{status}")]
+
+    doc, staged = mutate(session_id, mut)
+    return doc, bool(staged)
+
+
+def update(session_id: str, changes: Callable[[dict[str, Any]], dict[str, Any]],
+           event_type: str, event_data: dict[str, Any], key: str) -> tuple[dict[str, Any], bool]:
+    """Apply `changes(doc) -> new fields` and one event, once per key."""
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None:
+            raise not_found("session")
+        doc = dict(cur) | changes(cur) | {"updated_at": time.time()}
+        return doc, [(event_type, event_data, key)]
+
+    doc, staged = mutate(session_id, mut)
+    assert doc is not None
+    return doc, bool(staged)
+
+
+def require_live(doc: dict[str, Any]) -> None:
+    if doc["status"] not in LIVE_STATUSES:
+        raise ApiError(409, "session_not_live", f"session is {doc['status']}", field="status")

@@ -1,0 +1,93 @@
+"""Typed settings from environment variables, read once per instance."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a function needs from its environment.
+
+    In the cloud Terraform sets these (secrets come from Secret Manager as env vars);
+    on the emulator suite `emulators/` writes them. Emulator hosts follow the names the
+    Google clients already understand, plus CLOUD_TASKS_EMULATOR_HOST for Cloud Tasks.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    google_cloud_project: str = Field("demo-contact-center", alias="GOOGLE_CLOUD_PROJECT")
+    region: str = Field("us-central1", alias="REGION")
+
+    firestore_emulator_host: str | None = Field(None, alias="FIRESTORE_EMULATOR_HOST")
+    pubsub_emulator_host: str | None = Field(None, alias="PUBSUB_EMULATOR_HOST")
+    storage_emulator_host: str | None = Field(None, alias="STORAGE_EMULATOR_HOST")
+    cloud_tasks_emulator_host: str | None = Field(None, alias="CLOUD_TASKS_EMULATOR_HOST")
+
+    # Public base URL of this function as the carrier sees it: Twilio signs the URL it
+    # called, so we must never rebuild it from (proxy-rewritten) request headers.
+    public_url: str = Field("http://127.0.0.1:8080", alias="PUBLIC_URL")
+    # Public URLs of the other functions, for callbacks we hand to the carrier / tasks.
+    function_urls_json: str = Field("{}", alias="FUNCTION_URLS")
+
+    twilio_account_sid: str = Field("AC" + "0" * 32, alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = Field("local-twilio-token", alias="TWILIO_AUTH_TOKEN")
+    twilio_api_base: str = Field("https://api.twilio.com", alias="TWILIO_API_BASE")
+    twilio_caller_id: str = Field("+15005550006", alias="TWILIO_CALLER_ID")
+
+    crm: str = Field("zendesk", alias="CRM")
+    zendesk_base_url: str = Field("http://127.0.0.1:8181", alias="ZENDESK_BASE_URL")
+    zendesk_email: str = Field("agent@example.com", alias="ZENDESK_EMAIL")
+    zendesk_api_token: str = Field("local-zendesk-token", alias="ZENDESK_API_TOKEN")
+    salesforce_base_url: str = Field("http://127.0.0.1:8182", alias="SALESFORCE_BASE_URL")
+    salesforce_client_id: str = Field("local-client", alias="SALESFORCE_CLIENT_ID")
+    salesforce_client_secret: str = Field("local-secret", alias="SALESFORCE_CLIENT_SECRET")
+
+    company_subdomain: str = Field("demo", alias="COMPANY_SUBDOMAIN")
+    # Comma-separated Apps API tokens (several so tokens can be rotated without downtime).
+    apps_api_tokens: str = Field("local-apps-token", alias="APPS_API_TOKENS")
+    company_secret: str = Field("local-company-secret-at-least-32-bytes!", alias="COMPANY_SECRET")
+    portal_token_secret: str = Field(
+        "local-portal-secret-at-least-32-bytes!!", alias="PORTAL_TOKEN_SECRET"
+    )
+    jwt_leeway_seconds: int = Field(60, alias="JWT_LEEWAY_SECONDS")
+
+    recordings_bucket: str = Field("recordings", alias="RECORDINGS_BUCKET")
+    media_bucket: str = Field("media", alias="MEDIA_BUCKET")
+    tasks_location: str = Field("us-central1", alias="TASKS_LOCATION")
+    recordings_queue: str = Field("recording-delivery", alias="RECORDINGS_QUEUE")
+    session_events_topic: str = Field("session-events", alias="SESSION_EVENTS_TOPIC")
+    alerts_topic: str = Field("alerts", alias="ALERTS_TOPIC")
+
+    tts_engine: str = Field("google", alias="TTS_ENGINE")  # google | espeak
+    config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+
+    @property
+    def on_emulators(self) -> bool:
+        return bool(self.firestore_emulator_host)
+
+    @property
+    def apps_api_token_list(self) -> list[str]:
+        return [t.strip() for t in self.apps_api_tokens.split(",") if t.strip()]
+
+    def function_url(self, name: str) -> str:
+        """Public URL of another function (by entry-point name)."""
+        import json
+
+        urls: dict[str, str] = json.loads(self.function_urls_json or "{}")
+        if name not in urls:
+            raise KeyError(f"FUNCTION_URLS has no entry for {name!r}")
+        return urls[name].rstrip("/")
+
+
+@cache
+def settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Tests change the environment between cases; forget the cached instance."""
+    settings.cache_clear()

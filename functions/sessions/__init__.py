@@ -1,0 +1,1 @@
+"""HTTP entry for session lifecycle: carrier status callbacks, SDK chats, assignment."""

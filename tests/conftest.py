@@ -1,0 +1,195 @@
+"""Test fixtures: the real emulator suite, started once per test session.
+
+- `suite`: Firestore, Pub/Sub, Cloud Storage, Cloud Tasks emulators and the Twilio /
+  Zendesk / Salesforce stand-ins, on free ports; this process's env points at them.
+- `functions`: every entry point served by functions-framework, with Pub/Sub push
+  subscriptions, for end-to-end tests (started on first use).
+- Firestore is emptied and the stand-ins reset before every test.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
+
+from emulators.suite import Suite  # noqa: E402
+
+DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"
+
+
+def _reset_process_state() -> None:
+    from core.clients import reset_clients
+    from core.config.store import invalidate
+    from core.settings import reset_settings
+
+    reset_settings()
+    reset_clients()
+    invalidate()
+
+
+@pytest.fixture(scope="session")
+def suite() -> Iterator[Suite]:
+    s = Suite()
+    s.start()
+    try:
+        s.provision()
+        os.environ.update(s.env() | {"CONFIG_CACHE_SECONDS": "0"})
+        _reset_process_state()
+        yield s
+    finally:
+        s.cleanup()
+
+
+@pytest.fixture(scope="session")
+def functions(suite: Suite) -> Suite:
+    """Serve every function locally (once per session) and wire push subscriptions."""
+    os.environ["CONFIG_CACHE_SECONDS"] = "0"
+    suite.start_functions()
+    os.environ.update(suite.env())
+    _reset_process_state()
+    return suite
+
+
+def clear_firestore(suite: Suite) -> None:
+    host = suite.env()["FIRESTORE_EMULATOR_HOST"]
+    req = urllib.request.Request(
+        f"http://{host}/emulator/v1/projects/{suite.project}/databases/(default)/documents",
+        method="DELETE")
+    urllib.request.urlopen(req, timeout=30).read()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test that uses the suite starts from an empty Firestore and fresh stand-ins."""
+    if "suite" not in request.fixturenames:
+        yield
+        return
+    s: Suite = request.getfixturevalue("suite")
+    clear_firestore(s)
+    for name in ("twilio", "zendesk", "salesforce"):
+        try:
+            requests.post(f"{s.url(name)}/_control/reset", timeout=5)
+        except requests.RequestException:
+            pass
+    _reset_process_state()
+    yield
+
+
+@pytest.fixture
+def apply_config(suite: Suite) -> Callable[..., Any]:
+    """Apply a config (path, YAML text or dict) to the emulator; returns the report."""
+    import yaml
+
+    from core.config.loader import load_file, parse
+    from core.config.store import apply
+
+    def _apply(source: str | Path | dict | None = None) -> Any:
+        if source is None:
+            cfg = load_file(DEMO_CONFIG)
+        elif isinstance(source, dict):
+            cfg = parse(source)
+        elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
+            cfg = load_file(source)
+        else:
+            cfg = parse(yaml.safe_load(source))
+        return apply(cfg)
+
+    return _apply
+
+
+@pytest.fixture
+def demo(apply_config: Callable[..., Any]) -> Any:
+    """The demo contact center applied to Firestore."""
+    return apply_config()
+
+
+@pytest.fixture
+def app_client(suite: Suite) -> Callable[[str], Any]:
+    """In-process Flask test client for an entry point (fast; same emulators)."""
+    import functions_framework
+
+    def _client(target: str, public_url: str = "https://functions.test") -> Any:
+        os.environ["PUBLIC_URL"] = public_url
+        from core.settings import reset_settings
+
+        reset_settings()
+        app = functions_framework.create_app(target, str(ROOT / "functions" / "main.py"))
+        return app.test_client()
+
+    return _client
+
+
+def twilio_signed(url: str, params: dict[str, str], token: str | None = None) -> dict[str, str]:
+    """Headers for a form POST signed as Twilio signs it."""
+    from twilio.request_validator import RequestValidator
+
+    from emulators.suite import TWILIO_TOKEN
+
+    sig = RequestValidator(token or TWILIO_TOKEN).compute_signature(url, params)
+    return {"X-Twilio-Signature": sig}
+
+
+@pytest.fixture
+def portal_token() -> Callable[[str], str]:
+    from core.auth.portal import issue
+
+    return lambda user_id: issue(user_id)
+
+
+@pytest.fixture
+def sdk_token() -> Callable[..., str]:
+    from core.auth.sdk_jwt import issue
+
+    return lambda identifier, **claims: issue(identifier, **claims)
+
+
+def pull_all(suite: Suite, subscription: str, timeout: float = 5.0, expect: int | None = None
+             ) -> list[Any]:
+    """Pull messages from a subscription until `expect` arrived or `timeout` passed."""
+    import time
+
+    from google.cloud import pubsub_v1
+
+    sub = pubsub_v1.SubscriberClient()
+    out: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        resp = sub.pull(request={"subscription": subscription, "max_messages": 100},
+                        timeout=5)
+        if resp.received_messages:
+            sub.acknowledge(request={"subscription": subscription,
+                                     "ack_ids": [m.ack_id for m in resp.received_messages]})
+            out.extend(m.message for m in resp.received_messages)
+        if expect is not None and len(out) >= expect:
+            # keep listening briefly to catch duplicates
+            deadline = min(deadline, time.monotonic() + 1.0)
+        time.sleep(0.1)
+    return out
+
+
+@pytest.fixture
+def subscribe(suite: Suite) -> Callable[[str], str]:
+    """Create a fresh pull subscription on a topic; returns its path."""
+    import uuid
+
+    from google.cloud import pubsub_v1
+
+    def _sub(topic: str) -> str:
+        sub = pubsub_v1.SubscriberClient()
+        name = sub.subscription_path(suite.project, f"t-{uuid.uuid4().hex[:12]}")
+        sub.create_subscription(request={
+            "name": name, "topic": f"projects/{suite.project}/topics/{topic}",
+            "ack_deadline_seconds": 30})
+        return name
+
+    return _sub

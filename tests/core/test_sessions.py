@@ -1,0 +1,105 @@
+"""Sessions store: carrier status callbacks (signed), events published once per change."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from urllib.parse import urlencode
+
+from tests.conftest import pull_all, twilio_signed
+
+PUBLIC = "https://sessions.example.test"
+
+
+def call_sid() -> str:
+    return "CA" + secrets.token_hex(16)
+
+
+def post_status(client, params: dict[str, str], *, signature: dict[str, str] | None = None):
+    url = f"{PUBLIC}/twilio/call-status"
+    headers = twilio_signed(url, params) if signature is None else signature
+    return client.post("/twilio/call-status", data=urlencode(params), headers=headers,
+                       content_type="application/x-www-form-urlencoded")
+
+
+def test_status_callback_good_and_bad_signature(suite, demo, app_client, subscribe) -> None:
+    from core.sessions import store
+
+    sub = subscribe("session-events")
+    client = app_client("sessions_http", PUBLIC)
+    sid = call_sid()
+    params = {"CallSid": sid, "CallStatus": "ringing", "AccountSid": "AC" + "0" * 32,
+              "From": "+14155550123", "To": "+18005550000", "Direction": "inbound"}
+
+    forged = post_status(client, params, signature={"X-Twilio-Signature": "Zm9yZ2Vk"})
+    assert forged.status_code == 403
+    assert forged.get_json()["error"]["field"] == "X-Twilio-Signature"
+    assert store.get(sid) is None
+    # Signed for another URL (a replay against a different endpoint) is refused too.
+    other = twilio_signed("https://evil.example/twilio/call-status", params)
+    assert post_status(client, params, signature=other).status_code == 403
+    # Tampering with a parameter after signing breaks the signature.
+    headers = twilio_signed(f"{PUBLIC}/twilio/call-status", params)
+    assert post_status(client, params | {"CallStatus": "completed"},
+                       signature=headers).status_code == 403
+
+    assert post_status(client, params).status_code == 204
+    doc = store.get(sid)
+    assert doc["status"] == "queued" and doc["channel"] == "voice"
+    assert doc["end_user"]["phone"] == "+14155550123"
+
+    done = params | {"CallStatus": "completed", "CallDuration": "42"}
+    assert post_status(client, done).status_code == 204
+    assert post_status(client, done).status_code == 204  # carrier retry: same change
+    # An out-of-order "ringing" after completion changes nothing.
+    assert post_status(client, params).status_code == 204
+    doc = store.get(sid)
+    assert doc["status"] == "ended" and doc["carrier"]["duration"] == "42"
+
+    msgs = pull_all(suite, sub, timeout=6, expect=2)
+    events = [json.loads(m.data) for m in msgs]
+    transitions = [(e["data"]["from"], e["data"]["to"]) for e in events]
+    assert sorted(transitions, key=str) == sorted([(None, "queued"), ("queued", "ended")],
+                                                  key=str)
+    assert len({m.attributes["event_id"] for m in msgs}) == 2
+    assert all(m.attributes["session_id"] == sid for m in msgs)
+
+
+def test_bad_callback_input_is_a_400_naming_the_field(suite, demo, app_client) -> None:
+    client = app_client("sessions_http", PUBLIC)
+    r = post_status(client, {"CallSid": "nope", "CallStatus": "ringing"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "CallSid"
+    r = post_status(client, {"CallSid": call_sid(), "CallStatus": "exploded"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "CallStatus"
+
+
+def test_concurrent_duplicate_callbacks_publish_once(suite, demo, subscribe) -> None:
+    """Twenty racing deliveries of the same change: one state change, one event."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.sessions import store
+
+    sub = subscribe("session-events")
+    sid = call_sid()
+    store.ensure(sid, "queued", {"channel": "voice"})
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.transition(sid, "ended")[1], range(20)))
+    assert results.count(True) == 1
+    msgs = pull_all(suite, sub, timeout=5, expect=2)
+    ended = [m for m in msgs if json.loads(m.data)["data"]["to"] == "ended"]
+    assert len(ended) == 1
+
+
+def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch) -> None:
+    from core.sessions import events, store
+
+    sub = subscribe("session-events")
+    sid = call_sid()
+    monkeypatch.setattr(events, "publish", lambda evs: None)  # "crash" before publishing
+    store.ensure(sid, "queued", {"channel": "voice"})
+    monkeypatch.undo()
+    assert pull_all(suite, sub, timeout=1.5) == []
+    assert events.flush_outbox(older_than_seconds=0) == 1
+    assert events.flush_outbox(older_than_seconds=0) == 0
+    msgs = pull_all(suite, sub, timeout=4, expect=1)
+    assert len(msgs) == 1 and msgs[0].attributes["session_id"] == sid
