@@ -81,3 +81,6 @@ def reset_clients() -> None:
     with _lock:
         for fn in (firestore, publisher, storage_client, tasks):
             fn.cache_clear()
+        from core import carrier
+
+        carrier.twilio.cache_clear()
