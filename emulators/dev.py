@@ -1,0 +1,153 @@
+"""`make dev`: the whole system on this machine.
+
+Starts the emulator suite and the third-party stand-ins, serves every function, wires the
+Pub/Sub push subscriptions, creates buckets and task queues, loads the demo contact center,
+prints where to call it, and waits. Ctrl-C stops everything it started.
+
+`--check` runs the printed examples once and exits (non-zero if one fails); the test suite
+uses it to prove this command works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shlex
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
+
+from emulators.suite import Suite, SuiteError  # noqa: E402
+
+DEMO = ROOT / "emulators" / "demo" / "contact-center.yaml"
+
+
+def load_demo(suite: Suite, config: Path) -> dict:
+    os.environ.update(suite.env())
+    from core.clients import reset_clients
+    from core.config.loader import load_file
+    from core.config.store import apply
+    from core.settings import reset_settings
+
+    reset_settings()
+    reset_clients()
+    return apply(load_file(config)).as_dict()
+
+
+def examples(suite: Suite) -> list[dict]:
+    """Requests a developer can paste; each is also run by --check."""
+    from core.auth import portal, sdk_jwt
+
+    admin = portal.issue("ada")
+    user = sdk_jwt.issue("customer-42", name="Kim Lee", email="kim@example.com")
+    call_sid = "CA" + secrets.token_hex(16)
+    twilio = suite.url("twilio")
+    return [
+        {
+            "title": "Incoming call after a carrier status callback (signed by the Twilio "
+                     "stand-in)",
+            "method": "POST",
+            "url": f"{twilio}/_control/send_webhook",
+            "json": {"url": f"{suite.function_url('sessions_http')}/twilio/call-status",
+                     "params": {"CallSid": call_sid, "CallStatus": "ringing",
+                                "From": "+14155550123", "To": "+18005550000",
+                                "AccountSid": suite.env()["TWILIO_ACCOUNT_SID"],
+                                "Direction": "inbound"}},
+            "expect": 200,
+        },
+        {
+            "title": "Start a web chat as an end user (SDK JWT)",
+            "method": "POST",
+            "url": f"{suite.function_url('sessions_http')}/sdk/chats",
+            "headers": {"Authorization": f"Bearer {user}"},
+            "json": {"channel": "web", "queue_path": "Billing > Refunds"},
+            "expect": 201,
+        },
+        {
+            "title": "Supervisor view: connected and queued calls (portal token of ada, admin)",
+            "method": "GET",
+            "url": f"{suite.function_url('monitoring_http')}/calls?status=queued",
+            "headers": {"Authorization": f"Bearer {admin}"},
+            "expect": 200,
+        },
+    ]
+
+
+def curl(ex: dict) -> str:
+    parts = ["curl", "-sS", "-X", ex["method"], shlex.quote(ex["url"])]
+    for k, v in ex.get("headers", {}).items():
+        parts += ["-H", shlex.quote(f"{k}: {v}")]
+    if "json" in ex:
+        parts += ["-H", "'Content-Type: application/json'", "-d",
+                  shlex.quote(json.dumps(ex["json"]))]
+    return " ".join(parts)
+
+
+def run_example(ex: dict) -> tuple[bool, str]:
+    r = requests.request(ex["method"], ex["url"], headers=ex.get("headers"),
+                         json=ex.get("json"), timeout=30)
+    return r.status_code == ex["expect"], f"{r.status_code} {r.text[:200]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="make dev")
+    ap.add_argument("--config", type=Path, default=DEMO, help="contact-center file to load")
+    ap.add_argument("--check", action="store_true", help="run the examples once and exit")
+    args = ap.parse_args(argv)
+
+    suite = Suite()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        print("starting emulators and stand-ins ...", flush=True)
+        suite.start()
+        suite.provision()
+        os.environ["CONFIG_CACHE_SECONDS"] = "2"
+        print("serving functions ...", flush=True)
+        suite.start_functions()
+        report = load_demo(suite, args.config)
+        print(f"loaded {args.config.name}: {len(report['created'])} documents created, "
+              f"{len(report['updated'])} updated", flush=True)
+
+        print("\nFunctions:")
+        for name, port in sorted(suite.function_ports.items()):
+            print(f"  {name:32s} http://127.0.0.1:{port}")
+        print("\nEmulators and stand-ins:")
+        for name, port in sorted(suite.ports.items()):
+            print(f"  {name:32s} 127.0.0.1:{port}")
+        print("\nEnvironment for your own scripts (eval it in a shell):")
+        print("  " + " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(suite.env().items())
+                              if k.endswith("_HOST") or k == "GOOGLE_CLOUD_PROJECT"))
+        print(f"\nLogs: {suite.run_dir / 'logs'}")
+
+        failed = 0
+        for ex in examples(suite):
+            print(f"\n# {ex['title']}\n{curl(ex)}")
+            if args.check:
+                ok, detail = run_example(ex)
+                failed += not ok
+                print(f"  -> {'ok' if ok else 'FAILED'}: {detail}")
+        if args.check:
+            return 1 if failed else 0
+        print("\nReady. Ctrl-C stops everything.", flush=True)
+        stop.wait()
+        return 0
+    except SuiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        suite.cleanup()
+        print("stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
