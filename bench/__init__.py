@@ -1,0 +1,1 @@
+"""Benchmarks against the emulator suite; each script prints its figures."""

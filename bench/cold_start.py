@@ -1,0 +1,58 @@
+"""Cold start: process start to first answer, per HTTP function, vs a bare handler.
+
+Each function is started fresh N times; the first request goes through the lazy import of
+its module and its router (an unknown path answers 404 JSON without touching the
+emulators), so the figure is the import + framework cost a new instance pays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import requests
+
+from bench.common import BARE_SOURCE, MAIN_SOURCE, Served
+
+
+def first_answer(target: str, source: object, path: str) -> float:
+    t0 = time.perf_counter()
+    srv = Served(target, source, wait=False)  # type: ignore[arg-type]
+    try:
+        while time.perf_counter() - t0 < 60:
+            try:
+                requests.get(srv.url + path, timeout=10)
+                return time.perf_counter() - t0
+            except requests.ConnectionError:
+                time.sleep(0.005)
+        raise TimeoutError(f"{target} did not answer in 60 s")
+    finally:
+        srv.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.entrypoints import ENTRYPOINTS
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args(argv)
+    bare = [first_answer("bare", BARE_SOURCE, "/") for _ in range(args.runs)]
+    bare_med = statistics.median(bare)
+    print(f"cold start (median of {args.runs}), process start -> first answer")
+    print(f"  {'bare functions-framework':32s} {bare_med * 1000:7.0f} ms")
+    worst = 0.0
+    for ep in ENTRYPOINTS:
+        if ep.kind != "http":
+            continue
+        runs = [first_answer(ep.name, MAIN_SOURCE, "/__cold_start_probe")
+                for _ in range(args.runs)]
+        med = statistics.median(runs)
+        worst = max(worst, med / bare_med)
+        print(f"  {ep.name:32s} {med * 1000:7.0f} ms  ratio {med / bare_med:4.2f}")
+    print(f"worst ratio to bare: {worst:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

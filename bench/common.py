@@ -1,0 +1,138 @@
+"""Shared benchmark helpers: serving a function, load generation, stats, memory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
+
+from emulators.ports import free_port, wait_tcp  # noqa: E402
+
+
+@dataclass
+class Stats:
+    n: int
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    rps: float
+    errors: int
+
+    def line(self, label: str) -> str:
+        return (f"{label:28s} n={self.n:6d}  p50={self.p50_ms:7.2f} ms  p99={self.p99_ms:7.2f} ms"
+                f"  mean={self.mean_ms:7.2f} ms  {self.rps:8.1f} req/s  errors={self.errors}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summarize(latencies: list[float], elapsed: float, errors: int) -> Stats:
+    return Stats(len(latencies), percentile(latencies, 50) * 1000,
+                 percentile(latencies, 99) * 1000,
+                 (statistics.fmean(latencies) * 1000) if latencies else float("nan"),
+                 len(latencies) / elapsed if elapsed else 0.0, errors)
+
+
+def load(call: Callable[[requests.Session, int], bool], n: int, concurrency: int) -> Stats:
+    """Run `call(session, i)` n times over `concurrency` threads; latency per call."""
+    lat: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(n))
+
+    def worker() -> None:
+        nonlocal errors
+        s = requests.Session()
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            t0 = time.perf_counter()
+            ok = call(s, i)
+            dt = time.perf_counter() - t0
+            with lock:
+                lat.append(dt)
+                errors += not ok
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return summarize(lat, time.perf_counter() - t0, errors)
+
+
+class Served:
+    """A function served by functions-framework (gunicorn, as in production)."""
+
+    def __init__(self, target: str, source: Path, env: dict[str, str] | None = None,
+                 wait: bool = True) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {**os.environ, **(env or {}), "PORT": str(self.port),
+                    "PUBLIC_URL": self.url, "PYTHONPATH": str(ROOT / "functions")}
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "functions_framework", "--source", str(source),
+             "--target", target, "--host", "127.0.0.1", "--port", str(self.port)],
+            env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        if wait:
+            wait_tcp(self.port, 60, self.proc, target)
+
+    def peak_rss_mib(self) -> float:
+        """Peak resident memory of the process tree (gunicorn master + worker)."""
+        return sum(_vm_hwm_kib(pid) for pid in [self.proc.pid, *_children(self.proc.pid)]
+                   ) / 1024
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=15)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        out = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    kids = [int(x) for x in out]
+    for k in list(kids):
+        kids += _children(k)
+    return kids
+
+
+def _vm_hwm_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+BARE_SOURCE = ROOT / "bench" / "bare" / "main.py"
+MAIN_SOURCE = ROOT / "functions" / "main.py"
