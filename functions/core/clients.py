@@ -15,7 +15,7 @@ from core.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from google.cloud import firestore as _firestore
-    from google.cloud import pubsub_v1, storage, tasks_v2
+    from google.cloud import pubsub_v1, storage, tasks_v2, texttospeech
 
 _lock = threading.Lock()
 
@@ -67,6 +67,13 @@ def tasks() -> tasks_v2.CloudTasksClient:
     return tasks_v2.CloudTasksClient()
 
 
+@cache
+def text_to_speech() -> texttospeech.TextToSpeechClient:
+    from google.cloud import texttospeech
+
+    return texttospeech.TextToSpeechClient()
+
+
 def topic_path(topic: str) -> str:
     return f"projects/{settings().google_cloud_project}/topics/{topic}"
 
@@ -79,7 +86,7 @@ def queue_path(queue: str) -> str:
 def reset_clients() -> None:
     """Forget every client (tests point the process at a different suite)."""
     with _lock:
-        for fn in (firestore, publisher, storage_client, tasks):
+        for fn in (firestore, publisher, storage_client, tasks, text_to_speech):
             fn.cache_clear()
         from core import carrier
 
