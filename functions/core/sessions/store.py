@@ -17,6 +17,8 @@ COLLECTION = "sessions"
 # leave it, events to stage as (type, data, key)).
 Mutator = Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None,
                                                  list[tuple[str, dict[str, Any], str]]]]
+# Extra writes committed with the session change (e.g. an audit record): (txn, new doc).
+AlsoWrite = Callable[[Any, dict[str, Any]], None]
 
 
 def ref(session_id: str) -> Any:
@@ -35,10 +37,12 @@ def require(session_id: str) -> dict[str, Any]:
     return doc
 
 
-def mutate(session_id: str, mutator: Mutator) -> tuple[dict[str, Any] | None, list[events.Event]]:
+def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
+           ) -> tuple[dict[str, Any] | None, list[events.Event]]:
     """Read-modify-write one session and stage its events atomically, then publish.
 
-    The mutator may run more than once (transaction retries); it must be pure.
+    The mutator may run more than once (transaction retries); it must be pure. `also`
+    runs only when the session is written, inside the same transaction (writes only).
     """
     from google.cloud import firestore
 
@@ -59,6 +63,8 @@ def mutate(session_id: str, mutator: Mutator) -> tuple[dict[str, Any] | None, li
                 staged.append(ev)
         if new_doc is not None and (staged or not to_stage):
             t.set(r, new_doc)
+            if also is not None:
+                also(t, new_doc)
         return (new_doc if new_doc is not None else current), staged
 
     doc, staged = txn(db.transaction())
@@ -96,7 +102,7 @@ def status_change(doc: dict[str, Any], new_status: str, now: float, **extra: Any
 
 def transition(session_id: str, new_status: str, *, create: dict[str, Any] | None = None,
                extra: dict[str, Any] | None = None, now: float | None = None,
-               ) -> tuple[dict[str, Any] | None, bool]:
+               also: AlsoWrite | None = None) -> tuple[dict[str, Any] | None, bool]:
     """Move a session to new_status once. Returns (doc, changed).
 
     A repeated or out-of-order request (e.g. a duplicate carrier callback, or "ringing"
@@ -123,7 +129,7 @@ def transition(session_id: str, new_status: str, *, create: dict[str, Any] | Non
                       + (f":{len(cur.get('status_history', []))}" if new_status == "queued"
                          else ""))]
 
-    doc, staged = mutate(session_id, mut)
+    doc, staged = mutate(session_id, mut, also=also)
     return doc, bool(staged)
 
 
