@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,7 @@ def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
     The mutator may run more than once (transaction retries); it must be pure. `also`
     runs only when the session is written, inside the same transaction (writes only).
     """
+    from google.api_core.exceptions import Aborted
     from google.cloud import firestore
 
     db = clients.firestore()
@@ -67,7 +69,19 @@ def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
                 also(t, new_doc)
         return (new_doc if new_doc is not None else current), staged
 
-    doc, staged = txn(db.transaction())
+    # Many writers on one session (duplicate callbacks, supervisors) contend for its lock;
+    # retry whole transactions with jittered pauses before giving up with a 503.
+    for attempt in range(4):
+        try:
+            doc, staged = txn(db.transaction(max_attempts=10))
+            break
+        except (ValueError, Aborted) as exc:
+            if isinstance(exc, ValueError) and "attempts" not in str(exc):
+                raise  # a real bug, not contention
+            if attempt == 3:
+                raise ApiError(503, "contention", "session is busy, retry",
+                               headers={"Retry-After": "1"}) from exc
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
     events.publish(list(staged))
     return doc, staged
 
