@@ -30,6 +30,23 @@ class QueueNode:
         return not self.children
 
 
+def _lang_key(language: str | None, keys: dict[str, str], prefix: str = "") -> str | None:
+    """The key for a caller's language: exact, then case-insensitive ("es-us"), then the
+    same base language ("es" or "es-MX" finds "es-US") when exactly one key has it."""
+    if not language or not keys:
+        return None
+    if prefix + language in keys:
+        return prefix + language
+    wanted = language.lower()
+    cands = [k for k in keys if k.startswith(prefix)]
+    for k in cands:
+        if k[len(prefix):].lower() == wanted:
+            return k
+    base = wanted.split("-")[0]
+    same = [k for k in cands if k[len(prefix):].lower().split("-")[0] == base]
+    return same[0] if len(same) == 1 else None
+
+
 class CenterView:
     """Read-only helpers over one validated config; built once per load and cached."""
 
@@ -46,6 +63,7 @@ class CenterView:
             names = [*(self.queues[pid].names if pid else []), q.name]
             self.queues[q.id] = QueueNode(q.id, q, pid, [c.id for c in q.children], names)
         self._team_queue_cache: dict[frozenset[str], frozenset[str]] = {}
+        self._hours_id_cache: dict[tuple[str | None, str, str | None], tuple[str, str]] = {}
 
     # -- tree ---------------------------------------------------------------
     def queue(self, qid: str) -> QueueNode | None:
@@ -89,8 +107,20 @@ class CenterView:
         """The schedule id that governs (queue, channel, language) and where it came from.
 
         Most specific wins at each level (channel+language, channel, language, default),
-        walking from the queue up to the contact center.
+        walking from the queue up to the contact center. Memoized: the hot path asks it
+        on every call and the view is immutable.
         """
+        key = (qid, channel, language)
+        hit = self._hours_id_cache.get(key)
+        if hit is not None:
+            return hit
+        found = self._hours_id(qid, channel, language)
+        if len(self._hours_id_cache) < 10000:  # bounded: language is caller input
+            self._hours_id_cache[key] = found
+        return found
+
+    def _hours_id(self, qid: str | None, channel: str, language: str | None
+                  ) -> tuple[str, str]:
         levels: list[tuple[str, HoursSelection | None]] = []
         if qid:
             levels += [(f"queue:{n.id}", n.cfg.hours) for n in reversed(self.lineage(qid))]
@@ -98,12 +128,14 @@ class CenterView:
         for where, sel in levels:
             if sel is None:
                 continue
-            if language and f"{channel}:{language}" in sel.channel_languages:
-                return sel.channel_languages[f"{channel}:{language}"], f"{where}.channel_languages"
+            ck = _lang_key(language, sel.channel_languages, prefix=f"{channel}:")
+            if ck is not None:
+                return sel.channel_languages[ck], f"{where}.channel_languages.{ck}"
             if channel in sel.channels:
                 return sel.channels[channel], f"{where}.channels.{channel}"
-            if language and language in sel.languages:
-                return sel.languages[language], f"{where}.languages.{language}"
+            lk = _lang_key(language, sel.languages)
+            if lk is not None:
+                return sel.languages[lk], f"{where}.languages.{lk}"
             if sel.default:
                 return sel.default, f"{where}.default"
         raise LookupError("no hours configured")  # validation makes this unreachable
