@@ -1,0 +1,1 @@
+"""Supervisor monitoring: live lists, details, silent listening, chat viewing, ending, audit."""

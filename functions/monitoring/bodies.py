@@ -1,0 +1,53 @@
+"""Request bodies of the monitoring API (unknown fields are rejected)."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+import flask
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.http import parse_body
+
+M = TypeVar("M", bound=BaseModel)
+_DIAL_TARGET = re.compile(r"^(\+[1-9]\d{6,14}|client:[A-Za-z0-9_.@-]{1,121}|sips?:[^\s]{3,250})$")
+
+
+class StartMonitor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=500)
+    # Where the supervisor listens: E.164 number, Twilio client identity or SIP URI;
+    # default client:<user id> (the supervisor's browser softphone).
+    to: str | None = None
+
+    @field_validator("to")
+    @classmethod
+    def _target(cls, v: str | None) -> str | None:
+        if v is not None and not _DIAL_TARGET.match(v):
+            raise ValueError("must be E.164 (+14155550100), client:<identity> or sip:<uri>")
+        return v
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=500)
+
+
+class EndSession(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)  # the audit log says why
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v.strip()
+
+
+def optional_body(request: flask.Request, model: type[M]) -> M:
+    """A body that may be omitted entirely (then every field takes its default)."""
+    if not request.get_data(cache=True):
+        return model()
+    return parse_body(request, model)
