@@ -164,8 +164,9 @@ def pull_all(suite: Suite, subscription: str, timeout: float = 5.0, expect: int 
     out: list[Any] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        resp = sub.pull(request={"subscription": subscription, "max_messages": 100},
-                        timeout=5)
+        # return_immediately: the emulator would otherwise hold an empty pull open.
+        resp = sub.pull(request={"subscription": subscription, "max_messages": 100,
+                                 "return_immediately": True}, timeout=5)
         if resp.received_messages:
             sub.acknowledge(request={"subscription": subscription,
                                      "ack_ids": [m.ack_id for m in resp.received_messages]})
