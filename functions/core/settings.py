@@ -50,6 +50,10 @@ class Settings(BaseModel):
     company_subdomain: str = Field("demo", alias="COMPANY_SUBDOMAIN")
     # Comma-separated Apps API tokens (several so tokens can be rotated without downtime).
     apps_api_tokens: str = Field("local-apps-token", alias="APPS_API_TOKENS")
+    # Apps API calls allowed per second per API customer (subdomain), across instances.
+    apps_api_rate_limit: int = Field(10, alias="APPS_API_RATE_LIMIT")
+    # Shared secret the Dialogflow CX webhook sends (header X-Webhook-Secret).
+    cx_webhook_secret: str = Field("local-cx-webhook-secret", alias="CX_WEBHOOK_SECRET")
     company_secret: str = Field("local-company-secret-at-least-32-bytes!", alias="COMPANY_SECRET")
     portal_token_secret: str = Field(
         "local-portal-secret-at-least-32-bytes!!", alias="PORTAL_TOKEN_SECRET"

@@ -64,6 +64,9 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     user = sdk_jwt.verify_end_user(request)
     body = parse_body(request, StartChat)
     qid, path = resolve_queue(body.queue_id, body.queue_path)
+    # Validate signed custom data before anything is written (no half-made session).
+    custom = (_parse_custom_data(body.custom_data, user.identifier) if body.custom_data
+              else None)
     view = get_view()
     teams = [t for t, team in view.cfg.teams.items()
              if qid in view.team_queues(frozenset([t]))]
@@ -72,20 +75,34 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
         "channel": body.channel, "queue_id": qid, "queue_path": path,
         "language": body.language or view.center.default_language, "team_ids": teams,
         "end_user": {"id": user.identifier, "name": user.name, "email": user.email,
-                     "phone": user.phone, "anonymous": False},
+                     "phone": user.phone, "anonymous": user.anonymous},
     }
     doc, _ = store.transition(session_id, "queued", create=create)
-    if body.custom_data:
-        _ingest_custom_data(session_id, body.custom_data)
-        doc = store.get(session_id)
+    if user.anonymous:
+        doc = _link_visitor(session_id, user) or doc
+    if custom is not None:
+        doc = _ingest_custom_data(session_id, custom)
     return {"session": public_view(doc)}, 201
 
 
-def _ingest_custom_data(session_id: str, token: str) -> None:
+def _parse_custom_data(token: str, identifier: str) -> Any:
     """Reserved attributes in signed custom data (the attributes capability owns parsing)."""
+    from attributes.custom_data import parse
+
+    return parse(token, for_identifier=identifier)
+
+
+def _link_visitor(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
+    """Temporary id, CRM contact and ticket of an anonymous visitor (attributes owns it)."""
+    from attributes.visitors import on_session_start
+
+    return on_session_start(session_id, user)
+
+
+def _ingest_custom_data(session_id: str, custom: Any) -> dict[str, Any]:
     from attributes.custom_data import ingest_custom_data
 
-    ingest_custom_data(session_id, token)
+    return ingest_custom_data(session_id, custom)
 
 
 def _own_session(request: flask.Request, session_id: str) -> tuple[sdk_jwt.EndUser, dict]:

@@ -26,6 +26,8 @@ class EndUser(BaseModel):
     phone: str | None = None
     iat: int
     exp: int
+    # True for a visitor token (no signed-in user): identifier is its temporary id.
+    anonymous: bool = False
 
     @field_validator("phone")
     @classmethod
@@ -73,8 +75,20 @@ def bearer(request: flask.Request) -> str:
     return token.strip()
 
 
-def verify_end_user(request: flask.Request) -> EndUser:
-    claims = decode(bearer(request))
+def verify_end_user(request: flask.Request, *, allow_visitor: bool = True) -> EndUser:
+    """The caller: an end-user JWT, or (unless refused) a visitor token of ours."""
+    token = bearer(request)
+    from core.auth import visitor_token
+
+    if visitor_token.is_visitor_token(token):
+        if not allow_visitor:
+            raise ApiError(401, "sign_in_required", "this needs a signed-in end user",
+                           field="Authorization")
+        v = visitor_token.verify(token)
+        return EndUser(identifier=v.id, iat=v.iat, exp=v.exp, anonymous=True,
+                       channel=v.channel, device_id=v.device_id)
+    claims = decode(token)
+    claims.pop("anonymous", None)  # only our visitor tokens make an anonymous caller
     try:
         return EndUser.model_validate(claims)
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -10,12 +10,25 @@ from core.config.schema.common import Channel, Ident, Strict
 from core.config.schema.deflection import QueueDeflection
 from core.config.schema.hours import HoursSelection
 from core.config.schema.notifications import QueueNotifications
+from core.config.schema.redirection import Redirection
+
+
+class VirtualAgentParameter(Strict):
+    """A dynamic data parameter the virtual agent exchanges with us: `field` is the
+    Dialogflow CX session parameter, `source_field` the session-metadata field it is."""
+
+    field: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+    type: Literal["dynamic"] = "dynamic"
+    source: Literal["session_metadata", "ujet_metadata"] = "session_metadata"
+    source_field: Literal["verified_customer", "Verified Customer"] = "verified_customer"
 
 
 class VirtualAgent(Strict):
     name: str = "virtual-agent"
     # "24/7" answers round the clock; "queue_hours" only while the queue is open.
     availability: Literal["24/7", "queue_hours"] = "queue_hours"
+    # Empty: the CX parameter is called `verified_customer`.
+    data_parameters: list[VirtualAgentParameter] = Field(default_factory=list, max_length=10)
 
 
 class Queue(Strict):
@@ -27,7 +40,7 @@ class Queue(Strict):
     virtual_agent: VirtualAgent | None = None
     deflection: QueueDeflection | None = None
     notifications: QueueNotifications | None = None
-    # Free-form per-capability settings (e.g. SIP redirection) validated by their owners.
-    redirection: dict[str, Any] | None = None
+    # SIP redirection and the data parameters that travel with it (reserved attributes).
+    redirection: Redirection | None = None
     crm_on_no_agents: bool = True  # voicemails of a top-level queue with no agents go to the CRM
     children: list[Queue] = Field(default_factory=list)

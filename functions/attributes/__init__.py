@@ -1,0 +1,1 @@
+"""Reserved data attributes, user-profile flags, and anonymous identity (capability 4)."""

@@ -1,0 +1,97 @@
+"""Write profile flags (and redirection notes) to the session's CRM record.
+
+Runs after the Firestore change committed. The CRM write sets the ticket's flag tags to
+the session's *current* profile, so repeating it is harmless and a failed write is made
+good by the next one; the outcome is kept on the session as `crm_sync`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from attributes import redirection
+from core import logs
+from core.crm import contacts
+from core.crm.errors import CrmError
+from core.sessions import store
+
+log = logs.get("attributes.crm")
+
+
+def _set_fields(session_id: str, fields: dict[str, Any]) -> None:
+    """An event-less field write through the sessions store (bookkeeping only)."""
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None:
+            return None, []
+        merged = dict(cur)
+        for k, v in fields.items():
+            merged[k] = (dict(cur.get(k) or {}) | v) if isinstance(v, dict) else v
+        return merged, []
+
+    store.mutate(session_id, mut)
+
+
+def contact_for(doc: dict[str, Any]) -> int:
+    """The CRM contact of the session's end user (created on first need)."""
+    crm = doc.get("crm") or {}
+    if crm.get("contact_id"):
+        return int(crm["contact_id"])
+    user = doc.get("end_user") or {}
+    ext = str(user.get("id") or doc["id"])
+    name = user.get("name") or user.get("phone") or ext
+    contact = contacts.upsert_contact(ext, name, email=user.get("email"),
+                                      phone=user.get("phone"))
+    _set_fields(doc["id"], {"crm": {"contact_id": contact["id"]}})
+    return int(contact["id"])
+
+
+def ticket_for(doc: dict[str, Any]) -> int:
+    """The session's ticket (created once, found again by external_id on a retry)."""
+    crm = doc.get("crm") or {}
+    if crm.get("ticket_id"):
+        return int(crm["ticket_id"])
+    requester = contact_for(doc)
+    kind = "Call" if doc.get("kind") == "call" else "Chat"
+    subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path")
+                                        else "")
+    ticket = contacts.ensure_session_ticket(doc["id"], requester, subject,
+                                            f"{kind} session {doc['id']} ({doc.get('channel')})")
+    _set_fields(doc["id"], {"crm": {"ticket_id": ticket["id"], "contact_id": requester,
+                                    "url": contacts.ticket_url(ticket["id"])}})
+    return int(ticket["id"])
+
+
+def write_profile(doc: dict[str, Any], source: str) -> bool:
+    from attributes.flags import public_profile
+
+    profile = public_profile(doc)
+    note = (f"Customer profile: {', '.join(profile['labels'])} "
+            f"(verified_customer={profile['verified_customer']}, "
+            f"bad_actor={profile['bad_actor']}, repeat_customer={profile['repeat_customer']};"
+            f" source: {source})")
+    try:
+        tid = ticket_for(doc)
+        contacts.write_flags(tid, profile, note)
+    except CrmError as exc:
+        log.warning("CRM flag write for %s failed: %s", doc["id"], exc)
+        _set_fields(doc["id"], {"crm_sync": {"state": "pending", "error": str(exc)[:300],
+                                             "at": time.time()}})
+        return False
+    _set_fields(doc["id"], {"crm_sync": {"state": "ok", "ticket_id": tid, "at": time.time()}})
+    return True
+
+
+def after_change(doc: dict[str, Any], source: str) -> None:
+    if redirection.in_crm_record(doc.get("queue_id")):
+        write_profile(doc, source)
+
+
+def write_note(doc: dict[str, Any], note: str) -> bool:
+    try:
+        contacts.add_note(ticket_for(doc), note)
+    except CrmError as exc:
+        log.warning("CRM note for %s failed: %s", doc["id"], exc)
+        return False
+    return True

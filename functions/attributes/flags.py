@@ -1,0 +1,101 @@
+"""Profile flags on a session: one write path for every input (SDK custom data, Apps API,
+SIP headers, virtual agent), so each change updates the profile, keeps the history,
+publishes one event and reaches the CRM record the same way.
+
+Later writes win: changes are applied in commit order inside a Firestore transaction.
+A change that alters nothing writes nothing and publishes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core import logs
+from core.errors import not_found
+from core.sessions import store
+from core.sessions.model import PROFILE_FLAGS
+
+log = logs.get("attributes.flags")
+
+EVENT_TYPE = "session.profile_changed"
+# The full history is the event log (session_events); the session keeps the recent part
+# so a 10-writes-per-second caller cannot push the document past Firestore's 1 MiB.
+HISTORY_KEEP = 100
+LABELS = {"bad_actor": "bad actor", "verified_customer": "verified",
+          "repeat_customer": "repeat customer"}
+
+
+def labels_for(profile: Mapping[str, Any]) -> list[str]:
+    return [LABELS[f] for f in ("bad_actor", "verified_customer", "repeat_customer")
+            if profile.get(f)] or ["unverified"]
+
+
+def label_for(profile: Mapping[str, Any]) -> str:
+    """The one label an agent sees first: a bad actor warning outranks everything."""
+    return labels_for(profile)[0]
+
+
+def public_profile(doc: Mapping[str, Any]) -> dict[str, Any]:
+    p = doc.get("profile") or {}
+    out: dict[str, Any] = {f: bool(p.get(f, False)) for f in PROFILE_FLAGS}
+    out["label"] = label_for(out)
+    out["labels"] = labels_for(out)
+    return out
+
+
+def apply(session_id: str, values: Mapping[str, bool], *, source: str, key: str,
+          kinds: Iterable[str] | None = None, detail: dict[str, Any] | None = None,
+          attributes: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
+    """Set some flags on a session; returns (session, changed).
+
+    `key` makes the change happen once (a replayed request with the same key is a no-op);
+    `kinds` limits which sessions qualify ("call" / "chat"): others look missing.
+    `attributes` are merged into the session's `attributes` in the same transaction.
+    """
+    values = {f: bool(v) for f, v in values.items() if f in PROFILE_FLAGS}
+    allowed = tuple(kinds) if kinds is not None else None
+    now = time.time()
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None or (allowed is not None and cur.get("kind") not in allowed):
+            raise not_found("session")
+        before = public_profile(cur)
+        after = {f: values.get(f, before[f]) for f in PROFILE_FLAGS}
+        attrs = dict(cur.get("attributes") or {}) | dict(attributes or {})
+        if (all(after[f] == before[f] for f in PROFILE_FLAGS)
+                and attrs == (cur.get("attributes") or {})):
+            return None, []
+        profile = dict(cur.get("profile") or {}) | after
+        profile["label"] = label_for(after)
+        profile["labels"] = labels_for(after)
+        entry = {"at": now, "source": source, "set": values, "label": profile["label"]}
+        if detail:
+            entry["detail"] = detail
+        history = [*(cur.get("profile_history") or []), entry][-HISTORY_KEEP:]
+        doc = dict(cur) | {"profile": profile, "profile_history": history, "attributes": attrs,
+                           "updated_at": now}
+        data = {"source": source, "set": values, "before": before,
+                "profile": public_profile(doc), "queue_id": cur.get("queue_id"),
+                "channel": cur.get("channel")}
+        if detail:
+            data["detail"] = detail
+        return doc, [(EVENT_TYPE, data, f"{session_id}:profile:{key}")]
+
+    doc, staged = store.mutate(session_id, mut)
+    assert doc is not None
+    changed = bool(staged)
+    if changed:
+        log.info("profile of %s set by %s: %s", session_id, source, values)
+        from attributes import crm_sync
+
+        crm_sync.after_change(doc, source)
+    return doc, changed
+
+
+def current(session_id: str, kinds: Iterable[str] | None = None) -> dict[str, Any]:
+    doc = store.get(session_id)
+    if doc is None or (kinds is not None and doc.get("kind") not in tuple(kinds)):
+        raise not_found("session")
+    return doc

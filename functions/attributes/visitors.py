@@ -1,0 +1,209 @@
+"""Unauthenticated consumers: temporary ids, their CRM contacts, and the merge at login.
+
+- POST /sdk/visitors {channel, device_id, visitor_token?}: register the SDK. A valid
+  token of the same device keeps its temporary id (the token is refreshed); otherwise a
+  new random id is issued. Stateless until the visitor starts a session.
+- First session of a visitor: `visitors/{id}` records when it was first seen; its CRM
+  contact is named `Web User - MM/DD HH:MM` / `Mobile User - MM/DD HH:MM` in the
+  contact center's time zone (external_id = the temporary id), and the session gets a
+  ticket requested by that contact.
+- POST /sdk/visitors/merge {visitor_token} with the signed-in user's end-user JWT: the
+  visitor's contact (and so its tickets) is merged into the real identity in the CRM and
+  our sessions are re-attributed. The visitor document is the lock: a merge is bound to
+  the first identity that starts it, so a replay by that identity answers the same
+  result and any other identity gets 409; holding the visitor's signed token is the
+  proof, knowing its id is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import flask
+from pydantic import BaseModel, ConfigDict, Field
+
+from core import clients, logs
+from core.auth import sdk_jwt, visitor_token
+from core.config.store import get_view
+from core.crm import contacts
+from core.crm.errors import CrmError, RateLimited
+from core.errors import ApiError, bad_request, conflict
+from core.http import parse_body
+from core.sessions import store
+
+log = logs.get("attributes.visitors")
+COLLECTION = "visitors"
+MERGE_LEASE = 120.0
+
+
+class Register(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["web", "mobile"]
+    device_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+    visitor_token: str | None = Field(None, max_length=4096)
+
+
+class Merge(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    visitor_token: str = Field(min_length=1, max_length=4096)
+
+
+def contact_name(channel: str, first_seen: float, timezone: str) -> str:
+    """`Web User - 10/05 10:15`: month/day and 24-hour time in the center's zone."""
+    local = dt.datetime.fromtimestamp(first_seen, ZoneInfo(timezone))
+    kind = "Mobile User" if channel == "mobile" else "Web User"
+    return f"{kind} - {local:%m/%d %H:%M}"
+
+
+def _ref(vid: str) -> Any:
+    return clients.firestore().collection(COLLECTION).document(vid)
+
+
+# -- registration ---------------------------------------------------------------------
+def register(request: flask.Request) -> tuple[dict[str, Any], int]:
+    body = parse_body(request, Register)
+    vid = None
+    if body.visitor_token:
+        v = visitor_token.verify(body.visitor_token, field="visitor_token")
+        if v.device_id == body.device_id and v.channel == body.channel:
+            vid = v.id
+    created = vid is None
+    vid = vid or visitor_token.new_id()
+    token = visitor_token.issue(vid, body.channel, body.device_id)
+    return {"visitor_id": vid, "visitor_token": token,
+            "expires_in": visitor_token.LIFETIME}, 201 if created else 200
+
+
+# -- first contact ---------------------------------------------------------------------
+def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    ref = _ref(user.identifier)
+    extra = user.model_extra or {}
+
+    @firestore.transactional
+    def txn(t: Any) -> dict[str, Any]:
+        snap = ref.get(transaction=t)
+        if snap.exists:
+            return snap.to_dict()
+        doc = {"id": user.identifier, "state": "active", "channel": extra.get("channel"),
+               "device_id": extra.get("device_id"), "first_seen": time.time(),
+               "crm_contact_id": None, "contact_name": None}
+        t.set(ref, doc)
+        return doc
+
+    return txn(clients.firestore().transaction())
+
+
+def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
+    """Give an anonymous session its contact and ticket. CRM trouble never fails the
+    chat start: the session stays anonymous-with-temporary-id and the contact is made
+    on the next session or at merge time."""
+    from attributes import crm_sync
+
+    visitor = _ensure_visitor(user)
+    name = visitor.get("contact_name") or contact_name(
+        visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone)
+    try:
+        contact_id = visitor.get("crm_contact_id")
+        if not contact_id:
+            contact = contacts.upsert_contact(user.identifier, name, tags=["cc_anonymous"])
+            contact_id = contact["id"]
+            _ref(user.identifier).update({"crm_contact_id": contact_id, "contact_name": name})
+        crm_sync._set_fields(session_id, {"end_user": {"name": name},
+                                          "crm": {"contact_id": contact_id}})
+        crm_sync.ticket_for(store.get(session_id) or {})
+    except CrmError as exc:
+        log.warning("CRM contact for visitor %s not made yet: %s", user.identifier, exc)
+        crm_sync._set_fields(session_id, {"end_user": {"name": name}})
+    return store.get(session_id)
+
+
+# -- merge ------------------------------------------------------------------------------
+def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
+    """('run' | 'done', visitor doc) or 409. Binds the merge to `identity` for good."""
+    from google.cloud import firestore
+
+    ref = _ref(vid)
+    now = time.time()
+
+    @firestore.transactional
+    def txn(t: Any) -> tuple[str, dict[str, Any]]:
+        snap = ref.get(transaction=t)
+        doc = snap.to_dict() if snap.exists else {"id": vid, "state": "active",
+                                                 "first_seen": now, "crm_contact_id": None}
+        state, owner = doc.get("state"), doc.get("merged_into")
+        if state in ("merging", "merged") and owner != identity:
+            raise conflict("this visitor was already merged into another identity")
+        if state == "merged":
+            return "done", doc
+        if state == "merging" and doc.get("lease_until", 0) > now:
+            raise ApiError(409, "merge_in_progress", "a merge of this visitor is running; "
+                           "retry shortly", headers={"Retry-After": "2"})
+        doc |= {"state": "merging", "merged_into": identity, "lease_until": now + MERGE_LEASE}
+        t.set(ref, doc)
+        return "run", doc
+
+    return txn(clients.firestore().transaction())
+
+
+def _move_sessions(vid: str, user: sdk_jwt.EndUser, contact_id: int) -> list[str]:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    q = clients.firestore().collection(store.COLLECTION).where(
+        filter=FieldFilter("end_user.id", "==", vid))
+    moved = []
+    for snap in q.stream():
+        sid = snap.id
+
+        def changes(cur: dict[str, Any]) -> dict[str, Any]:
+            return {"end_user": {"id": user.identifier, "name": user.name, "email": user.email,
+                                 "phone": user.phone, "anonymous": False, "merged_from": vid},
+                    "crm": dict(cur.get("crm") or {}) | {"contact_id": contact_id}}
+
+        store.update(sid, changes, "session.identity_merged",
+                     {"visitor_id": vid, "identifier": user.identifier,
+                      "contact_id": contact_id}, key=f"{sid}:merge:{vid}")
+        moved.append(sid)
+    return sorted(moved)
+
+
+def merge(request: flask.Request) -> dict[str, Any]:
+    user = sdk_jwt.verify_end_user(request, allow_visitor=False)
+    body = parse_body(request, Merge)
+    visitor = visitor_token.verify(body.visitor_token, field="visitor_token")
+    if visitor.id == user.identifier:
+        raise bad_request("visitor_token", "is the caller's own identity")
+    state, doc = _claim(visitor.id, user.identifier)
+    if state == "done":
+        return {"merge": doc.get("result", {}) | {"replayed": True}}
+    try:
+        real = contacts.upsert_contact(user.identifier, user.name or user.identifier,
+                                       email=user.email, phone=user.phone)
+        anon_id = doc.get("crm_contact_id")
+        if anon_id is None:  # e.g. its first session could not reach the CRM
+            found = contacts.find_contact(visitor.id)
+            anon_id = found["id"] if found else None
+        tickets: list[int] = []
+        if anon_id is not None:
+            tickets = [int(t["id"]) for t in contacts.requested_tickets(int(anon_id))]
+            anon = contacts.get_contact(int(anon_id))
+            if anon is not None and anon.get("active", True):
+                contacts.merge_contacts(int(anon_id), int(real["id"]))
+            # Inactive: an earlier attempt of this same merge got this far, then died.
+    except CrmError as exc:
+        _ref(visitor.id).update({"lease_until": 0})  # let the retry run at once
+        retry = exc.retry_after if isinstance(exc, RateLimited) and exc.retry_after else 5
+        raise ApiError(503, "crm_unavailable", f"the CRM did not complete the merge: {exc}",
+                       headers={"Retry-After": str(int(retry))}) from None
+    sessions = _move_sessions(visitor.id, user, int(real["id"]))
+    result = {"visitor_id": visitor.id, "merged_into": user.identifier,
+              "contact_id": int(real["id"]), "anonymous_contact_id": anon_id,
+              "tickets": sorted(tickets), "sessions": sessions, "at": time.time()}
+    _ref(visitor.id).update({"state": "merged", "result": result, "lease_until": 0})
+    log.info("visitor %s merged into %s (%d tickets)", visitor.id, user.identifier,
+             len(tickets))
+    return {"merge": result | {"replayed": False}}

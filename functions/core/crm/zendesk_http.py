@@ -1,0 +1,64 @@
+"""A small Zendesk REST client: base URL and API-token auth from settings, one pooled
+session per instance, and every failure classified with core.crm.errors.
+
+Kept deliberately thin so the recordings adapter can fold it into its own client.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+from core.crm.errors import Permanent, RateLimited, Transient
+from core.settings import settings
+
+TIMEOUT = (3.05, 15.0)  # connect, read
+_lock = threading.Lock()
+
+
+@cache
+def _session() -> Any:
+    import requests  # lazy: only functions that talk to the CRM pay for it
+
+    s = settings()
+    sess = requests.Session()
+    sess.auth = (f"{s.zendesk_email}/token", s.zendesk_api_token)
+    sess.headers["Accept"] = "application/json"
+    return sess
+
+
+def reset() -> None:
+    with _lock:
+        _session.cache_clear()
+
+
+def _retry_after(resp: Any) -> float | None:
+    raw = resp.headers.get("Retry-After")
+    try:
+        return max(0.0, float(raw)) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def call(method: str, path: str, *, json: dict[str, Any] | None = None,
+         params: dict[str, str] | None = None) -> dict[str, Any]:
+    """One request; returns the JSON body or raises RateLimited / Transient / Permanent."""
+    import requests
+
+    url = settings().zendesk_base_url.rstrip("/") + path
+    try:
+        resp = _session().request(method, url, json=json, params=params, timeout=TIMEOUT)
+    except requests.RequestException as exc:
+        raise Transient(f"{method} {path}: {exc.__class__.__name__}") from None
+    if resp.status_code == 429:
+        raise RateLimited(_retry_after(resp), f"{method} {path}: rate limited")
+    if resp.status_code >= 500:
+        raise Transient(f"{method} {path}: HTTP {resp.status_code}")
+    if resp.status_code >= 400:
+        raise Permanent(resp.status_code, f"{method} {path}: {resp.text[:300]}")
+    try:
+        body = resp.json() if resp.content else {}
+    except ValueError:
+        raise Transient(f"{method} {path}: answer is not JSON") from None
+    return body if isinstance(body, dict) else {}
