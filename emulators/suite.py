@@ -70,7 +70,7 @@ class Proc:
 
 @dataclass
 class Suite:
-    project: str = PROJECT
+    project: str = field(default_factory=lambda: os.environ.get("SUITE_PROJECT", PROJECT))
     with_functions: bool = False
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cc-suite-")))
     procs: list[Proc] = field(default_factory=list)
