@@ -1,0 +1,55 @@
+# URLs only: no secret value is ever an output (there is none in the state to output).
+
+locals {
+  # Webhook paths, per carrier callback: tests/infra checks each is routed by its module.
+  carrier_webhooks = {
+    voice_webhook             = { function = "deflection_http", path = "/twilio/voice" }
+    sms_webhook               = { function = "deflection_http", path = "/twilio/sms" }
+    call_status_callback      = { function = "sessions_http", path = "/twilio/call-status" }
+    recording_status_callback = { function = "recordings_http", path = "/twilio/recording-status" }
+  }
+}
+
+output "function_urls" {
+  description = "Base URL of every HTTP function (entry-point name => URL); the same map is FUNCTION_URLS."
+  value       = local.http_function_urls
+}
+
+output "twilio_webhooks" {
+  description = "What to paste into the Twilio number's configuration (see README.md)."
+  value = {
+    for k, v in local.carrier_webhooks : k => "${local.function_urls[v.function]}${v.path}"
+  }
+}
+
+output "sdk_base_urls" {
+  description = "Base URLs the mobile / web SDK and the portal call."
+  value = {
+    sessions      = local.function_urls["sessions_http"]
+    deflection    = local.function_urls["deflection_http"]
+    attributes    = local.function_urls["attributes_http"]
+    smartactions  = local.function_urls["smartactions_http"]
+    monitoring    = local.function_urls["monitoring_http"]
+    notifications = local.function_urls["notifications_http"]
+  }
+}
+
+output "apps_api_base_url" {
+  description = "Base of the Apps API for the customer's back office (Basic auth: company subdomain + API token)."
+  value       = "${local.function_urls["attributes_http"]}/apps/api/v1"
+}
+
+output "buckets" {
+  description = "Bucket names."
+  value       = local.bucket_names
+}
+
+output "secret_ids" {
+  description = "Secret Manager secrets to add versions to (names only)."
+  value       = { for k, s in google_secret_manager_secret.secret : local.secrets[k] => s.secret_id }
+}
+
+output "tasks_invoker_service_account" {
+  description = "Service account whose OIDC token Cloud Tasks presents to the delivery worker."
+  value       = google_service_account.tasks_invoker.email
+}
