@@ -60,4 +60,12 @@ if [ ! -x .venv-tasks/bin/gcloud-tasks-emulator ] || [ "$(cat .venv-tasks/.stamp
   .venv-tasks/bin/pip install -q -r emulators/requirements-tasks.txt
   echo "$want" > .venv-tasks/.stamp
 fi
+want=$(stamp infra/requirements-checkov.txt)
+if [ ! -x .venv-checkov/bin/checkov ] || [ "$(cat .venv-checkov/.stamp 2>/dev/null)" != "$want" ]; then
+  echo "setup: creating .venv-checkov (Terraform static checks; its pins clash with ours)"
+  "$PY" -m venv .venv-checkov
+  .venv-checkov/bin/pip install -q --upgrade pip
+  .venv-checkov/bin/pip install -q -r infra/requirements-checkov.txt
+  echo "$want" > .venv-checkov/.stamp
+fi
 echo "setup: ok"
