@@ -33,7 +33,8 @@ def entry(action: str, actor: dict[str, Any], session: dict[str, Any], key: str,
           reason: str | None = None, details: dict[str, Any] | None = None,
           at: float | None = None) -> dict[str, Any]:
     return {
-        "id": hashlib.sha256(f"{action}|{key}".encode()).hexdigest()[:32],
+        # One id per (session, action, key): a retried transaction rewrites the same record.
+        "id": hashlib.sha256(f"{session['id']}|{action}|{key}".encode()).hexdigest()[:32],
         "at": at or time.time(),
         "action": action,
         "actor": actor,
