@@ -139,5 +139,7 @@ locals {
     TTS_ENGINE           = var.tts_engine
     CONFIG_CACHE_SECONDS = tostring(var.config_cache_seconds)
     LOG_LEVEL            = var.log_level
+    # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.
+    SMARTACTIONS_MEDIA_RETENTION_DAYS = tostring(var.media_retention_days)
   }
 }

@@ -43,9 +43,9 @@ resource "google_storage_bucket" "recordings" {
   depends_on = [google_project_service.api]
 }
 
-# Media: SmartActions photos, screenshots, videos, attachments (deleted after
-# media_retention_days under the configured prefixes), TTS cache and uploaded audio
-# (ringtones, greetings: kept until replaced).
+# Media: SmartActions photos, screenshots, videos, attachments (deleted
+# media_retention_days after upload), TTS cache and uploaded audio (ringtones, greetings:
+# kept until replaced).
 resource "google_storage_bucket" "media" {
   #checkov:skip=CKV_GCP_62:Data access is recorded by Cloud Audit Logs; no separate access-log bucket.
   #checkov:skip=CKV_GCP_78:Objects are content-addressed or replaced on purpose; versioning would keep media past its retention.
@@ -67,9 +67,10 @@ resource "google_storage_bucket" "media" {
   }
 
   lifecycle_rule {
+    # SmartActions stamps custom_time (upload time) on every photo, screenshot, video and
+    # attachment; objects without it (TTS cache, uploaded ringtones) are not touched.
     condition {
-      age            = var.media_retention_days
-      matches_prefix = var.media_lifecycle_prefixes
+      days_since_custom_time = var.media_retention_days
     }
     action {
       type = "Delete"

@@ -51,19 +51,13 @@ variable "recordings_lifecycle_age_days" {
 }
 
 variable "media_retention_days" {
-  description = "Age (days) at which SmartActions media (photos, screenshots, videos, attachments) are deleted."
+  description = "Days SmartActions media (photos, screenshots, videos, attachments) are kept: SMARTACTIONS_MEDIA_RETENTION_DAYS and the media bucket lifecycle."
   type        = number
   default     = 30
   validation {
     condition     = var.media_retention_days >= 1
     error_message = "Use at least one day."
   }
-}
-
-variable "media_lifecycle_prefixes" {
-  description = "Object prefixes in the media bucket the lifecycle rule applies to (uploaded ringtones and greetings elsewhere in the bucket are kept)."
-  type        = list(string)
-  default     = ["smartactions/"]
 }
 
 variable "function_memory" {

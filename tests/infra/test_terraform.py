@@ -127,13 +127,17 @@ def test_event_functions_retry_and_dead_letter() -> None:
 
 def test_environment_names_are_the_settings_names() -> None:
     aliases = {f.alias for f in Settings.model_fields.values() if f.alias}
+    # Capability settings read with their own env prefix (pydantic-settings).
+    from smartactions.config import SmartActionsSettings
+
+    extra = {"SMARTACTIONS_" + n.upper() for n in SmartActionsSettings.model_fields}
     loc = tf.locals_()
     common = set(loc["common_env"])
     secret_envs = set(loc["secrets"].values())
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     assert "PUBLIC_URL = local.function_urls[each.key]" in svc["environment_variables"]
     set_by_tf = common | secret_envs | {"PUBLIC_URL"}
-    assert set_by_tf <= aliases, f"not read by core/settings.py: {set_by_tf - aliases}"
+    assert set_by_tf <= aliases | extra, f"read by no settings: {set_by_tf - aliases - extra}"
     emulator_only = {a for a in aliases if a.endswith("_EMULATOR_HOST")}
     assert aliases - emulator_only <= set_by_tf, (
         f"settings Terraform never sets: {aliases - emulator_only - set_by_tf}"
@@ -173,7 +177,10 @@ def test_media_bucket_private_with_its_own_lifecycle() -> None:
     assert b["uniform_bucket_level_access"] is True
     assert b["public_access_prevention"] == "enforced"
     deletes = [r for r in b["lifecycle_rule"] if tf.block(r, "action")["type"] == "Delete"]
-    assert tf.block(deletes[0], "condition")["age"] == "${var.media_retention_days}"
+    cond = tf.block(deletes[0], "condition")
+    assert cond == {"days_since_custom_time": "${var.media_retention_days}"}
+    env = tf.locals_()["common_env"]
+    assert env["SMARTACTIONS_MEDIA_RETENTION_DAYS"] == "${tostring(var.media_retention_days)}"
     for name, body in tf.resources("google_storage_bucket").items():
         assert body["uniform_bucket_level_access"] is True, name
         assert body["public_access_prevention"] == "enforced", name
