@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SECRET_FIELDS = frozenset({"twilio_auth_token", "zendesk_api_token", "salesforce_client_secret",
+                           "apps_api_tokens", "cx_webhook_secret", "company_secret",
+                           "portal_token_secret"})
 
 
 class Settings(BaseModel):
@@ -70,6 +74,18 @@ class Settings(BaseModel):
     tts_engine: str = Field("google", alias="TTS_ENGINE")  # google | espeak
     config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
+
+    @model_validator(mode="after")
+    def _no_local_secrets_in_the_cloud(self) -> Settings:
+        """In the cloud (K_SERVICE is set by the runtime) a secret left at its local default
+        is a publicly known value: refuse to start rather than run with it."""
+        if not os.environ.get("K_SERVICE"):
+            return self
+        defaults = [f.alias for name, f in type(self).model_fields.items()
+                    if name in SECRET_FIELDS and getattr(self, name) == f.default]
+        if defaults:
+            raise ValueError(f"secrets left at their local defaults: {', '.join(defaults)}")
+        return self
 
     @property
     def on_emulators(self) -> bool:

@@ -108,3 +108,18 @@ def test_portal_tokens_resolve_roles_from_config(demo) -> None:
         with pytest.raises(ApiError) as exc:
             portal.authenticate(bearer(token))
         assert exc.value.status == 401
+
+
+def test_cloud_refuses_local_default_secrets(monkeypatch) -> None:
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
+    monkeypatch.setenv("K_SERVICE", "deflection_http")
+    with pytest.raises(ValidationError) as exc:
+        Settings.model_validate({"K_SERVICE": "x"})
+    assert "COMPANY_SECRET" in str(exc.value) and "TWILIO_AUTH_TOKEN" in str(exc.value)
+    real = {alias: "s3cret-" + alias for alias in (
+        "TWILIO_AUTH_TOKEN", "ZENDESK_API_TOKEN", "SALESFORCE_CLIENT_SECRET", "APPS_API_TOKENS",
+        "CX_WEBHOOK_SECRET", "COMPANY_SECRET", "PORTAL_TOKEN_SECRET")}
+    assert Settings.model_validate(real).company_secret == "s3cret-COMPANY_SECRET"
