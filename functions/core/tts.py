@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import wave
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -68,11 +69,27 @@ class RenderedAudio:
     def url(self, expires_seconds: int = 3600) -> str:
         """A URL the carrier can fetch: the emulator's public path locally, a V4 signed
         URL (signed through IAM, no key file) in the cloud."""
-        s = settings()
-        if s.storage_emulator_host:
-            return f"{s.storage_emulator_host.rstrip('/')}/{self.bucket}/" \
-                   f"{quote(self.object_name)}"
-        return _signed_url(self.bucket, self.object_name, expires_seconds)
+        return object_url(self.bucket, self.object_name, expires_seconds)
+
+
+_url_cache: dict[tuple[str, str], tuple[float, str]] = {}
+
+
+def object_url(bucket: str, name: str, expires_seconds: int = 3600) -> str:
+    """URL of a media object for the carrier. Signed URLs are reused for half their life,
+    so the hot path does not call IAM to sign on every request."""
+    s = settings()
+    if s.storage_emulator_host:
+        return f"{s.storage_emulator_host.rstrip('/')}/{bucket}/{quote(name)}"
+    now = time.time()
+    hit = _url_cache.get((bucket, name))
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    url = _signed_url(bucket, name, expires_seconds)
+    if len(_url_cache) > 4096:
+        _url_cache.clear()
+    _url_cache[(bucket, name)] = (now + expires_seconds / 2, url)
+    return url
 
 
 def _signed_url(bucket: str, name: str, expires_seconds: int) -> str:

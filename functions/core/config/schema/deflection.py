@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from core.config.schema.common import E164, Ident, Strict
+from core.config.schema.common import E164, Channel, Ident, Strict
+
+_E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 
 IvrOption = Literal["queue", "phone", "voicemail", "message"]
 SdkOption = Literal["scheduled_call", "email", "phone", "voicemail"]
@@ -65,6 +68,13 @@ class SmsDeflection(Strict):
     text: str | None = None  # falls back to the language's sms_after_hours_text
 
 
+class NumberRoute(Strict):
+    """Where a call or SMS to one of our numbers goes when its webhook URL names no queue."""
+
+    queue: Ident
+    language: str | None = None  # the caller's language; default: the center's
+
+
 class CenterDeflection(Strict):
     voice: IvrDeflection = Field(default_factory=IvrDeflection)
     mobile: SdkDeflection = Field(default_factory=SdkDeflection)
@@ -72,7 +82,17 @@ class CenterDeflection(Strict):
     chat: ChatDeflection = Field(default_factory=ChatDeflection)
     sms: SmsDeflection = Field(default_factory=SmsDeflection)
     # "Allow transfer to after-hours queues", set per channel.
-    allow_transfer_to_after_hours: dict[str, bool] = Field(default_factory=dict)
+    allow_transfer_to_after_hours: dict[Channel, bool] = Field(default_factory=dict)
+    # Dialed number (E.164) -> queue and language, for webhooks without ?queue=.
+    numbers: dict[str, NumberRoute] = Field(default_factory=dict)
+
+    @field_validator("numbers")
+    @classmethod
+    def _e164_keys(cls, v: dict[str, NumberRoute]) -> dict[str, NumberRoute]:
+        bad = [k for k in v if not _E164_RE.match(k)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an E.164 number such as +14155550100")
+        return v
 
     @model_validator(mode="after")
     def _web_has_no_mobile_only(self) -> CenterDeflection:

@@ -93,6 +93,10 @@ class ContactCenterConfig(Strict):
                         (*loc, "deflection", "mobile", "deflect_to_queue"),
                         f"unknown queue {d.mobile.deflect_to_queue!r}",
                     )
+        for number, route in self.center.deflection.numbers.items():
+            if route.queue not in seen:
+                err(("center", "deflection", "numbers", number, "queue"),
+                    f"unknown queue {route.queue!r}")
         voice = self.center.deflection.voice
         if voice.queue and voice.queue not in seen:
             err(("center", "deflection", "voice", "queue"), f"unknown queue {voice.queue!r}")

@@ -1,0 +1,1 @@
+"""After-hours deflection: IVR, SDK, chat and SMS decisions, transfer targets, voicemail."""

@@ -1,0 +1,32 @@
+"""Routes of the deflection_http function.
+
+Carrier webhooks (Twilio-signed):  POST /twilio/voice, /twilio/sms,
+  /twilio/voicemail/number, /twilio/voicemail/done, /twilio/voicemail/recording
+SDK (end-user JWT):                 POST /sdk/deflection, /sdk/chat/deflection
+Portal (user token):                GET /agent/transfer-targets, GET|PUT /agent/presence,
+                                    GET /explain
+"""
+
+from __future__ import annotations
+
+import flask
+
+from core.http import Router
+from deflection import explain, ivr, presence, sdk, sms, transfer
+
+router = Router("deflection_http")
+router.route("/twilio/voice", ["POST"])(ivr.voice)
+router.route("/twilio/voicemail/number", ["POST"])(ivr.voicemail_number)
+router.route("/twilio/voicemail/done", ["POST"])(ivr.voicemail_done)
+router.route("/twilio/voicemail/recording", ["POST"])(ivr.recording_status)
+router.route("/twilio/sms", ["POST"])(sms.incoming)
+router.route("/sdk/deflection", ["POST"])(sdk.sdk_decision)
+router.route("/sdk/chat/deflection", ["POST"])(sdk.chat_decision)
+router.route("/agent/transfer-targets", ["GET"])(transfer.handle_targets)
+router.route("/agent/presence", ["GET"])(presence.get)
+router.route("/agent/presence", ["PUT"])(presence.put)
+router.route("/explain", ["GET"])(explain.handle)
+
+
+def handle(request: flask.Request) -> flask.Response:
+    return router.dispatch(request)
