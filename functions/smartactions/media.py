@@ -104,11 +104,10 @@ def put(stream: IO[bytes], size: int, head: bytes, content_type: str, name: str,
     """
     now = clock.now()
     blob = bucket().blob(name, chunk_size=CHUNK)
-    blob.metadata = dict(meta)
-    if retention:
-        rmeta, custom_time = retention_metadata(now)
-        blob.metadata = meta | rmeta
-        blob.custom_time = custom_time
+    rmeta, custom_time = retention_metadata(now)
+    # custom_time always: the lifecycle rule also removes uploads never verified.
+    blob.custom_time = custom_time
+    blob.metadata = meta | rmeta if retention else dict(meta)
     reader = CheckedReader(head, stream, limit)
     try:
         blob.upload_from_file(reader, size=size, content_type=content_type,

@@ -115,8 +115,13 @@ def upload_url(name: str, content_type: str, max_bytes: int, meta: dict[str, str
 
     blob = clients.storage_client().bucket(settings().media_bucket).blob(name)
     # Signed headers bind size, no-overwrite and our metadata to the URL.
+    from datetime import UTC, datetime
+
+    # custom-time lets the lifecycle rule remove an upload that is never verified.
     headers = {"x-goog-content-length-range": f"0,{max_bytes}",
                "x-goog-if-generation-match": "0",
+               "x-goog-custom-time": datetime.fromtimestamp(clock.now(), UTC)
+               .strftime("%Y-%m-%dT%H:%M:%SZ"),
                **{f"x-goog-meta-{k}": v for k, v in meta.items()}}
     kwargs: dict[str, Any] = {"api_access_endpoint": _endpoint()} if _endpoint() else {}
     url = blob.generate_signed_url(version="v4", expiration=timedelta(seconds=ttl),
