@@ -567,16 +567,6 @@ def create_app(
             c = apply_comment(ticket, comment_spec, ok)
             return created({"ticket": ticket_json(ticket), "audit": audit_json(ticket, c)})
 
-    @route("/api/v2/tickets", ["GET"])
-    @faultable("tickets")
-    def list_tickets() -> Response:
-        """List Tickets; `external_id` filters as Zendesk's does (idempotent creators)."""
-        ext = request.args.get("external_id")
-        with lock:
-            items = [ticket_json(t) for t in tickets.values()
-                     if ext is None or t.get("external_id") == ext]
-        return listing("tickets", items)
-
     @route("/api/v2/tickets/<int:ticket_id>", ["GET"])
     @faultable("tickets")
     def get_ticket(ticket_id: int) -> Response:
