@@ -62,10 +62,17 @@ def attrs_config(apply_config: Callable[..., Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _generous_rate_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Most tests are not about the rate limit; test_rate_limit sets it back to 10."""
+def _generous_rate_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+                         ) -> Iterator[None]:
+    """Most tests are not about the rate limit; test_rate_limit sets it back to 10.
+
+    The served functions are started first so they keep the real limit (they inherit
+    this process's environment when they start)."""
     from attributes import rate_limit
     from core.settings import reset_settings
+
+    if "suite" in request.fixturenames:
+        request.getfixturevalue("functions")
 
     monkeypatch.setenv("APPS_API_RATE_LIMIT", "100000")
     reset_settings()
