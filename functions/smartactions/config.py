@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Literal
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict
+
+PREFIX = "SMARTACTIONS_"
 
 
-class SmartActionsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SMARTACTIONS_", case_sensitive=False,
-                                      extra="ignore")
+class SmartActionsSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     # How long media (request uploads and chat attachments) is kept. Written on each object
     # (metadata retain_until, custom_time) so the bucket lifecycle rule and `retention.purge`
@@ -38,4 +40,6 @@ class SmartActionsSettings(BaseSettings):
 
 @cache
 def sa_settings() -> SmartActionsSettings:
-    return SmartActionsSettings()
+    env = {k[len(PREFIX):].lower(): v for k, v in os.environ.items()
+           if k.upper().startswith(PREFIX)}
+    return SmartActionsSettings.model_validate(env)
