@@ -12,12 +12,17 @@ from pydantic import Field, model_validator
 
 from core.config.schema.common import Strict
 
+# The built-in tone set (synthesized by notifications.builtin_tones). Uploaded tones are
+# referenced by id through `custom` and live in the `tones` collection.
+BUILTIN_TONES: tuple[str, ...] = ("classic-ring", "chime", "pop", "digital", "soft-bell",
+                                  "double-beep")
+
 
 class Whisper(Strict):
     enabled: bool | None = None
     type: Literal["queue_name", "tts", "audio"] | None = None
     text: str | None = None
-    audio: str | None = None
+    audio: str | None = None  # id of an uploaded whisper clip (notifications API)
     speed: float | None = Field(None, ge=0.25, le=4.0)
 
 
@@ -34,6 +39,9 @@ class Tone(Strict):
     def _one(self) -> Tone:
         if bool(self.builtin) == bool(self.custom):
             raise ValueError("set exactly one of `builtin` or `custom`")
+        if self.builtin and self.builtin not in BUILTIN_TONES:
+            raise ValueError(f"unknown built-in tone {self.builtin!r}; one of "
+                             + ", ".join(BUILTIN_TONES))
         return self
 
 

@@ -1,0 +1,1 @@
+"""Agent messages and notifications: whisper, countdown, tones, frequency, SMS."""

@@ -1,0 +1,200 @@
+"""Read and update notification settings, globally and per queue.
+
+Updates go through the config store (load the applied config, change one part, validate
+the whole config, apply), so the API and the config-as-code file can never disagree: the
+next `config export` shows exactly what the portal saved. `If-Match: <version>` guards
+against overwriting someone else's change; PATCH is a JSON merge patch (null removes an
+override, so the queue inherits again).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+import flask
+from pydantic import BaseModel, ValidationError
+
+from core import logs
+from core.auth import portal
+from core.config import store
+from core.config.schema import ContactCenterConfig
+from core.config.schema.notifications import CenterNotifications, QueueNotifications
+from core.config.view import CenterView
+from core.errors import ApiError, bad_request, forbidden, from_validation, not_found
+from core.http import json_response, read_json
+from notifications import library
+from notifications.effective import KINDS, custom_references, problems, resolve
+
+log = logs.get("notifications.settings")
+
+
+# -- authorization ---------------------------------------------------------------------
+def _editor(request: flask.Request, qid: str | None) -> tuple[portal.Principal, CenterView]:
+    who = portal.authenticate(request)
+    who.require("settings.edit")
+    view = store.get_view()
+    if qid is None:
+        if not who.all_queues:
+            raise forbidden("global settings need a role whose scope is all queues")
+    else:
+        if view.queue(qid) is None:
+            raise not_found("queue")
+        who.require_queue(qid, "queue")
+    return who, view
+
+
+# -- bodies ------------------------------------------------------------------------------
+def _body(view: CenterView, qid: str | None) -> dict[str, Any]:
+    own: Any
+    if qid is None:
+        own = view.center.notifications
+    else:
+        own = view.queues[qid].cfg.notifications
+    out: dict[str, Any] = {"version": view.version,
+                           "settings": own.model_dump(exclude_none=True) if own else {},
+                           "effective": {}, "sources": {}}
+    if qid is not None:
+        out = {"queue_id": qid, "path": view.queues[qid].path} | out
+    for kind in KINDS:
+        eff, src = resolve(view, qid, kind)
+        out["effective"][kind] = eff
+        out["sources"][kind] = src
+    return out
+
+
+def _respond(body: dict[str, Any]) -> flask.Response:
+    return json_response(body, headers={"ETag": f'"{body["version"]}"'})
+
+
+def get_settings(request: flask.Request, qid: str | None = None) -> flask.Response:
+    _, view = _editor(request, qid)
+    return _respond(_body(view, qid))
+
+
+# -- merge patch ---------------------------------------------------------------------------
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            m = _model_of(arg)
+            if m is not None:
+                return m
+    return None
+
+
+def check_keys(model: type[BaseModel], patch: dict[str, Any], prefix: str = "") -> None:
+    """Unknown keys are errors even when their value is null (no silent typos)."""
+    for key, value in patch.items():
+        field = model.model_fields.get(key)
+        if field is None:
+            raise bad_request(f"{prefix}{key}", "unknown field")
+        sub = _model_of(field.annotation)
+        if isinstance(value, dict) and sub is not None:
+            check_keys(sub, value, f"{prefix}{key}.")
+
+
+def merge_patch(target: dict[str, Any], patch: dict[str, Any], path: str = "") -> dict[str, Any]:
+    """RFC 7386, except that a tone slot is replaced whole (it is one choice)."""
+    out = dict(target)
+    for key, value in patch.items():
+        here = f"{path}{key}"
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and not path.endswith("tones.") \
+                and isinstance(out.get(key), dict):
+            out[key] = merge_patch(out[key], value, here + ".")
+        elif isinstance(value, dict):
+            out[key] = merge_patch({}, value, here + ".")
+        else:
+            out[key] = value
+    return out
+
+
+# -- update ----------------------------------------------------------------------------
+def _locate(data: dict[str, Any], qid: str) -> dict[str, Any]:
+    stack = list(data["queues"])
+    while stack:
+        q = stack.pop()
+        if q["id"] == qid:
+            return q
+        stack.extend(q.get("children") or [])
+    raise not_found("queue")
+
+
+def _if_match(request: flask.Request) -> str | None:
+    tag = request.headers.get("If-Match")
+    return tag.strip().strip('"') if tag and tag.strip() != "*" else None
+
+
+def update(request: flask.Request, qid: str | None = None) -> flask.Response:
+    who, _ = _editor(request, qid)
+    model: type[BaseModel] = CenterNotifications if qid is None else QueueNotifications
+    raw = read_json(request)
+    check_keys(model, raw)
+    cfg, version = store.load_config()
+    expected = _if_match(request)
+    if expected and expected != version:
+        raise ApiError(412, "version_mismatch", "the settings changed since you read them; "
+                       "reload and retry", field="If-Match")
+    data = cfg.model_dump(mode="json")
+    holder = data["center"] if qid is None else _locate(data, qid)
+    current = holder.get("notifications") or {}
+    current = _strip_none(current)
+    wanted = merge_patch(current, raw) if request.method == "PATCH" else raw
+    try:
+        parsed = model.model_validate(wanted)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+    holder["notifications"] = parsed.model_dump(mode="json", exclude_none=True)
+    try:
+        new_cfg = ContactCenterConfig.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+    new_view = CenterView(new_cfg, "")
+    _check_playable(new_view, qid)
+    if store.load_config()[1] != version:  # someone applied in between: don't clobber it
+        raise ApiError(409, "conflict", "the configuration changed while saving; retry",
+                       field="If-Match")
+    report = store.apply(new_cfg)
+    logs.event(log, "notification settings updated", user=who.user_id,
+               queue_id=qid, version=report.hash, changed=report.changed)
+    return _respond(_body(CenterView(new_cfg, report.hash), qid))
+
+
+def _strip_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: _strip_none(v) if isinstance(v, dict) else v for k, v in d.items()
+            if v is not None}
+
+
+def _check_playable(view: CenterView, qid: str | None) -> None:
+    """Every queue the change reaches must still resolve to something playable."""
+    scope: list[str | None] = [qid] + (view.descendants(qid)[1:] if qid else list(view.queues))
+    errors: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    known: dict[tuple[str, str], bool] = {}
+
+    def exists(clip_kind: str, cid: str) -> bool:
+        if (clip_kind, cid) not in known:
+            known[(clip_kind, cid)] = library.get(cid, clip_kind) is not None  # type: ignore
+        return known[(clip_kind, cid)]
+
+    for q in scope:
+        for kind in KINDS:
+            eff, _ = resolve(view, q, kind)
+            where = f" (effective for queue {q})" if q and q != qid else ""
+            found = problems(eff)
+            for field, clip_kind, cid in custom_references(eff):
+                if not exists(clip_kind, cid):
+                    found.append((field, f"no uploaded {clip_kind} {cid!r}"))
+            for field, problem in found:
+                key = (f"{kind}.{field}", problem + where)
+                if key not in seen:
+                    seen.add(key)
+                    errors.append({"field": f"{kind}.{field}", "problem": problem + where})
+    if errors:
+        first = errors[0]
+        raise ApiError(400, "invalid_field", f"{first['field']}: {first['problem']}",
+                       field=first["field"], errors=errors)

@@ -1,0 +1,134 @@
+"""Custom tones and whisper clips: validated by content, previewable, replaceable,
+deletable; an upload survives selecting a built-in tone."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from urllib.parse import urlsplit
+
+from tests.notifications.conftest import mp3_frames, mp3_seconds
+
+
+def _upload(client, auth, data: bytes, filename: str = "ring.mp3", name: str | None = None,
+            path: str = "/notifications/tones", method: str = "POST"):
+    form = {"file": (io.BytesIO(data), filename)}
+    if name:
+        form["name"] = name
+    return client.open(path, method=method, data=form, content_type="multipart/form-data",
+                       headers=auth("ada"))
+
+
+def _fetch(client, url: str):
+    parts = urlsplit(url)
+    return client.get(parts.path, query_string=parts.query)
+
+
+def test_fake_mp3_is_rejected_and_nothing_is_stored(suite, tree, client, auth) -> None:
+    import wave
+
+    wav = io.BytesIO()
+    with wave.open(wav, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(bytes(16000))
+    fakes = {
+        "text": b"definitely an mp3, trust me" * 20,
+        "wav renamed": wav.getvalue(),
+        "png renamed": b"\x89PNG\r\n\x1a\n" + bytes(400),
+        "one sync word then junk": b"\xff\xfb\x90\xc4" + b"junk" * 300,
+        "frames then junk": mp3_frames(5) + b"<html>not audio</html>" * 10,
+        "id3 tag only": mp3_frames(0, id3_title="Ring"),
+        "empty": b"",
+    }
+    for label, data in fakes.items():
+        r = _upload(client, auth, data, filename="ring.mp3")
+        assert r.status_code == 415, (label, r.get_json())
+        err = r.get_json()["error"]
+        assert err["field"] == "file" and "not a valid MP3" in err["message"], label
+    big = mp3_frames(2600)  # ~1.08 MB of valid frames: over the size limit
+    r = _upload(client, auth, big)
+    assert r.status_code == 413 and r.get_json()["error"]["field"] == "file"
+    r = client.post("/notifications/tones?name=raw", data=big, content_type="audio/mpeg",
+                    headers=auth("ada"))
+    assert r.status_code == 413
+    listing = client.get("/notifications/tones", headers=auth("ada")).get_json()
+    assert listing["custom"] == []
+    assert {t["id"] for t in listing["builtin"]} >= {"classic-ring", "chime", "pop"}
+
+
+def test_real_mp3_upload_preview_replace_delete(suite, tree, client, auth) -> None:
+    data = mp3_frames(40, id3_title="Ring", id3v1=True)
+    r = _upload(client, auth, data, filename="whatever.bin", name="Team ring")
+    assert r.status_code == 201, r.get_json()
+    tone = r.get_json()["tone"]
+    assert tone["name"] == "Team ring" and tone["size"] == len(data)
+    assert tone["duration_seconds"] == mp3_seconds(40) and tone["sample_rate"] == 44100
+    tid = tone["id"]
+
+    prev = client.get(f"/notifications/tones/{tid}/preview", headers=auth("ada")).get_json()
+    assert prev["expires_at"] - time.time() <= 15 * 60 + 5
+    played = _fetch(client, prev["url"])
+    assert played.status_code == 200 and played.data == data
+    assert played.mimetype == "audio/mpeg"
+    forged = prev["url"].replace("sig=", "sig=0")
+    assert _fetch(client, forged).status_code == 403
+    stretched = prev["url"].replace(f"exp={prev['expires_at']}", f"exp={prev['expires_at'] + 99}")
+    assert _fetch(client, stretched).status_code == 403
+
+    # Replace with a different (MPEG-2) recording: same id, new content, old object gone.
+    new = mp3_frames(30, mpeg2=True)
+    r = _upload(client, auth, new, path=f"/notifications/tones/{tid}", method="PUT")
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["tone"]["version"] == 2
+    assert r.get_json()["tone"]["duration_seconds"] == mp3_seconds(30, mpeg2=True)
+    assert _fetch(client, prev["url"]).status_code == 404
+    prev2 = client.get(f"/notifications/tones/{tid}/preview", headers=auth("ada")).get_json()
+    assert _fetch(client, prev2["url"]).data == new
+    bad = _upload(client, auth, b"nope" * 100, path=f"/notifications/tones/{tid}", method="PUT")
+    assert bad.status_code == 415
+    assert _fetch(client, prev2["url"]).data == new  # a rejected replacement changes nothing
+
+    # Select it, then select a built-in: the upload stays available.
+    def patch(body):
+        return client.patch("/notifications/queues/dsl/settings", data=json.dumps(body),
+                            content_type="application/json", headers=auth("ada"))
+
+    assert patch({"calls": {"tones": {"incoming_call": {"custom": tid}}}}).status_code == 200
+    r = client.delete(f"/notifications/tones/{tid}", headers=auth("ada"))
+    assert r.status_code == 409
+    assert "queues.dsl.notifications.calls.tones.incoming_call.custom" in r.get_json(
+        )["error"]["message"]
+    r = patch({"calls": {"tones": {"incoming_call": {"builtin": "chime"}}}})
+    assert r.get_json()["effective"]["calls"]["tones"]["incoming_call"] == {"builtin": "chime"}
+    listing = client.get("/notifications/tones", headers=auth("ada")).get_json()
+    assert [t["id"] for t in listing["custom"]] == [tid]
+
+    assert client.delete(f"/notifications/tones/{tid}", headers=auth("ada")).status_code == 200
+    assert client.get(f"/notifications/tones/{tid}/preview",
+                      headers=auth("ada")).status_code == 404
+    assert _fetch(client, prev2["url"]).status_code == 404
+    assert client.get("/notifications/tones", headers=auth("ada")).get_json()["custom"] == []
+
+
+def test_builtin_preview_plays_and_tone_api_needs_settings_edit(suite, tree, client,
+                                                                 auth) -> None:
+    import wave
+
+    prev = client.get("/notifications/tones/classic-ring/preview", headers=auth("ada"))
+    assert prev.status_code == 200
+    audio = _fetch(client, prev.get_json()["url"])
+    with wave.open(io.BytesIO(audio.data)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert abs(seconds - prev.get_json()["duration_seconds"]) < 0.01
+    assert client.get("/notifications/tones", headers=auth("alex")).status_code == 403
+    r = _upload(client, auth, mp3_frames(5))
+    assert r.status_code == 201
+    r = client.post("/notifications/tones", data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3")},
+                    content_type="multipart/form-data", headers={})
+    assert r.status_code == 401
+    r = client.put("/notifications/tones/classic-ring", data=mp3_frames(5),
+                   content_type="audio/mpeg", headers=auth("ada"))
+    assert r.status_code == 404
