@@ -567,6 +567,16 @@ def create_app(
             c = apply_comment(ticket, comment_spec, ok)
             return created({"ticket": ticket_json(ticket), "audit": audit_json(ticket, c)})
 
+    @route("/api/v2/tickets", ["GET"])
+    @faultable("tickets")
+    def list_tickets() -> Response:
+        # Zendesk's List Tickets accepts ?external_id= to find tickets by external id.
+        wanted = request.args.get("external_id")
+        with lock:
+            items = [ticket_json(t) for t in tickets.values()
+                     if wanted is None or t.get("external_id") == wanted]
+        return listing("tickets", items)
+
     @route("/api/v2/tickets/<int:ticket_id>", ["GET"])
     @faultable("tickets")
     def get_ticket(ticket_id: int) -> Response:

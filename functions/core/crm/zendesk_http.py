@@ -62,3 +62,37 @@ def call(method: str, path: str, *, json: dict[str, Any] | None = None,
     except ValueError:
         raise Transient(f"{method} {path}: answer is not JSON") from None
     return body if isinstance(body, dict) else {}
+
+
+def send(method: str, path: str, *, data: Any = None, headers: dict[str, str] | None = None,
+         params: dict[str, str] | None = None, timeout: tuple[float, float] = TIMEOUT
+         ) -> dict[str, Any]:
+    """Like `call`, for a raw (e.g. streamed binary) body: uploads of recording parts."""
+    import requests
+
+    url = settings().zendesk_base_url.rstrip("/") + path
+    try:
+        resp = _session().request(method, url, data=data, headers=headers, params=params,
+                                  timeout=timeout)
+    except requests.RequestException as exc:
+        raise Transient(f"{method} {path}: {exc.__class__.__name__}") from None
+    return _classified(resp, method, path)
+
+
+def _classified(resp: Any, method: str, path: str) -> dict[str, Any]:
+    from core.crm.errors import TooLarge
+
+    if resp.status_code == 429:
+        raise RateLimited(_retry_after(resp), f"{method} {path}: rate limited")
+    if resp.status_code >= 500:
+        raise Transient(f"{method} {path}: HTTP {resp.status_code}")
+    if resp.status_code == 413:
+        raise TooLarge(413, f"{method} {path}: too large")
+    if resp.status_code >= 400:
+        raise Permanent(resp.status_code, f"{method} {path}: {resp.text[:300]}")
+    try:
+        body = resp.json() if resp.content else {}
+    except ValueError:
+        raise Transient(f"{method} {path}: answer is not JSON") from None
+    return body if isinstance(body, dict) else {}
+

@@ -1,0 +1,128 @@
+"""Reading a stored recording: only with a CRM key, only through a short-lived URL, and
+every access is written to Firestore (`recording_access`) and logged.
+
+Keys come from RECORDINGS_CRM_KEYS (several, so they can be rotated) and are compared in
+constant time. The URL is a Cloud Storage V4 signed URL in the cloud. The storage emulator
+can neither sign nor check V4 signatures, so there (signing=auto) the URL points at this
+function with an HMAC over (sid, expiry) instead; the same expiry and tamper checks apply
+and the bytes are streamed from the bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from datetime import timedelta
+from typing import Any
+
+import flask
+
+from core import clients, logs
+from core.errors import ApiError, not_found, unauthorized
+from core.settings import settings
+from recordings import state, storage_io
+from recordings.config import rec_settings
+
+log = logs.get("recordings.access")
+HEADER = "X-CRM-Key"
+AUDIT = "recording_access"
+READABLE = ("stored", "confirmed", "failed")
+
+
+def _key_id(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:12]  # never log the key itself
+
+
+def authenticate(request: flask.Request) -> str:
+    given = request.headers.get(HEADER, "")
+    ok = False
+    for key in rec_settings().crm_key_list:  # no early exit: same time for every key
+        ok |= hmac.compare_digest(given.encode(), key.encode())
+    if not given or not ok:
+        raise unauthorized(f"a valid {HEADER} header is required")
+    return _key_id(given)
+
+
+def _url_key() -> bytes:
+    secret = rec_settings().url_secret or settings().company_secret
+    return hashlib.sha256(b"recordings-urls:" + secret.encode()).digest()
+
+
+def _sig(sid: str, exp: int) -> str:
+    return hmac.new(_url_key(), f"{sid}:{exp}".encode(), hashlib.sha256).hexdigest()
+
+
+def _mode() -> str:
+    mode = rec_settings().signing
+    if mode == "auto":
+        return "function" if settings().storage_emulator_host else "gcs_v4"
+    return mode
+
+
+def _v4_url(sid: str, ttl: int) -> str:
+    import google.auth
+    from google.auth.transport.requests import Request
+
+    creds, _ = google.auth.default()
+    creds.refresh(Request())
+    # Cloud Functions credentials hold no private key: sign through IAM (signBlob) with
+    # the function's service account and a fresh access token.
+    return storage_io.blob(sid).generate_signed_url(
+        version="v4", expiration=timedelta(seconds=ttl), method="GET",
+        service_account_email=getattr(creds, "service_account_email", None),
+        access_token=creds.token)
+
+
+def _audit(sid: str, who: str, action: str, request: flask.Request, **extra: Any) -> None:
+    entry = {"recording_sid": sid, "key_id": who, "action": action, "at": time.time(),
+             "ip": request.headers.get("X-Forwarded-For", request.remote_addr),
+             "user_agent": request.headers.get("User-Agent", "")[:200], **extra}
+    clients.firestore().collection(AUDIT).add(entry)
+    logs.event(log, f"recording {sid}: {action} by key {who}", **entry)
+
+
+def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
+    who = authenticate(request)
+    doc = state.get(sid)
+    if doc is None or doc.get("status") not in READABLE:
+        _audit(sid, who, "url_refused", request)
+        raise not_found("recording")
+    ttl = rec_settings().url_ttl_seconds
+    exp = int(time.time()) + ttl
+    mode = _mode()
+    if mode == "gcs_v4":
+        url = _v4_url(sid, ttl)
+    else:
+        url = (f"{settings().public_url.rstrip('/')}/recordings/{sid}/media"
+               f"?exp={exp}&sig={_sig(sid, exp)}")
+    _audit(sid, who, "url_issued", request, mode=mode, expires_at=exp)
+    return {"url": url, "expires_at": exp, "mode": mode}
+
+
+def media(request: flask.Request, sid: str) -> flask.Response:
+    """The function-signed URL (emulator fallback): check expiry and HMAC, then stream."""
+    exp_raw, sig = request.args.get("exp", ""), request.args.get("sig", "")
+    if not exp_raw.isdigit():
+        raise ApiError(400, "invalid_field", "exp: must be an epoch second", field="exp")
+    exp = int(exp_raw)
+    if not hmac.compare_digest(_sig(sid, exp), sig):
+        raise ApiError(403, "bad_signature", "sig does not match", field="sig")
+    if exp < time.time():
+        raise ApiError(403, "expired", "this URL has expired", field="exp")
+    doc = state.get(sid)
+    if doc is None or doc.get("status") not in READABLE:
+        raise not_found("recording")
+    size = int(doc.get("size") or 0)
+    reader = storage_io.RangeReader(sid, 0, size, rec_settings().http_timeout_seconds)
+
+    def body() -> Any:
+        try:
+            while chunk := reader.read(storage_io.CHUNK):
+                yield chunk
+        finally:
+            reader.close()
+
+    _audit(sid, "signed-url", "media_read", request, expires_at=exp)
+    return flask.Response(body(), status=200, mimetype=doc.get("content_type") or "audio/x-wav",
+                          headers={"Content-Length": str(size)})

@@ -1,0 +1,55 @@
+"""Recordings settings (env prefix RECORDINGS_), read once per instance.
+
+Plain pydantic over os.environ (no pydantic-settings import at cold start).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MB = 1_000_000  # the CRM limits are decimal megabytes (Zendesk: 50 MB per file)
+
+
+class RecordingsSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    # Largest part sent to the CRM; tests lower it to keep files small and fast.
+    part_size: int = Field(50 * MB, alias="RECORDINGS_PART_SIZE", ge=1)
+    # One worker owns a recording at a time; it renews the lease while it streams.
+    lease_seconds: float = Field(60.0, alias="RECORDINGS_LEASE_SECONDS", gt=0)
+    # Multiplies the backoff curve (tests: 0.01 turns 10 s into 0.1 s); Retry-After is
+    # honoured as told, whatever the scale.
+    backoff_scale: float = Field(1.0, alias="RECORDINGS_BACKOFF_SCALE", gt=0)
+    # Read timeout towards the carrier and the CRM (a hung answer is an unknown outcome).
+    http_timeout_seconds: float = Field(60.0, alias="RECORDINGS_HTTP_TIMEOUT_SECONDS", gt=0)
+    # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
+    crm_keys: str = Field("local-crm-key", alias="RECORDINGS_CRM_KEYS")
+    url_ttl_seconds: int = Field(300, alias="RECORDINGS_URL_TTL_SECONDS", ge=10, le=3600)
+    # gcs_v4: Cloud Storage V4 signed URL (production); function: a URL served by this
+    # function with an HMAC token (the storage emulator neither signs nor checks V4
+    # signatures); auto: function on the emulator, gcs_v4 in the cloud.
+    signing: Literal["auto", "gcs_v4", "function"] = Field("auto", alias="RECORDINGS_SIGNING")
+    url_secret: str | None = Field(None, alias="RECORDINGS_URL_SECRET")
+    alert_after_days: float = Field(6.0, alias="RECORDINGS_ALERT_AFTER_DAYS", gt=0)
+    delete_after_days: float = Field(7.0, alias="RECORDINGS_DELETE_AFTER_DAYS", gt=0, le=7)
+    # Queue for the delivery tasks: settings().recordings_queue unless overridden.
+    queue: str | None = Field(None, alias="RECORDINGS_TASKS_QUEUE")
+    # In the cloud: the service account whose OIDC token Cloud Tasks attaches to each task.
+    tasks_service_account: str | None = Field(None, alias="RECORDINGS_TASKS_SERVICE_ACCOUNT")
+
+    @property
+    def crm_key_list(self) -> list[str]:
+        return [k.strip() for k in self.crm_keys.split(",") if k.strip()]
+
+
+@cache
+def rec_settings() -> RecordingsSettings:
+    return RecordingsSettings.model_validate(dict(os.environ))
+
+
+def reset() -> None:
+    rec_settings.cache_clear()

@@ -1,0 +1,59 @@
+"""recordings_http: the carrier's recording-status callback, the delivery worker (Cloud
+Tasks), and signed access for the CRM."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import flask
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import ApiError, from_validation
+from core.http import Router, json_response
+from recordings import access, callback, tasks
+
+router = Router("recordings_http")
+
+
+class TaskBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    recording_sid: str = Field(pattern=r"^RE[0-9a-fA-F]{32}$")
+    gen: int = Field(ge=0)
+
+
+@router.route("/twilio/recording-status", ["POST"])
+def recording_status(request: flask.Request) -> flask.Response:
+    return callback.handle(request)
+
+
+@router.route(tasks.ROUTE, ["POST"])
+def deliver(request: flask.Request) -> flask.Response:
+    raw = request.get_data(cache=True)
+    if not tasks.verify(raw, request.headers.get(tasks.HEADER, "")):
+        raise ApiError(403, "bad_signature", f"{tasks.HEADER} is missing or invalid",
+                       field=tasks.HEADER)
+    try:
+        body = TaskBody.model_validate(json.loads(raw or b"null"))
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+    except ValueError:
+        raise ApiError(400, "invalid_field", "body: not valid JSON", field="body") from None
+    from recordings import worker
+
+    # Always 2xx for delivery outcomes: our own retries are scheduled tasks.
+    return json_response(worker.run(body.recording_sid, body.gen))
+
+
+@router.route("/recordings/<sid>/url", ["GET"])
+def url(request: flask.Request, sid: str) -> dict[str, Any]:
+    return access.signed_url(request, sid)
+
+
+@router.route("/recordings/<sid>/media", ["GET"])
+def media(request: flask.Request, sid: str) -> flask.Response:
+    return access.media(request, sid)
+
+
+def handle(request: flask.Request) -> flask.Response:
+    return router.dispatch(request)

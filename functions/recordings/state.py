@@ -1,0 +1,134 @@
+"""Per-recording and per-part delivery state in Firestore (`recordings/{RecordingSid}`).
+
+Every change is a transaction that re-reads the document, so two workers (a duplicate
+task delivery, or a retry racing a worker presumed dead) never both believe they own it:
+a worker holds a lease (id + expiry) and every write it makes checks the lease is still its
+own (fencing). Lifecycle of `status`:
+  pending -> stored (in our bucket) -> confirmed (every part seen by the CRM)
+  -> done (object and carrier copy deleted); failed (permanent CRM refusal, alerted);
+  expired (deleted by the sweeper at the retention limit).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from core import clients
+
+COLLECTION = "recordings"
+FINAL = ("done", "expired")
+
+
+class LeaseLost(Exception):
+    """Another worker took this recording over (ours expired): stop, touch nothing."""
+
+
+class Stale(Exception):
+    """The task is older than the recording's current schedule, or it is finished."""
+
+
+def ref(sid: str) -> Any:
+    return clients.firestore().collection(COLLECTION).document(sid)
+
+
+def get(sid: str) -> dict[str, Any] | None:
+    snap = ref(sid).get()
+    return snap.to_dict() if snap.exists else None
+
+
+def _txn(sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, Any]]
+         ) -> Any:
+    """Run fn(current) in a transaction; fn returns (changes or None, result)."""
+    from google.cloud import firestore
+
+    r = ref(sid)
+
+    @firestore.transactional
+    def run(t: Any) -> Any:
+        snap = r.get(transaction=t)
+        changes, result = fn(snap.to_dict() if snap.exists else None)
+        if changes is not None:
+            if snap.exists:
+                t.update(r, changes)
+            else:
+                t.set(r, changes)
+        return result
+
+    return run(clients.firestore().transaction())
+
+
+def create(sid: str, doc: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Create the recording once; a repeated callback gets the existing one."""
+    def fn(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Any]:
+        if cur is not None:
+            return None, (cur, False)
+        return doc, (doc, True)
+
+    return _txn(sid, fn)
+
+
+def claim(sid: str, gen: int, lease_seconds: float, now: float | None = None
+          ) -> tuple[str, dict[str, Any]]:
+    """Take the lease for task generation `gen`.
+
+    Returns ("mine", doc with the new lease) or ("held", doc) when a live worker owns it.
+    Raises Stale for an old generation or a finished recording.
+    """
+    now = time.time() if now is None else now
+
+    def fn(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Any]:
+        if cur is None or cur.get("status") in FINAL or cur.get("status") == "failed":
+            raise Stale("finished or unknown")
+        if gen < int(cur.get("gen", 0)):
+            raise Stale(f"task generation {gen} < {cur.get('gen')}")
+        lease = cur.get("lease") or {}
+        if lease.get("id") and float(lease.get("until", 0)) > now:
+            return None, ("held", cur)
+        new = {"id": uuid.uuid4().hex, "until": now + lease_seconds,
+               "no": int(lease.get("no", 0)) + 1, "taken_at": now}
+        return {"lease": new, "gen": max(gen, int(cur.get("gen", 0)))}, \
+            ("mine", cur | {"lease": new})
+
+    return _txn(sid, fn)
+
+
+def write(sid: str, lease_id: str, changes: Callable[[dict[str, Any]], dict[str, Any]],
+          lease_seconds: float | None = None) -> dict[str, Any]:
+    """Apply changes(current) if we still hold the lease (optionally extending it)."""
+    now = time.time()
+
+    def fn(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Any]:
+        lease = (cur or {}).get("lease") or {}
+        if cur is None or lease.get("id") != lease_id:
+            raise LeaseLost(sid)
+        out = dict(changes(cur))
+        if lease_seconds is not None:
+            out["lease"] = lease | {"until": now + lease_seconds}
+        merged = cur | out
+        return out, merged
+
+    return _txn(sid, fn)
+
+
+def release(sid: str, lease_id: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Give the lease back (with final changes), e.g. when rescheduling or finishing."""
+    def upd(cur: dict[str, Any]) -> dict[str, Any]:
+        return (changes or {}) | {"lease": {"id": None, "until": 0,
+                                            "no": (cur.get("lease") or {}).get("no", 0)}}
+
+    return write(sid, lease_id, upd)
+
+
+def set_part(parts: list[dict[str, Any]], index: int, **fields: Any) -> list[dict[str, Any]]:
+    out = [dict(p) for p in parts]
+    out[index - 1] |= fields
+    return out
+
+
+def update_unleased(sid: str, fn: Callable[[dict[str, Any] | None],
+                                           tuple[dict[str, Any] | None, Any]]) -> Any:
+    """For the sweeper and the access path: a transaction that ignores leases."""
+    return _txn(sid, fn)

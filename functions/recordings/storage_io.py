@@ -1,0 +1,188 @@
+"""Streaming in and out of the recordings bucket, never holding a recording in memory.
+
+In: a resumable upload session (official client), then one PUT whose body is read from the
+carrier's response as it is sent. Out: one ranged download per worker run, fed by a thread
+through a small bounded queue, so memory stays at a few MiB whatever the file size.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any, BinaryIO
+
+from core import clients
+from core.settings import settings
+
+CHUNK = 1 << 20  # bytes per queued block
+DEPTH = 8  # queued blocks (bounds memory: DEPTH * CHUNK)
+
+
+class StorageError(Exception):
+    """The bucket did not take or give the bytes (transient: retry later)."""
+
+
+def object_name(sid: str) -> str:
+    return f"recordings/{sid}"
+
+
+def blob(sid: str) -> Any:
+    return clients.storage_client().bucket(settings().recordings_bucket).blob(object_name(sid))
+
+
+class Limited:
+    """Exactly `size` bytes of `source`, as a body requests can stream (has __len__)."""
+
+    def __init__(self, source: BinaryIO, size: int, tick: Any = None) -> None:
+        self._src, self._left, self._size, self._tick = source, size, size, tick
+        self.sent = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, n: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        n = self._left if n is None or n < 0 else min(n, self._left)
+        data = self._src.read(n)
+        if not data:
+            raise OSError(f"source ended {self._left} bytes early")
+        self._left -= len(data)
+        self.sent += len(data)
+        if self._tick is not None:
+            self._tick(self.sent)
+        return data
+
+
+def upload(sid: str, source: BinaryIO, size: int, content_type: str,
+           metadata: dict[str, str], timeout: float, tick: Any = None) -> dict[str, Any]:
+    """Stream `size` bytes from source into the object; returns the object resource."""
+    import requests
+
+    b = blob(sid)
+    b.metadata = metadata
+    try:
+        session_url = b.create_resumable_upload_session(content_type=content_type, size=size,
+                                                        timeout=timeout)
+        # The session URL authorizes the upload by itself: no credentials on this PUT.
+        rng = f"bytes 0-{size - 1}/{size}" if size else "bytes */0"
+        resp = requests.put(session_url, data=Limited(source, size, tick) if size else b"",
+                            headers={"Content-Range": rng, "Content-Type": content_type},
+                            timeout=(3.05, timeout))
+    except requests.RequestException as exc:
+        raise StorageError(f"upload: {exc.__class__.__name__}: {exc}") from None
+    except Exception as exc:  # google.api_core errors while opening the session
+        if exc.__class__.__module__.startswith(("google.", "requests")):
+            raise StorageError(f"upload session: {exc}") from None
+        raise
+    if resp.status_code not in (200, 201):
+        raise StorageError(f"upload: HTTP {resp.status_code}: {resp.text[:200]}")
+    out = resp.json() if resp.content else {}
+    if int(out.get("size", size)) != size:
+        raise StorageError(f"upload: stored {out.get('size')} bytes, expected {size}")
+    return out
+
+
+def delete(sid: str) -> bool:
+    """Delete the object; False if it was already gone."""
+    from google.api_core.exceptions import NotFound
+
+    try:
+        blob(sid).delete()
+        return True
+    except NotFound:
+        return False
+
+
+def exists(sid: str) -> bool:
+    return bool(blob(sid).exists())
+
+
+class _Writer:
+    """The download thread's side: gathers small writes into CHUNK blocks."""
+
+    def __init__(self, q: queue.Queue[Any], closed: threading.Event) -> None:
+        self._q, self._closed, self._buf = q, closed, bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buf += data
+        if len(self._buf) >= CHUNK:
+            self._put(bytes(self._buf))
+            self._buf.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buf:
+            self._put(bytes(self._buf))
+            self._buf.clear()
+
+    def _put(self, item: Any) -> None:
+        while True:
+            if self._closed.is_set():
+                raise OSError("reader closed")  # stops the download
+            try:
+                self._q.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+
+class RangeReader:
+    """Bytes [start, end) of the object, read sequentially (file-like `read`)."""
+
+    def __init__(self, sid: str, start: int, end: int, timeout: float) -> None:
+        self.pos, self.end = start, end
+        self._q: queue.Queue[Any] = queue.Queue(maxsize=DEPTH)
+        self._closed = threading.Event()
+        self._cur = memoryview(b"")
+        self._eof = start >= end
+        if not self._eof:
+            self._thread = threading.Thread(target=self._pump, args=(sid, start, end, timeout),
+                                            daemon=True)
+            self._thread.start()
+
+    def _pump(self, sid: str, start: int, end: int, timeout: float) -> None:
+        w = _Writer(self._q, self._closed)
+        try:
+            blob(sid).download_to_file(w, start=start, end=end - 1, checksum=None,
+                                       raw_download=True, timeout=timeout)
+            w.flush()
+            w._put(None)
+        except BaseException as exc:  # handed to the reader, which raises it
+            if not self._closed.is_set():
+                try:
+                    w._put(exc)
+                except OSError:
+                    pass
+
+    def read(self, n: int = -1) -> bytes:
+        want = (self.end - self.pos) if n is None or n < 0 else n
+        out = bytearray()
+        while len(out) < want:
+            if not len(self._cur):
+                if self._eof:
+                    break
+                try:
+                    item = self._q.get(timeout=120)
+                except queue.Empty:
+                    raise OSError("storage read stalled") from None
+                if item is None:
+                    self._eof = True
+                    break
+                if isinstance(item, BaseException):
+                    self._eof = True
+                    raise OSError(f"storage read failed: {item}") from item
+                self._cur = memoryview(item)
+            take = min(want - len(out), len(self._cur))
+            out += self._cur[:take]
+            self._cur = self._cur[take:]
+        self.pos += len(out)
+        return bytes(out)
+
+    def close(self) -> None:
+        self._closed.set()
+        try:  # unblock a writer waiting on a full queue
+            while True:
+                self._q.get_nowait()
+        except queue.Empty:
+            pass

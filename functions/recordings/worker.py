@@ -1,0 +1,323 @@
+"""The delivery worker: one run per Cloud Task, driving a recording through
+ingest (carrier -> bucket) -> ticket -> parts -> commit -> confirmed -> deleted.
+
+Exactly once as the CRM sees it:
+- one worker at a time holds the recording's lease (state.claim); every state write
+  checks it is still ours, and the lease is renewed while bytes stream;
+- an action whose answer was lost is looked for in the CRM (the commit's / part's marker,
+  the ticket's external id) before it is repeated;
+- a part is marked sent only after the CRM answered; the object and the carrier copy are
+  deleted only after the CRM confirmed every part.
+
+Retries are ours: on a transient failure the run gives the lease back, bumps the
+generation and creates the next task at now + backoff (Retry-After as a floor), then
+answers 2xx. The only reasons to delay are: no confirmation, CRM API limit, file too large.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from core import logs
+from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
+from core.crm.recording_sink import Delivery, Part, RecordingSink, sink
+from core.settings import settings
+from recordings import backoff, carrier_media, state, storage_io, tasks
+from recordings.alerts import alert
+from recordings.config import rec_settings
+
+log = logs.get("recordings.worker")
+# A commit refused for stale tokens is retried at once after re-uploading, this often.
+COMMIT_ROUNDS = 3
+
+
+def plan_parts(size: int, part_size: int) -> list[dict[str, Any]]:
+    count = math.ceil(size / part_size) if size else 0
+    return [{"index": i + 1, "offset": i * part_size,
+             "size": min(part_size, size - i * part_size), "state": "pending",
+             "receipt": None} for i in range(count)]
+
+
+def delivery_of(doc: dict[str, Any]) -> Delivery:
+    sid, parts = doc["sid"], doc.get("parts") or []
+    n = len(parts)
+    content_type = doc.get("content_type") or "audio/x-wav"
+    ext = "mp3" if "mpeg" in content_type else "wav"
+    plist = tuple(Part(index=p["index"], count=n, offset=p["offset"], size=p["size"],
+                       file_name=f"recording {sid} part {p['index']} of {n}.{ext}",
+                       marker=f"cc-recording:{sid}:part:{p['index']}/{n}") for p in parts)
+    size = int(doc.get("size") or 0)
+    summary = (f"Call recording {sid} of call {doc.get('call_sid')}: {size} bytes"
+               + (f" in {n} part{'s' if n != 1 else ''}" if n else " (empty: nothing to attach)")
+               + ".")
+    return Delivery(recording_sid=sid, call_sid=doc.get("call_sid") or "",
+                    session_id=doc.get("session_id") or "", target=str(doc.get("target") or ""),
+                    size=size, marker=f"cc-recording:{sid}", content_type=content_type,
+                    parts=plist, summary=summary)
+
+
+class Run:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.rs = rec_settings()
+        self.doc = doc
+        self.sid: str = doc["sid"]
+        self.lease: str = doc["lease"]["id"]
+        self.sink: RecordingSink = sink(doc.get("crm") or settings().crm)
+        if hasattr(self.sink, "timeout"):
+            self.sink.timeout = (3.05, self.rs.http_timeout_seconds)  # type: ignore[attr-defined]
+        self._renewed = time.monotonic()
+
+    # -- state helpers --------------------------------------------------------------
+    def write(self, **changes: Any) -> None:
+        self.doc = state.write(self.sid, self.lease, lambda cur: changes,
+                               lease_seconds=self.rs.lease_seconds)
+        self._renewed = time.monotonic()
+
+    def tick(self, _sent: int = 0) -> None:
+        """Called while bytes stream: renew the lease well before it runs out."""
+        if time.monotonic() - self._renewed > self.rs.lease_seconds / 3:
+            self.doc = state.write(self.sid, self.lease, lambda cur: {},
+                                   lease_seconds=self.rs.lease_seconds)
+            self._renewed = time.monotonic()
+
+    # -- the stages ---------------------------------------------------------------------
+    def drive(self) -> dict[str, Any]:
+        if self.doc["status"] == "pending":
+            self.ingest()
+        if self.doc["status"] == "stored":
+            self.ensure_target()
+            self.deliver()
+        if self.doc["status"] == "confirmed":
+            self.clean_up()
+        return {"outcome": self.doc["status"]}
+
+    def ingest(self) -> None:
+        timeout = self.rs.http_timeout_seconds
+        with carrier_media.open_media(self.sid, timeout) as (raw, size, ctype):
+            obj = storage_io.upload(self.sid, raw, size, ctype,
+                                    {"recording_sid": self.sid,
+                                     "call_sid": self.doc.get("call_sid") or ""},
+                                    timeout, tick=self.tick)
+        self.write(status="stored", size=size, content_type=ctype,
+                   object={"bucket": settings().recordings_bucket,
+                           "name": storage_io.object_name(self.sid),
+                           "generation": obj.get("generation")},
+                   part_size=self.rs.part_size, parts=plan_parts(size, self.rs.part_size),
+                   stored_at=time.time())
+        log.info("recording %s stored: %d bytes, %d parts", self.sid, size,
+                 len(self.doc["parts"]))
+
+    def ensure_target(self) -> None:
+        if self.doc.get("target"):
+            return
+        from core.sessions import store as sessions
+
+        session_id = self.doc.get("session_id") or self.doc.get("call_sid") or self.sid
+        session = sessions.get(session_id)
+        target = ((session or {}).get("crm") or {}).get("ticket_id")
+        if not target:
+            # Also covers a ticket we created before losing the answer: it carries the
+            # session id as its external key.
+            target = self.sink.find_target(session_id)
+        if not target:
+            self.write(target_state="creating")
+            target = self.sink.create_target(
+                session_id, f"Call {self.doc.get('call_sid')}",
+                f"Ticket created for the recording of call {self.doc.get('call_sid')}.")
+            if session is not None:
+                self._link_session(session_id, str(target))
+        self.write(target=str(target), target_state="set")
+
+    def _link_session(self, session_id: str, target: str) -> None:
+        from core.sessions import store as sessions
+
+        def changes(cur: dict[str, Any]) -> dict[str, Any]:
+            crm = dict(cur.get("crm") or {})
+            if crm.get("ticket_id"):
+                return {}
+            return {"crm": crm | {"ticket_id": target}}
+
+        try:
+            sessions.update(session_id, changes, "crm.ticket_linked",
+                            {"ticket_id": target, "by": "recordings"},
+                            f"{session_id}:crm-ticket:{target}")
+        except Exception:  # the ticket is ours either way; the link is a convenience
+            log.warning("could not link ticket %s to session %s", target, session_id)
+
+    def deliver(self) -> None:
+        for _ in range(COMMIT_ROUNDS):
+            self.send_parts()
+            if self.commit():
+                return
+        raise Transient("the CRM kept refusing fresh upload tokens")
+
+    def send_parts(self) -> None:
+        d = delivery_of(self.doc)
+        reader: storage_io.RangeReader | None = None
+        try:
+            for part in d.parts:
+                p = self.doc["parts"][part.index - 1]
+                now = time.time()
+                if p["state"] == "sent" and (
+                        not self.sink.stages_parts
+                        or self.sink.receipt_usable(p["receipt"] or {}, now)):  # type: ignore[attr-defined]
+                    continue
+                if p["state"] == "sending" and not self.sink.stages_parts:
+                    found = self.sink.find_part(d, part)
+                    if found is not None:  # sent before, answer lost
+                        self.write(parts=state.set_part(self.doc["parts"], part.index,
+                                                        state="sent", receipt=found,
+                                                        sent_at=now, recovered=True))
+                        continue
+                if reader is None or reader.pos != part.offset:
+                    if reader is not None:
+                        reader.close()
+                    reader = storage_io.RangeReader(self.sid, part.offset, d.size,
+                                                    self.rs.http_timeout_seconds)
+                self.write(parts=state.set_part(self.doc["parts"], part.index,
+                                                state="sending", receipt=None))
+                body = storage_io.Limited(reader, part.size, self.tick)
+                try:
+                    receipt = self.sink.send_part(d, part, body)  # type: ignore[arg-type]
+                except BaseException:
+                    reader.close()
+                    reader = None
+                    raise
+                if body.sent != part.size:  # the CRM answered before reading it all
+                    reader.close()
+                    reader = None
+                    raise Transient(f"part {part.index}: sent {body.sent} of {part.size}")
+                self.write(parts=state.set_part(self.doc["parts"], part.index, state="sent",
+                                                receipt=receipt, sent_at=time.time()))
+        finally:
+            if reader is not None:
+                reader.close()
+
+    def commit(self) -> bool:
+        """True once the CRM confirmed; False if the parts must be sent again."""
+        d = delivery_of(self.doc)
+        commit = self.doc.get("commit") or {}
+        if commit.get("state") == "sending":
+            found = self.sink.find_commit(d)
+            if found is not None:
+                self.confirm(found | {"recovered": True})
+                return True
+        receipts = [p["receipt"] for p in self.doc["parts"]]
+        self.write(commit={"state": "sending", "at": time.time()})
+        try:
+            result = self.sink.commit(d, receipts)
+        except TooLarge:
+            raise
+        except Permanent as exc:
+            if exc.status != 422 or not self.sink.stages_parts:
+                raise
+            # Zendesk refuses expired / unknown / used tokens: already applied? else upload
+            # the parts again (a used token means a comment exists and is found here).
+            found = self.sink.find_commit(d)
+            if found is not None:
+                self.confirm(found | {"recovered": True})
+                return True
+            log.info("recording %s: tokens refused (%s), uploading again", self.sid, exc)
+            self.write(commit={"state": "refused", "at": time.time()},
+                       parts=[p | {"state": "pending", "receipt": None}
+                              for p in self.doc["parts"]])
+            return False
+        self.confirm(result)
+        return True
+
+    def confirm(self, result: dict[str, Any]) -> None:
+        self.write(status="confirmed", confirmed_at=time.time(),
+                   commit={"state": "done", "result": result})
+        log.info("recording %s confirmed by the CRM", self.sid)
+
+    def clean_up(self) -> None:
+        deleted = dict(self.doc.get("deleted") or {})
+        if not deleted.get("object"):
+            storage_io.delete(self.sid)
+            deleted["object"] = time.time()
+            self.write(deleted=deleted)
+        if not deleted.get("carrier"):
+            carrier_media.delete(self.sid, self.rs.http_timeout_seconds)
+            deleted["carrier"] = time.time()
+            self.write(deleted=deleted)
+        self.doc = state.release(self.sid, self.lease, {"status": "done", "done_at": time.time(),
+                                                        "delay_reason": None})
+        log.info("recording %s delivered and deleted", self.sid)
+
+    # -- outcomes -----------------------------------------------------------------------
+    def reschedule(self, reason: str, error: str, retry_after: float | None = None) -> dict:
+        attempts = int(self.doc.get("attempts", 0))
+        wait = backoff.delay(attempts, retry_after, self.rs.backoff_scale)
+        gen = int(self.doc.get("gen", 0)) + 1
+        at = time.time() + wait
+        self.doc = state.release(self.sid, self.lease, {
+            "gen": gen, "attempts": attempts + 1, "next_at": at, "delay_reason": reason,
+            "last_error": error[:500], "retry_after": retry_after})
+        tasks.enqueue(self.sid, gen, at=at)
+        logs.event(log, f"recording {self.sid}: retry in {wait:.1f}s ({reason}: {error})",
+                   recording_sid=self.sid, reason=reason, wait_seconds=wait, gen=gen)
+        return {"outcome": "rescheduled", "reason": reason, "wait_seconds": wait, "gen": gen}
+
+    def shrink_or_reschedule(self, error: str) -> dict:
+        """The CRM refused a part's size: cut smaller parts if none is visible yet."""
+        visible = any(p["state"] != "pending" for p in self.doc.get("parts") or []) and \
+            not self.sink.stages_parts
+        size = int(self.doc.get("size") or 0)
+        smaller = max(1, int(self.doc.get("part_size") or self.rs.part_size) // 2)
+        if not visible and self.doc["status"] == "stored":
+            self.write(part_size=smaller, parts=plan_parts(size, smaller),
+                       commit={"state": "none"})
+        return self.reschedule("file_too_large", error)
+
+    def fail(self, error: str) -> dict:
+        self.doc = state.release(self.sid, self.lease, {"status": "failed",
+                                                        "last_error": error[:500],
+                                                        "failed_at": time.time()})
+        alert("recording.delivery_failed", self.sid, error)
+        return {"outcome": "failed", "error": error}
+
+
+def run(sid: str, gen: int) -> dict[str, Any]:
+    """One task delivery. Never raises for delivery problems: they are rescheduled."""
+    rs = rec_settings()
+    try:
+        how, doc = state.claim(sid, gen, rs.lease_seconds)
+    except state.Stale as exc:
+        log.info("recording %s task g%d ignored: %s", sid, gen, exc)
+        return {"outcome": "stale"}
+    if how == "held":
+        # Another run owns it (a duplicate delivery, or a worker that may have died):
+        # look again when its lease ends; the name dedupes repeated duplicates.
+        lease = doc.get("lease") or {}
+        until = float(lease.get("until", time.time()))
+        tasks.enqueue(sid, int(doc.get("gen", gen)), at=until + 0.5,
+                      suffix=f"-w{lease.get('no', 0)}-{int(until * 1000)}")
+        return {"outcome": "busy", "retry_at": until}
+    r = Run(doc)
+    try:
+        try:
+            return r.drive()
+        except RateLimited as exc:
+            return r.reschedule("crm_api_limit", str(exc), exc.retry_after)
+        except TooLarge as exc:
+            return r.shrink_or_reschedule(str(exc))
+        except Permanent as exc:
+            return r.fail(str(exc))
+        except carrier_media.CarrierGone:
+            return r.fail("the carrier has no such recording")
+        except state.LeaseLost:
+            raise
+        except (Transient, carrier_media.CarrierError, storage_io.StorageError, OSError) as exc:
+            return r.reschedule("no_confirmation", f"{exc.__class__.__name__}: {exc}")
+        except Exception as exc:  # a bug must not lose the recording: retry, loudly
+            if isinstance(exc.__context__, state.LeaseLost):
+                raise exc.__context__ from None
+            log.exception("recording %s: unexpected error", sid)
+            return r.reschedule("no_confirmation", f"{exc.__class__.__name__}: {exc}")
+    except state.LeaseLost:
+        # Ours ran out and another run took over (raised here directly, or from inside
+        # a streamed body): touch nothing more.
+        log.warning("recording %s: lease lost, stopping this run", sid)
+        return {"outcome": "lease_lost"}
