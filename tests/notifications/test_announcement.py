@@ -86,6 +86,16 @@ def test_wait_time_includes_whisper_and_countdown(suite, tree, app_client, auth,
     xml = r.data.decode()
     assert xml.count("<Play>") == 2 and xml.index("Play") < xml.rindex("Play")
     assert play["whisper"]["url"].split("?")[0] in xml.replace("&amp;", "&")
+    # The carrier fetches the same TwiML for the agent leg, signed; unsigned is refused.
+    from tests.conftest import twilio_signed
+
+    url = f"{PUBLIC}/twilio/agent-announcement/{sid}"
+    params = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32}
+    r = client.post(f"/twilio/agent-announcement/{sid}", data=params,
+                    headers=twilio_signed(url, params))
+    assert r.status_code == 200 and r.data.decode().count("<Play>") == 2
+    r = client.post(f"/twilio/agent-announcement/{sid}", data=params)
+    assert r.status_code == 403
     # Another agent of another queue cannot read it.
     assert client.get(f"/agent/sessions/{sid}/announcement",
                       headers=auth("nia")).status_code == 404
