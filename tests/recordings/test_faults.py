@@ -1,0 +1,187 @@
+"""Faults on the CRM side: every case ends with each part attached once, in order,
+byte-identical, and the object deleted only after the CRM confirmed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from tests.recordings.conftest import Pipeline
+
+PART = 4000
+
+
+def _deliver_with_checks(pipe: Pipeline, rec: Any) -> list[dict[str, Any]]:
+    pipe.callback(rec)
+    ran: list[dict[str, Any]] = []
+    while batch := pipe.queued():
+        pipe.purge()
+        for t in batch:
+            out = pipe.deliver(bytes(t.http_request.body), dict(t.http_request.headers))
+            wait = t.schedule_time.timestamp() if t.schedule_time else 0
+            ran.append(out | {"task": t.name.rsplit("/", 1)[-1], "eta": wait})
+            d = pipe.doc(rec.sid)
+            if d["status"] not in ("done",):
+                # Not confirmed yet: our copy and the carrier's must still exist.
+                assert pipe.object_exists(rec.sid) or d["status"] == "pending"
+                assert not pipe.carrier_deleted(rec.sid)
+        assert len(ran) < 50, ran
+    return ran
+
+
+def test_429_with_retry_after_is_honoured(pipe: Pipeline) -> None:
+    rec = pipe.record(3, 3000)
+    pipe.fault("zendesk", "uploads", [{"kind": "rate_limit", "retry_after": 7}])
+    pipe.callback(rec)
+    t0 = time.time()
+    batch = pipe.queued()
+    pipe.purge()
+    out = pipe.deliver(bytes(batch[0].http_request.body), dict(batch[0].http_request.headers))
+    assert out["outcome"] == "rescheduled" and out["reason"] == "crm_api_limit"
+    assert out["wait_seconds"] >= 7
+    nxt = pipe.queued()
+    assert len(nxt) == 1 and nxt[0].schedule_time.timestamp() >= t0 + 7 - 0.5
+    assert pipe.doc(rec.sid)["retry_after"] == 7
+    pipe.run_tasks()
+    pipe.assert_delivered(rec, PART)
+
+
+def test_429_without_retry_after_uses_our_backoff(pipe: Pipeline) -> None:
+    rec = pipe.record(3, 3000)
+    pipe.fault("zendesk", "tickets", [{"kind": "rate_limit"}], method="PUT")
+    ran = _deliver_with_checks(pipe, rec)
+    assert [r["outcome"] for r in ran] == ["rescheduled", "done"]
+    assert ran[0]["reason"] == "crm_api_limit"
+    # backoff scale 0.001: first retry within [5 ms, 10 ms] of the 10 s curve
+    assert 0.005 <= ran[0]["wait_seconds"] <= 0.01
+    pipe.assert_delivered(rec, PART)
+
+
+@pytest.mark.parametrize("route,method", [("uploads", "POST"), ("tickets", "PUT")])
+def test_5xx_is_retried(pipe: Pipeline, route: str, method: str) -> None:
+    rec = pipe.record(5, 2000)  # 3 parts
+    pipe.fault("zendesk", route, [{"kind": "status", "status": 503, "repeat": 2}], method=method)
+    ran = _deliver_with_checks(pipe, rec)
+    assert [r["outcome"] for r in ran] == ["rescheduled", "rescheduled", "done"]
+    assert {r["reason"] for r in ran[:2]} == {"no_confirmation"}
+    pipe.assert_delivered(rec, PART)
+
+
+@pytest.mark.parametrize("route,method", [("uploads", "POST"), ("tickets", "PUT")])
+def test_timeout_after_the_crm_applied_it(pipe: Pipeline, route: str, method: str) -> None:
+    """The CRM did the work but answered after our timeout (5 s in rec_env)."""
+    rec = pipe.record(5, 2000)
+    pipe.fault("zendesk", route, [{"kind": "delay", "seconds": 7, "when": "after"}],
+               method=method)
+    ran = _deliver_with_checks(pipe, rec)
+    assert ran[0]["outcome"] == "rescheduled" and ran[-1]["outcome"] == "done"
+    d = pipe.assert_delivered(rec, PART)
+    if route == "tickets":
+        assert d["commit"]["result"].get("recovered") is True  # found, not sent twice
+
+
+@pytest.mark.parametrize("mode", ["status", "disconnect"])
+@pytest.mark.parametrize("route,method", [("uploads", "POST"), ("tickets", "PUT")])
+def test_dropped_acknowledgement(pipe: Pipeline, route: str, method: str, mode: str) -> None:
+    rec = pipe.record(5, 2000)
+    pipe.fault("zendesk", route, [{"kind": "drop_ack", "mode": mode}], method=method)
+    ran = _deliver_with_checks(pipe, rec)
+    assert ran[-1]["outcome"] == "done"
+    d = pipe.assert_delivered(rec, PART)
+    if route == "tickets":
+        assert d["commit"]["result"].get("recovered") is True
+
+
+def test_duplicate_task_deliveries(pipe: Pipeline) -> None:
+    rec = pipe.record(5, 2000)
+    pipe.fault("zendesk", "uploads", [{"kind": "status", "status": 500}])
+    pipe.callback(rec)
+    pipe.callback(rec)  # a repeated carrier callback too
+    ran = pipe.run_tasks(duplicate=True)
+    assert sum(r["outcome"] == "done" for r in ran) == 1
+    assert {r["outcome"] for r in ran} <= {"done", "stale", "rescheduled", "busy"}
+    pipe.assert_delivered(rec, PART)
+
+
+def test_concurrent_duplicate_sees_the_lease(pipe: Pipeline) -> None:
+    """A duplicate arriving while a worker streams is told to come back after the lease."""
+    import threading
+
+    rec = pipe.record(5, 2000)
+    pipe.fault("zendesk", "uploads", [{"kind": "delay", "seconds": 1.5, "when": "before"}])
+    pipe.callback(rec)
+    [task] = pipe.queued()
+    pipe.purge()
+    body, headers = bytes(task.http_request.body), dict(task.http_request.headers)
+    results: list[dict] = []
+    th = threading.Thread(target=lambda: results.append(pipe.deliver(body, headers)))
+    th.start()
+    time.sleep(0.7)
+    dup = pipe.deliver(body, headers)
+    th.join()
+    assert dup["outcome"] == "busy"
+    assert results[0]["outcome"] == "done"
+    pipe.run_tasks()  # the follow-up finds it finished
+    assert {r["outcome"] for r in pipe.executed} == {"stale"}
+    pipe.assert_delivered(rec, PART)
+
+
+def test_upload_tokens_expired_are_uploaded_again(pipe: Pipeline) -> None:
+    rec = pipe.record(5, 2000)
+    pipe.fault("zendesk", "tickets", [{"kind": "status", "status": 503}], method="PUT")
+    pipe.callback(rec)
+    batch = pipe.queued()
+    pipe.purge()
+    out = pipe.deliver(bytes(batch[0].http_request.body), dict(batch[0].http_request.headers))
+    assert out["outcome"] == "rescheduled"
+    assert len(pipe.uploads()) == 3
+    # 61 minutes pass at Zendesk before the retry: its tokens are now expired.
+    requests.post(f"{pipe.suite.url('zendesk')}/_control/clock",
+                  json={"advance_seconds": 61 * 60}, timeout=10)
+    pipe.run_tasks()
+    assert len(pipe.uploads()) == 6  # uploaded again, once
+    pipe.assert_delivered(rec, PART)
+
+
+def test_permanent_refusal_alerts_and_keeps_the_recording(pipe: Pipeline, subscribe: Any,
+                                                          suite: Any) -> None:
+    from tests.conftest import pull_all
+
+    sub = subscribe("alerts")
+    rec = pipe.record(2, 2000)
+    pipe.fault("zendesk", "uploads", [{"kind": "status", "status": 403}])
+    pipe.callback(rec)
+    pipe.run_tasks()
+    d = pipe.doc(rec.sid)
+    assert d["status"] == "failed"
+    assert pipe.object_exists(rec.sid) and not pipe.carrier_deleted(rec.sid)
+    msgs = pull_all(suite, sub, expect=1)
+    assert [m.attributes["kind"] for m in msgs] == ["recording.delivery_failed"]
+
+
+def test_bad_input(pipe: Pipeline) -> None:
+    rec = pipe.record(1, 10)
+    params = pipe.callback_params(rec)
+    r = pipe.client.post("/twilio/recording-status", data=params)
+    assert r.status_code == 403
+    bad = params | {"RecordingSid": "RE123"}
+    r = pipe.callback(rec, bad)
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "RecordingSid"
+    bad = params | {"RecordingUrl": "https://evil.example/x"}
+    r = pipe.callback(rec, bad)
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "RecordingUrl"
+    r = pipe.client.post("/tasks/deliver", json={"recording_sid": rec.sid, "gen": 0})
+    assert r.status_code == 403
+    from recordings import tasks
+
+    body = b'{"recording_sid": "%s", "gen": 0, "admin": true}' % rec.sid.encode()
+    r = pipe.client.post("/tasks/deliver", data=body,
+                         headers={tasks.HEADER: tasks.sign(body),
+                                  "Content-Type": "application/json"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "admin"
+    from recordings import state
+
+    assert state.get(rec.sid) is None  # nothing half-written
