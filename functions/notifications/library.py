@@ -9,6 +9,7 @@ object is removed only after the document stopped pointing at it.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from typing import Any, Literal
@@ -100,8 +101,11 @@ def public(doc: dict[str, Any]) -> dict[str, Any]:
     return {"source": "custom", "content_type": "audio/mpeg"} | {k: doc.get(k) for k in keys}
 
 
+_CLIP_ID = re.compile(r"^[tw]_[0-9a-f]{16}$")
+
+
 def get(clip_id: str, kind: ClipKind | None = None) -> dict[str, Any] | None:
-    if not clip_id or "/" in clip_id:
+    if not _CLIP_ID.match(clip_id or ""):  # ours only: never a path Firestore rejects
         return None
     snap = _coll().document(clip_id).get()
     doc = snap.to_dict() if snap.exists else None

@@ -132,3 +132,17 @@ def test_builtin_preview_plays_and_tone_api_needs_settings_edit(suite, tree, cli
     r = client.put("/notifications/tones/classic-ring", data=mp3_frames(5),
                    content_type="audio/mpeg", headers=auth("ada"))
     assert r.status_code == 404
+
+
+def test_hostile_ids_and_links_are_4xx(suite, tree, client, auth) -> None:
+    for cid in ["..", ".", "__x__", "a" * 2000, "%00", "t_zz"]:
+        r = client.get(f"/notifications/tones/{cid}/preview", headers=auth("ada"))
+        assert r.status_code == 404, (cid, r.status_code)
+        r = client.delete(f"/notifications/whisper-clips/{cid}", headers=auth("ada"))
+        assert r.status_code == 404, (cid, r.status_code)
+    assert client.get("/media/x?exp=abc&sig=1").status_code == 403
+    assert client.get("/media/x").status_code == 403
+    r = client.post("/notifications/tones", data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3"),
+                                                  "owner": "me"},
+                    content_type="multipart/form-data", headers=auth("ada"))
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "owner"
