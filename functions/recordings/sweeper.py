@@ -29,8 +29,11 @@ OVERDUE_SECONDS = 600.0
 
 
 def _open_recordings() -> list[dict[str, Any]]:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
     col = clients.firestore().collection(state.COLLECTION)
-    return [s.to_dict() for s in col.where("status", "in", list(OPEN)).stream()]
+    query = col.where(filter=FieldFilter("status", "in", list(OPEN)))
+    return [s.to_dict() for s in query.stream()]
 
 
 def _age(doc: dict[str, Any], now: float) -> float:

@@ -124,6 +124,16 @@ class Pipeline:
         assert resp.status_code == 200, resp.get_data(as_text=True)
         return resp.get_json()
 
+    def run_round(self) -> list[dict[str, Any]]:
+        """Run only the tasks queued now (what they enqueue stays queued)."""
+        ran: list[dict[str, Any]] = []
+        batch = self.queued()
+        self.purge()
+        for t in batch:
+            out = self.deliver(bytes(t.http_request.body), dict(t.http_request.headers))
+            ran.append({"task": t.name.rsplit("/", 1)[-1], **out})
+        return ran
+
     def run_tasks(self, limit: int = 200, duplicate: bool = False,
                   honour_leases: bool = True) -> list[dict[str, Any]]:
         """Run queued tasks until none is left (each one twice with `duplicate`)."""
