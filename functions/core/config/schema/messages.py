@@ -8,7 +8,7 @@ from core.config.schema.common import Strict
 
 
 class Message(Strict):
-    text: str | None = None
+    text: str | None = Field(None, max_length=4000)  # under the TTS request limit
     audio: str | None = None  # object name in the media bucket, or an https URL
 
     @model_validator(mode="after")
@@ -26,7 +26,7 @@ class LanguageConfig(Strict):
     voicemail_phone_blocked: Message | None = None
     voicemail_phone_requested: Message | None = None
     voicemail_phone_entered: Message | None = None
-    whisper_text: str | None = None
-    sms_after_hours_text: str | None = None
+    whisper_text: str | None = Field(None, max_length=500)
+    sms_after_hours_text: str | None = Field(None, max_length=1600)  # 10 SMS segments
     chat_after_hours_text: str | None = None
     extra: dict[str, Message] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ BUILTIN_TONES: tuple[str, ...] = ("classic-ring", "chime", "pop", "digital", "so
 class Whisper(Strict):
     enabled: bool | None = None
     type: Literal["queue_name", "tts", "audio"] | None = None
-    text: str | None = None
+    text: str | None = Field(None, max_length=1000)  # under the TTS request limit
     audio: str | None = None  # id of an uploaded whisper clip (notifications API)
     speed: float | None = Field(None, ge=0.25, le=4.0)
 
