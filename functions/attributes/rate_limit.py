@@ -1,75 +1,70 @@
 """Apps API rate limit: N requests per second per customer, holding across instances.
 
-A fixed one-second window counted in Firestore (`rate_limits/{customer}:{second}`, one
-transaction per request; each window is its own document so no document takes more than
-N writes). An instance that has already seen N admitted requests in the current window
-refuses further ones locally without a Firestore round trip. Old windows carry
-`expire_at` for a Firestore TTL policy.
+A fixed one-second window with N slots in Firestore: a request is admitted when it
+creates one of the slot documents `rate_limits/{customer}:{second}:{slot}` (an atomic
+create, so two instances can never take the same slot, and no transaction or shared
+counter document that concurrent requests would queue on). A full window is remembered
+per instance, so a flood costs one local check per request, not Firestore round trips.
+Slot documents carry `expire_at` for a Firestore TTL policy.
+
+For limits above MAX_PROBES slots are probed at random, so a nearly full window may
+refuse slightly early: the limit is then a ceiling, never exceeded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 import threading
 import time
-from typing import Any
 
 from core import clients
 from core.errors import too_many
 from core.settings import settings
 
 COLLECTION = "rate_limits"
+MAX_PROBES = 32
 _local_lock = threading.Lock()
-_local: dict[str, tuple[int, int]] = {}  # customer -> (window, admitted here)
+_local: dict[str, tuple[int, int, bool]] = {}  # customer -> (window, admitted here, full)
 
 
 def _local_full(customer: str, window: int, limit: int) -> bool:
     with _local_lock:
-        w, n = _local.get(customer, (window, 0))
-        return w == window and n >= limit
+        w, n, full = _local.get(customer, (window, 0, False))
+        return w == window and (full or n >= limit)
 
 
-def _local_note(customer: str, window: int) -> None:
+def _local_note(customer: str, window: int, *, full: bool = False) -> None:
     with _local_lock:
-        w, n = _local.get(customer, (window, 0))
-        _local[customer] = (window, n + 1 if w == window else 1)
+        w, n, was_full = _local.get(customer, (window, 0, False))
+        if w != window:
+            n, was_full = 0, False
+        _local[customer] = (window, n + (0 if full else 1), was_full or full)
 
 
 def check(customer: str, limit: int | None = None, now: float | None = None) -> None:
     """Admit one request for `customer` or raise 429 with Retry-After."""
-    from google.cloud import firestore
+    from google.api_core.exceptions import AlreadyExists, Conflict
 
     limit = limit if limit is not None else settings().apps_api_rate_limit
     t = time.time() if now is None else now
     window = int(t)
     retry_after = max(1, math.ceil(window + 1 - t))
-    if _local_full(customer, window, limit):
+    if limit <= 0 or _local_full(customer, window, limit):
         raise too_many(retry_after)
-    db = clients.firestore()
-    ref = db.collection(COLLECTION).document(f"{customer}:{window}")
-
-    @firestore.transactional
-    def txn(tr: Any) -> bool:
-        snap = ref.get(transaction=tr)
-        count = int(snap.get("count")) if snap.exists else 0
-        if count >= limit:
-            return False
-        tr.set(ref, {"customer": customer, "window": window, "count": count + 1,
-                     "expire_at": dt.datetime.fromtimestamp(window + 3600, dt.UTC)})
-        return True
-
-    try:
-        admitted = txn(db.transaction(max_attempts=10))
-    except Exception as exc:  # noqa: BLE001 - contention that outlasted the retries
-        from google.api_core.exceptions import GoogleAPICallError
-
-        if not isinstance(exc, GoogleAPICallError | ValueError):
-            raise
-        admitted = False  # fail closed: the caller retries after the window
-    if not admitted:
-        raise too_many(retry_after)
-    _local_note(customer, window)
+    coll = clients.firestore().collection(COLLECTION)
+    expire = dt.datetime.fromtimestamp(window + 3600, dt.UTC)
+    for slot in random.sample(range(limit), min(limit, MAX_PROBES)):
+        try:
+            coll.document(f"{customer}:{window}:{slot}").create(
+                {"customer": customer, "window": window, "expire_at": expire})
+        except (AlreadyExists, Conflict):
+            continue
+        _local_note(customer, window)
+        return
+    _local_note(customer, window, full=True)
+    raise too_many(retry_after)
 
 
 def reset_local() -> None:
