@@ -1,17 +1,16 @@
-"""Marking sessions (deflected / voicemail / queued) without making the caller wait.
+"""Marking sessions (deflected / voicemail / queued) on the webhook's hot path, cheaply.
 
-The carrier's webhook answer never depends on the session write, so decisions hand the
-write to a per-instance writer thread and answer at once. The writer commits what has
-accumulated in one Firestore batch: each session document is *created* together with its
-event document (the outbox), atomically, with no reads. If any of them already exists
-(a carrier retry, or a status callback that arrived first), the batch is refused as a
-whole and each mark is replayed through `core.sessions.store.transition`, which handles
-existing sessions and duplicate events. Events are then published and flagged published;
-one left unpublished by a crash is published by the outbox sweeper.
+Each session document is *created* together with its event document (the outbox) in one
+Firestore batch, atomically and with no reads: one round trip. If either already exists
+(a carrier retry, or a status callback that arrived first), the batch is refused and the
+mark is replayed through `core.sessions.store.transition`, which handles existing sessions
+and duplicate events. The event is then published; one left unpublished by a crash is
+published by the outbox sweeper.
 
-DEFLECTION_SYNC_WRITES=1 writes inline instead (one batch per request). In the cloud the
-function runs with CPU always allocated so the writer keeps running between requests;
-pending marks are flushed at shutdown (SIGTERM -> worker exit -> atexit).
+By default the write happens before the answer, so a webhook that answered has recorded
+its decision. DEFLECTION_ASYNC_WRITES=1 hands marks to a per-instance writer thread that
+batches them instead (lower latency under heavy load); use it only where the function runs
+with CPU always allocated, since a throttled instance would delay the writes.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ _pid = 0
 
 
 def mark(m: Mark) -> None:
-    if os.environ.get("DEFLECTION_SYNC_WRITES") == "1":
+    if os.environ.get("DEFLECTION_ASYNC_WRITES") != "1":
         write([m])
         return
     global _pending
@@ -143,27 +142,28 @@ def _replay(m: Mark) -> None:
 
 
 def _publish(staged: list[events.Event]) -> None:
+    """Publish without waiting: each event is flagged published when Pub/Sub confirms it.
+
+    The webhook's answer does not wait for Pub/Sub; an event whose publish fails stays in
+    the outbox and the sweeper publishes it.
+    """
     import json
 
     pub = clients.publisher()
     topic = clients.topic_path(settings().session_events_topic)
-    futures = [(e, pub.publish(topic, json.dumps(e.message(), default=str).encode(),
-                               event_id=e.event_id, session_id=e.session_id, type=e.type))
-               for e in staged]
-    db = clients.firestore()
-    wb = db.batch()
-    done = 0
-    for e, fut in futures:
-        try:
-            fut.result(timeout=30)
-        except Exception:  # noqa: BLE001 - left in the outbox for the sweeper
-            log.exception("publishing %s failed; left in the outbox", e.event_id)
-            continue
-        wb.update(db.collection(events.COLLECTION).document(e.event_id),
-                  {"published": True, "published_at": time.time()})
-        done += 1
-    if done:
-        wb.commit()
+    for e in staged:
+        fut = pub.publish(topic, json.dumps(e.message(), default=str).encode(),
+                          event_id=e.event_id, session_id=e.session_id, type=e.type)
+        fut.add_done_callback(lambda f, eid=e.event_id: _confirmed(eid, f))
+
+
+def _confirmed(event_id: str, fut: Any) -> None:
+    try:
+        fut.result()
+        clients.firestore().collection(events.COLLECTION).document(event_id).update(
+            {"published": True, "published_at": time.time()})
+    except Exception:  # noqa: BLE001 - left in the outbox for the sweeper
+        log.exception("publishing %s failed; left in the outbox", event_id)
 
 
 atexit.register(flush, 5.0)
