@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from monitoring import cursor as cursors
 
 MAX_IN = 30  # Firestore's limit on values of one `in` filter (and disjunctions)
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    # Several queries of one page run side by side; one small pool per instance.
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="page")
+    return _pool
 
 
 @dataclass
@@ -34,12 +44,17 @@ def fetch(queries: list[Any], field: str, *, descending: bool, limit: int,
 
     direction = firestore.Query.DESCENDING if descending else firestore.Query.ASCENDING
     start = cursors.decode(after) if after else None
-    streams: list[list[dict[str, Any]]] = []
-    for q in queries:
+
+    def read(q: Any) -> list[dict[str, Any]]:
         q = q.order_by(field, direction=direction).order_by("__name__", direction=direction)
         if start is not None:
             q = q.start_after({field: start[0], "__name__": start[1]})
-        streams.append([d.to_dict() | {"_id": d.id} for d in q.limit(limit + 1).stream()])
+        return [d.to_dict() | {"_id": d.id} for d in q.limit(limit + 1).stream()]
+
+    if len(queries) == 1:
+        streams = [read(queries[0])]
+    else:
+        streams = list(_executor().map(read, queries))
     if len(streams) == 1:
         merged = streams[0]
     else:
