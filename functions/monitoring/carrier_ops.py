@@ -18,7 +18,8 @@ def _map(exc: Exception, what: str) -> Exception:
     from twilio.base.exceptions import TwilioRestException
 
     if isinstance(exc, TwilioRestException):
-        if exc.status == 404:
+        # 21220: the call is no longer in progress, which is what ending wants anyway.
+        if exc.status == 404 or exc.code == 21220:
             return CarrierGone(what)
         if exc.status == 429 or exc.status >= 500:
             return ApiError(503, "carrier_unavailable", f"the carrier failed to {what}; retry",

@@ -1,10 +1,10 @@
 """Silent monitoring of calls: a supervisor joins the call's conference muted, no beep.
 
 Many supervisors may listen at once; each has its own participant (label
-`monitor-<user>`, unique per conference, which also stops one user joining twice) and its
-own entry in the session's `monitors`; stopping removes only that supervisor. The
-session change and its audit record commit in one transaction. No session event is
-published: the agent's side is never told.
+`monitor-<user>-<id>`, unique per conference) and its own entry in the session's
+`monitors`; stopping removes only that supervisor. The session change and its audit
+record commit in one transaction. No session event is published: the agent's side is
+never told.
 """
 
 from __future__ import annotations
@@ -49,22 +49,18 @@ def start(request: flask.Request, session_id: str) -> Any:
         raise ApiError(409, "no_conference", "the call has no conference to join",
                        field="carrier.conference_sid")
     to = body.to or f"client:{who.user_id}"
-    label = f"monitor-{who.user_id}"
+    entry_id = uuid.uuid4().hex
+    # Labels are unique per conference at Twilio; one per listen keeps a double click
+    # from colliding (the loser of the transaction below removes its own leg).
+    label = f"monitor-{who.user_id}-{entry_id[:8]}"
     try:
         participant = carrier_ops.add_silent_listener(conference, to, label)
     except carrier_ops.CarrierGone:
         raise ApiError(409, "no_conference", "the call's conference has ended",
                        field="carrier.conference_sid") from None
-    except ApiError as err:
-        if err.code == "carrier_rejected" and "label" in err.message.lower():
-            # Our label is taken: a concurrent start by the same user won the race.
-            fresh = store.require(session_id)
-            if _mine(fresh, who, "listen"):
-                return {"monitor": _public(_mine(fresh, who, "listen")[0]), "changed": False}
-        raise
 
     now = time.time()
-    entry = {"id": uuid.uuid4().hex, "user_id": who.user_id, "name": who.name,
+    entry = {"id": entry_id, "user_id": who.user_id, "name": who.name,
              "kind": "listen", "started_at": now, "reason": body.reason,
              "participant_call_sid": participant, "conference_sid": conference,
              "label": label, "to": to}

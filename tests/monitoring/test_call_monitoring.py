@@ -154,3 +154,20 @@ def test_carrier_failure_writes_nothing(suite, mon, auth, live_call, audit_entri
     r = mon.post(f"/calls/{call['id']}/end", json={"reason": "stuck"}, headers=auth("ada"))
     assert r.status_code == 200 and store.get(call["id"])["status"] == "ended"
     assert len(audit_entries(call["id"])) == 1
+
+
+def test_a_double_click_leaves_one_listener(mon, auth, live_call, participants,
+                                            audit_entries) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    call = live_call("billing-refunds")
+    headers = auth("mona")
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(
+            lambda _: mon.post(f"/calls/{call['id']}/monitor", headers=headers).status_code,
+            range(4)))
+    assert sorted(codes)[-1] == 201 and set(codes) <= {200, 201}
+    live = [p for p in monitors_of(participants(call["_twilio"]["conference_sid"]))
+            if not p["removed"]]
+    assert len(live) == 1
+    assert [e["action"] for e in audit_entries(call["id"])] == ["monitor.start"]

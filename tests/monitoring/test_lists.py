@@ -122,6 +122,8 @@ def test_rows_carry_the_callers_actions(mon, auth, floor) -> None:
     ("colour=red", "query.colour"), ("queue=nope", "query.queue"), ("team=nope", "query.team"),
     ("agent=nobody", "query.agent"), ("channel=chat", "query.channel"),
     ("older_than_minutes=-1", "query.older_than_minutes"), ("cursor=%%%", "query.cursor"),
+    ("cursor=eyJ2IjoxLCJpZCI6Il9feF9fIn0", "query.cursor"),  # {"v":1,"id":"__x__"}
+    ("cursor=eyJ2IjpOYU4sImlkIjoiYSJ9", "query.cursor"),  # {"v":NaN,"id":"a"}
 ])
 def test_bad_list_input_names_the_field(mon, auth, query, field) -> None:
     r = mon.get(f"/calls?{query}", headers=auth("ada"))
