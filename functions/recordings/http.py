@@ -41,8 +41,12 @@ def deliver(request: flask.Request) -> flask.Response:
         raise ApiError(400, "invalid_field", "body: not valid JSON", field="body") from None
     from recordings import worker
 
-    # Always 2xx for delivery outcomes: our own retries are scheduled tasks.
-    return json_response(worker.run(body.recording_sid, body.gen))
+    # 2xx for every delivery outcome (our own retries are scheduled tasks); 503 only when
+    # the state store could not be written, so the queue delivers this task again.
+    out = worker.run(body.recording_sid, body.gen)
+    if out.get("redeliver"):
+        return json_response(out, 503, {"Retry-After": "5"})
+    return json_response(out)
 
 
 @router.route("/recordings/<sid>/url", ["GET"])

@@ -280,7 +280,24 @@ class Run:
 
 
 def run(sid: str, gen: int) -> dict[str, Any]:
-    """One task delivery. Never raises for delivery problems: they are rescheduled."""
+    """One task delivery. Never raises for delivery problems: they are rescheduled.
+
+    Only when Firestore itself cannot be written (e.g. a lock still held by a transaction
+    of a worker that died) is the answer "contended": the HTTP layer then answers 503 so
+    the queue delivers the task again (its retry_config is the backstop for exactly this).
+    """
+    from google.api_core import exceptions as gexc
+
+    try:
+        return _run(sid, gen)
+    except (gexc.Aborted, gexc.DeadlineExceeded, gexc.ServiceUnavailable,
+            gexc.InternalServerError) as exc:
+        log.warning("recording %s: state store unavailable (%s); task to be redelivered",
+                    sid, exc.__class__.__name__)
+        return {"outcome": "contended", "redeliver": True}
+
+
+def _run(sid: str, gen: int) -> dict[str, Any]:
     rs = rec_settings()
     try:
         how, doc = state.claim(sid, gen, rs.lease_seconds)
