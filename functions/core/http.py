@@ -53,6 +53,14 @@ class Router:
 
         return deco
 
+    def routes(self) -> list[tuple[str, str]]:
+        """(method, werkzeug rule) of every route, in order (API docs and tests read it)."""
+        out: list[tuple[str, str]] = []
+        for endpoint in self._handlers:
+            methods, _, rule = endpoint.partition(" ")
+            out.extend((m, rule) for m in methods.split(","))
+        return out
+
     def dispatch(self, request: flask.Request) -> flask.Response:
         logs.configure(settings().log_level)
         logs.set_trace_from_headers(request.headers, settings().google_cloud_project)
@@ -91,11 +99,17 @@ def read_json(request: flask.Request) -> dict[str, Any]:
         raise ApiError(415, "unsupported_media_type", "send Content-Type: application/json",
                        field="body")
     try:
-        data = json.loads(request.get_data(cache=True) or b"null")
+        raw = request.get_data(cache=True)
+        data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise bad_request("body", "not valid JSON") from None
     if not isinstance(data, dict):
         raise bad_request("body", "must be a JSON object")
+    if b"\\u" in raw:  # an escaped lone surrogate is valid JSON but not storable text
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request("body", "contains an unpaired UTF-16 surrogate") from None
     return data
 
 

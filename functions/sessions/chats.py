@@ -6,6 +6,7 @@ them; the agent is never told about viewers.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from typing import Any, Literal
@@ -108,14 +109,17 @@ def _ingest_custom_data(session_id: str, custom: Any) -> dict[str, Any]:
 def _own_session(request: flask.Request, session_id: str) -> tuple[sdk_jwt.EndUser, dict]:
     user = sdk_jwt.verify_end_user(request)
     doc = store.get(session_id)
-    if doc is None or doc["end_user"].get("id") != user.identifier:
+    if doc is None or (doc.get("end_user") or {}).get("id") != user.identifier:
         raise not_found("session")  # another user's session looks like no session
     return user, doc
 
 
 def _add_message(session_id: str, sender: dict[str, Any], body: PostMessage) -> dict[str, Any]:
     db = clients.firestore()
-    mid = body.client_id and f"{sender['role']}-{sender['id']}-{body.client_id}"
+    # A digest, not the raw ids: an identifier or client id with "/" (or any character
+    # Firestore refuses in a document id) must not reach the path.
+    mid = body.client_id and hashlib.sha256(
+        f"{sender['role']}\0{sender['id']}\0{body.client_id}".encode()).hexdigest()[:40]
     ref = db.collection(store.COLLECTION).document(session_id).collection("messages")
     doc_ref = ref.document(mid) if mid else ref.document()
     msg = {"id": doc_ref.id, "sender": sender, "text": body.text, "at": time.time()}

@@ -1,0 +1,234 @@
+"""Every HTTP route of every function, as the OpenAPI description states it.
+
+`scripts/openapi_check.py` turns this table (plus the pydantic models it names) into
+`docs/openapi/<function>.yaml`; tests/hostile/test_openapi.py fails when a Router has a
+route this table lacks, or the reverse, or when the committed YAML is stale.
+
+body:  "pkg.module:Model" (JSON validated by that model), "form" (carrier webhook,
+       application/x-www-form-urlencoded), "binary" (raw bytes), "json" (free JSON object),
+       "notifications" (JSON merge patch / document of notification settings), None.
+auth:  a key of AUTH (the caller type; see core/auth and the capability modules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Caller types -> OpenAPI security scheme (None: the URL itself carries the authorization,
+# or the route is public).
+AUTH: dict[str, dict[str, str] | None] = {
+    "twilio": {"type": "apiKey", "in": "header", "name": "X-Twilio-Signature",
+               "description": "HMAC-SHA1 (base64) of the configured public URL plus the "
+                              "sorted form parameters, keyed with the Twilio auth token."},
+    "sdk": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "End-user JWT (HS256, company secret; claims iat, exp, identifier) "
+                           "or a visitor token issued by POST /sdk/visitors."},
+    "apps": {"type": "http", "scheme": "basic",
+             "description": "Apps API: username = company subdomain, password = API token."},
+    "portal": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "Portal user token (HS256, issuer contact-center-portal); "
+                              "roles, permissions and teams come from the applied config."},
+    "cx": {"type": "apiKey", "in": "header", "name": "X-Webhook-Secret",
+           "description": "Shared secret configured on the Dialogflow CX webhook."},
+    "crm_key": {"type": "apiKey", "in": "header", "name": "X-CRM-Key",
+                "description": "A key from RECORDINGS_CRM_KEYS (the CRM reading recordings)."},
+    "task": {"type": "apiKey", "in": "header", "name": "X-Recording-Task-Signature",
+             "description": "HMAC-SHA256 of the task body (Cloud Tasks calls only)."},
+    "viewer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "Chat viewer token from POST /chats/{session_id}/view."},
+    "signed_url": None,  # exp + sig query parameters, or a signed token in the path
+    "public": None,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # the werkzeug rule, e.g. /calls/<session_id>
+    auth: str
+    summary: str
+    body: str | None = None
+    query: str | None = None  # "pkg.module:Model" whose fields are the query parameters
+    params: tuple[str, ...] = ()  # further optional string query parameters
+    ok: tuple[int, ...] = (200,)
+    produces: str = "application/json"
+    headers: tuple[str, ...] = field(default=())  # optional request headers
+
+    @property
+    def json_api(self) -> bool:
+        """A JSON route (what schemathesis fuzzes): JSON in (or nothing) and JSON out."""
+        return self.produces == "application/json" and self.body not in ("form", "binary")
+
+
+TWIML = "text/xml"
+IVR_Q = ("queue", "language", "at")
+
+ROUTES: dict[str, tuple[Route, ...]] = {
+    "sessions_http": (
+        Route("POST", "/twilio/call-status", "twilio", "Carrier call-status callback",
+              body="form", ok=(200, 204), produces=TWIML),
+        Route("POST", "/sdk/chats", "sdk", "Start a chat session",
+              body="sessions.chats:StartChat", ok=(201,)),
+        Route("POST", "/sdk/chats/<session_id>/messages", "sdk", "End user posts a message",
+              body="sessions.chats:PostMessage", ok=(201,)),
+        Route("POST", "/sdk/chats/<session_id>/end", "sdk", "End user ends the chat"),
+        Route("POST", "/agent/chats/<session_id>/messages", "portal",
+              "Assigned agent posts a message", body="sessions.chats:PostMessage", ok=(201,)),
+        Route("POST", "/agent/sessions/<session_id>/assign", "portal",
+              "Connect a queued session to an agent", body="sessions.chats:Assign"),
+    ),
+    "deflection_http": (
+        Route("POST", "/twilio/voice", "twilio", "IVR: incoming call (TwiML)", body="form",
+              params=(*IVR_Q, "callback"), produces=TWIML),
+        Route("POST", "/twilio/voicemail/number", "twilio",
+              "IVR: callback number gathered for voicemail", body="form",
+              params=(*IVR_Q, "attempt"), produces=TWIML),
+        Route("POST", "/twilio/voicemail/done", "twilio", "IVR: voicemail recorded",
+              body="form", produces=TWIML),
+        Route("POST", "/twilio/voicemail/recording", "twilio",
+              "Voicemail recording-status callback", body="form",
+              params=(*IVR_Q, "callback"), ok=(200, 204), produces=TWIML),
+        Route("POST", "/twilio/sms", "twilio", "Incoming SMS (TwiML)", body="form",
+              params=IVR_Q, produces=TWIML),
+        Route("POST", "/sdk/deflection", "sdk", "Mobile / web SDK after-hours decision",
+              body="deflection.sdk:SdkDeflectionRequest", params=("at",)),
+        Route("POST", "/sdk/chat/deflection", "sdk", "Chat after-hours decision",
+              body="deflection.sdk:ChatDeflectionRequest", params=("at",)),
+        Route("GET", "/agent/transfer-targets", "portal", "Queues an agent may transfer to",
+              query="deflection.transfer:TargetsQuery"),
+        Route("GET", "/agent/presence", "portal", "The caller's presence"),
+        Route("PUT", "/agent/presence", "portal", "Log in / out for contacts",
+              body="deflection.presence:PresenceBody"),
+        Route("GET", "/explain", "portal", "What would happen, and the rule behind it",
+              query="deflection.explain:ExplainQuery"),
+    ),
+    "recordings_http": (
+        Route("POST", "/twilio/recording-status", "twilio", "Carrier recording-status callback",
+              body="form", ok=(200, 204), produces=TWIML),
+        Route("POST", "/tasks/deliver", "task", "Delivery worker (Cloud Tasks)",
+              body="recordings.http:TaskBody"),
+        Route("GET", "/recordings/<sid>/url", "crm_key", "Short-lived URL of a recording"),
+        Route("GET", "/recordings/<sid>/media", "signed_url", "Recording bytes (signed URL)",
+              params=("exp", "sig"), produces="audio/x-wav"),
+    ),
+    "monitoring_http": (
+        Route("GET", "/calls", "portal", "Live calls", query="monitoring.listing:ListQuery"),
+        Route("GET", "/chats", "portal", "Live chats", query="monitoring.listing:ListQuery"),
+        Route("GET", "/calls/<session_id>", "portal", "Call details"),
+        Route("GET", "/chats/<session_id>", "portal", "Chat details"),
+        Route("POST", "/calls/<session_id>/monitor", "portal", "Start silent monitoring",
+              body="monitoring.bodies:StartMonitor", ok=(200, 201)),
+        Route("POST", "/calls/<session_id>/monitor/stop", "portal", "Stop monitoring",
+              body="monitoring.bodies:Reason"),
+        Route("POST", "/chats/<session_id>/view", "portal", "Start a read-only chat view",
+              body="monitoring.bodies:Reason", ok=(200, 201)),
+        Route("POST", "/chats/<session_id>/view/stop", "portal", "Stop viewing a chat",
+              body="monitoring.bodies:Reason"),
+        Route("GET", "/chats/<session_id>/transcript", "viewer", "Chat messages after a cursor",
+              query="monitoring.chat_view:TranscriptQuery"),
+        Route("POST", "/calls/<session_id>/end", "portal", "End a call",
+              body="monitoring.bodies:EndSession"),
+        Route("POST", "/chats/<session_id>/end", "portal", "End a chat",
+              body="monitoring.bodies:EndSession"),
+        Route("GET", "/audit", "portal", "The audit log", query="monitoring.audit:AuditQuery"),
+    ),
+    "attributes_http": (
+        Route("GET", "/apps/api/v1/<collection>/<session_id>/customer_flag", "apps",
+              "Read the customer flags of a call or chat"),
+        Route("PATCH", "/apps/api/v1/<collection>/<session_id>/customer_flag", "apps",
+              "Set customer flags on a call or chat",
+              body="attributes.apps_api:CustomerFlagPatch", headers=("Idempotency-Key",)),
+        Route("POST", "/twilio/sip/inbound", "twilio", "SIP call in: attributes from headers",
+              body="form", params=("queue_id", "next"), produces=TWIML),
+        Route("POST", "/twilio/sip/redirect", "twilio", "SIP redirect with data parameters",
+              body="form", produces=TWIML),
+        Route("POST", "/dialogflow/cx/webhook", "cx", "Virtual agent webhook",
+              body="attributes.virtual_agent:WebhookRequest"),
+        Route("POST", "/sdk/visitors", "public", "Register an anonymous visitor",
+              body="attributes.visitors:Register", ok=(200, 201)),
+        Route("POST", "/sdk/visitors/merge", "sdk", "Merge a visitor into the signed-in user",
+              body="attributes.visitors:Merge"),
+    ),
+    "notifications_http": (
+        Route("GET", "/notifications/settings", "portal", "Global notification settings"),
+        Route("PUT", "/notifications/settings", "portal", "Replace global settings",
+              body="notifications:center", headers=("If-Match",)),
+        Route("PATCH", "/notifications/settings", "portal", "Merge-patch global settings",
+              body="notifications:center", headers=("If-Match",)),
+        Route("GET", "/notifications/queues/<qid>/settings", "portal", "Queue settings"),
+        Route("PUT", "/notifications/queues/<qid>/settings", "portal",
+              "Replace a queue's settings", body="notifications:queue", headers=("If-Match",)),
+        Route("PATCH", "/notifications/queues/<qid>/settings", "portal",
+              "Merge-patch a queue's settings", body="notifications:queue",
+              headers=("If-Match",)),
+        *(r for prefix, what in (("/notifications/tones", "ringtone"),
+                                 ("/notifications/whisper-clips", "whisper clip"))
+          for r in (
+              Route("GET", prefix, "portal", f"List {what}s"),
+              Route("POST", prefix, "portal", f"Upload a {what} (.mp3, checked by content)",
+                    body="binary", params=("name",), ok=(201,)),
+              Route("GET", f"{prefix}/<clip_id>", "portal", f"One {what}"),
+              Route("PUT", f"{prefix}/<clip_id>", "portal", f"Replace a {what}",
+                    body="binary", params=("name",)),
+              Route("DELETE", f"{prefix}/<clip_id>", "portal", f"Delete a {what}"),
+              Route("GET", f"{prefix}/<clip_id>/preview", "portal",
+                    f"Short-lived playable URL of a {what}"),
+          )),
+        Route("GET", "/agent/sessions/<session_id>/announcement", "portal",
+              "Whisper / countdown / tone for the agent's session", params=("format",)),
+        Route("POST", "/twilio/agent-announcement/<session_id>", "twilio",
+              "Announcement TwiML for the carrier", body="form", produces=TWIML),
+        Route("GET", "/media/<path:obj>", "signed_url", "Preview bytes (signed URL)",
+              params=("exp", "sig"), produces="audio/mpeg"),
+    ),
+    "smartactions_http": (
+        Route("POST", "/agent/sessions/<session_id>/smartactions", "portal",
+              "Request a SmartAction", body="smartactions.actions:CreateRequest",
+              ok=(200, 201)),
+        Route("GET", "/agent/sessions/<session_id>/smartactions", "portal",
+              "SmartAction requests of a session"),
+        Route("GET", "/agent/sessions/<session_id>/smartactions/<rid>", "portal",
+              "One SmartAction request"),
+        Route("GET", "/agent/sessions/<session_id>/attachments", "portal",
+              "Chat attachments of a session"),
+        Route("POST", "/agent/sessions/<session_id>/redact", "portal",
+              "Pause / resume call recording", body="smartactions.redact:RedactBody"),
+        Route("GET", "/sdk/sessions/<session_id>/smartactions", "sdk",
+              "Open SmartAction requests for the end user"),
+        Route("POST", "/sdk/sessions/<session_id>/smartactions/<rid>/media", "sdk",
+              "Stream a photo / screenshot / video", body="binary", ok=(200, 201)),
+        Route("POST", "/sdk/sessions/<session_id>/smartactions/<rid>/uploads", "sdk",
+              "Get a signed upload URL", body="smartactions.uploads:UploadTicket",
+              ok=(201,)),
+        Route("POST", "/sdk/sessions/<session_id>/smartactions/<rid>/uploads/verify", "sdk",
+              "Check an object uploaded by signed URL",
+              body="smartactions.uploads:VerifyUpload", ok=(200, 201)),
+        Route("POST", "/sdk/sessions/<session_id>/smartactions/<rid>/fulfil", "sdk",
+              "Answer a verification / text request", body="smartactions.actions:Fulfil"),
+        Route("POST", "/sdk/sessions/<session_id>/smartactions/<rid>/decline", "sdk",
+              "Decline a request", body="smartactions.actions:Decline"),
+        Route("POST", "/sdk/sessions/<session_id>/attachments", "sdk",
+              "Web chat attachment (.png, .jpg, .mp4 by content)", body="binary",
+              query="smartactions.attachments:AttachmentQuery", ok=(201,)),
+        Route("GET", "/media/<token>", "signed_url", "Media bytes (signed URL fallback)",
+              produces="application/octet-stream"),
+        Route("PUT", "/uploads/<token>", "signed_url", "Upload bytes (signed URL fallback)",
+              body="binary", ok=(200, 201)),
+    ),
+}
+
+
+def router_routes(function: str) -> list[tuple[str, str]]:
+    """(method, rule) pairs the function's Router really serves."""
+    import importlib
+
+    from core.entrypoints import by_name
+
+    mod = importlib.import_module(by_name(function).module)
+    return mod.router.routes()
+
+
+def http_functions() -> list[str]:
+    from core.entrypoints import ENTRYPOINTS
+
+    return [ep.name for ep in ENTRYPOINTS if ep.kind == "http"]
