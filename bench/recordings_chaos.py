@@ -178,7 +178,7 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
                 continue
             heapq.heappop(heap)
             counts["tasks"] += 1
-            if rng.random() < 0.07:  # killed at a random point of this run
+            if rng.random() < (0.04 if short else 0.07):  # killed at a random point
                 worker.run(task, kill_after=rng.uniform(0.0, 0.15))
                 heapq.heappush(heap, (time.time(), seq, task))  # redelivered by the queue
                 seq += 1
