@@ -60,7 +60,8 @@ def test_config_parser_only_reports_problems(data: object) -> None:
 @given(st.dictionaries(st.sampled_from(["CallSid", "CallStatus", "From", "To", "AccountSid",
                                         "CallDuration", "Direction", "junk"]),
                        text, max_size=8),
-       st.text(max_size=40),
+       # header values cannot carry control characters (the HTTP client refuses them)
+       st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
        st.binary(max_size=300))
 def test_carrier_webhook_never_5xx(app_client, params: dict, signature: str, raw: bytes
                                    ) -> None:
