@@ -31,6 +31,8 @@ def test_viewer_reads_live_transcript_and_cannot_write(
     assert sessions.post(f"/agent/chats/{chat_id}/messages", json={"text": "let me check"},
                          headers=agent_h).status_code == 201
     events = subscribe("session-events")
+    # The emulator may still fan out what was published just before subscribing: drain it.
+    pull_all(suite, events, timeout=1.0)
 
     r = mon.post(f"/chats/{chat_id}/view", json={"reason": "QA"}, headers=auth("mona"))
     assert r.status_code == 201, r.get_json()
@@ -66,7 +68,7 @@ def test_viewer_reads_live_transcript_and_cannot_write(
     # The agent's side shows nothing: no event, nothing in the agent-facing session view.
     mine = [m for m in pull_all(suite, events, timeout=1.5)
             if m.attributes["session_id"] == chat_id]
-    assert mine == []
+    assert mine == [], [m.attributes["type"] for m in mine]
     r = sessions.post(f"/agent/chats/{chat_id}/messages", json={"text": "done"},
                       headers=agent_h)
     assert r.status_code == 201 and "monitors" not in str(r.get_json())
