@@ -50,17 +50,37 @@ def examples(suite: Suite) -> list[dict]:
     user = sdk_jwt.issue("customer-42", name="Kim Lee", email="kim@example.com")
     call_sid = "CA" + secrets.token_hex(16)
     twilio = suite.url("twilio")
+    deflection = suite.function_url("deflection_http")
+    sunday_night = "2026-11-29T23:30:00-05:00"
     return [
         {
-            "title": "Incoming call after a carrier status callback (signed by the Twilio "
-                     "stand-in)",
+            "title": "An incoming call to Billing > Refunds (the Twilio stand-in signs the "
+                     "webhook as Twilio would); the answer is TwiML",
             "method": "POST",
             "url": f"{twilio}/_control/send_webhook",
-            "json": {"url": f"{suite.function_url('sessions_http')}/twilio/call-status",
-                     "params": {"CallSid": call_sid, "CallStatus": "ringing",
-                                "From": "+14155550123", "To": "+18005550000",
-                                "AccountSid": suite.env()["TWILIO_ACCOUNT_SID"],
+            "json": {"url": f"{deflection}/twilio/voice?queue=billing-refunds",
+                     "params": {"CallSid": call_sid, "AccountSid": suite.env()[
+                         "TWILIO_ACCOUNT_SID"], "From": "+14155550123",
+                                "To": "+18005550000", "CallStatus": "ringing",
                                 "Direction": "inbound"}},
+            "expect": 200,
+        },
+        {
+            "title": "Why? The decision and the rule behind it, for any instant "
+                     "(Sunday 23:30 New York)",
+            "method": "GET",
+            "url": f"{deflection}/explain?queue=billing-refunds&channel=voice"
+                   f"&at={sunday_night.replace('+', '%2B')}",
+            "headers": {"Authorization": f"Bearer {admin}"},
+            "expect": 200,
+        },
+        {
+            "title": "The mobile SDK asks what to offer (end-user JWT)",
+            "method": "POST",
+            "url": f"{deflection}/sdk/deflection",
+            "headers": {"Authorization": f"Bearer {user}"},
+            "json": {"queue_id": "billing-refunds", "platform": "mobile", "app_version": "5.2.0",
+                     "device_type": "Pixel 9"},
             "expect": 200,
         },
         {
@@ -72,9 +92,9 @@ def examples(suite: Suite) -> list[dict]:
             "expect": 201,
         },
         {
-            "title": "Supervisor view: connected and queued calls (portal token of ada, admin)",
+            "title": "Supervisor view: queued and connected calls (portal token of ada, admin)",
             "method": "GET",
-            "url": f"{suite.function_url('monitoring_http')}/calls?status=queued",
+            "url": f"{suite.function_url('monitoring_http')}/calls",
             "headers": {"Authorization": f"Bearer {admin}"},
             "expect": 200,
         },

@@ -23,7 +23,7 @@ def test_dev_check_runs_every_example() -> None:
     out = subprocess.run([sys.executable, "-m", "emulators.dev", "--check"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    assert out.stdout.count("-> ok") >= 3 and "FAILED" not in out.stdout
+    assert out.stdout.count("-> ok") >= 5 and "FAILED" not in out.stdout
     assert "curl -sS" in out.stdout
 
 

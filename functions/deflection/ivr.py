@@ -72,7 +72,9 @@ def voice(request: flask.Request) -> flask.Response:
         mark(Mark(sid, "deflected", create, {"deflection": {
             "reason": d.reason, "option": d.action, "target": d.target,
             "chain": list(d.chain), "policy_source": d.policy_source,
-            "hours_id": d.hours.hours_id, "decided_at": at.isoformat()}}))
+            "hours_id": d.hours.hours_id, "decided_at": at.isoformat()}},
+            requeue_to=(d.target, view.queues[d.target].path)
+            if d.action == "queue" and d.target in view.queues else None))
     else:
         mark(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
     return xml_response(_cached_twiml(view, d.action, d.target, language, qid, at_raw,

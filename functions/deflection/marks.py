@@ -39,6 +39,9 @@ class Mark:
     create: dict[str, Any]  # fields of a new session; must include "channel"
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. {"deflection": {...}}
     at: float = field(default_factory=time.time)
+    # Deflected to another queue: the contact then waits there, so it is queued again
+    # (queue id, menu path) and supervisors see it in that queue's list.
+    requeue_to: tuple[str, str] | None = None
 
     def event_key(self) -> str:
         return f"{self.session_id}:status:{self.status}"
@@ -130,8 +133,13 @@ def write(batch: list[Mark]) -> None:
     except (AlreadyExists, Conflict, FailedPrecondition):
         for m in batch:  # some exist: the transactional path decides per session
             _replay(m)
-        return
-    _publish(staged)
+    else:
+        _publish(staged)
+    for m in batch:
+        if m.requeue_to:
+            qid, path = m.requeue_to
+            store.transition(m.session_id, "queued", now=m.at,
+                             extra={"queue_id": qid, "queue_path": path})
 
 
 def _replay(m: Mark) -> None:

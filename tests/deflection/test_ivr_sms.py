@@ -34,14 +34,17 @@ def test_queue_option_sends_the_caller_to_a_24_7_queue(demo: Any, twilio_post: A
     sub = subscribe("session-events")
     sid, xml = voice(twilio_post, {"queue": "billing-refunds", "at": MON_NIGHT})
     assert xml[0].tag == "Enqueue" and xml[0].text == "sales-general"
-    doc = wait_session(sid, "deflected")
+    # Deflected, then waiting in the 24/7 queue (so supervisors see it queued there).
+    doc = wait_session(sid, "queued")
+    assert [h["status"] for h in doc["status_history"]] == ["deflected", "queued"]
+    assert doc["queue_id"] == "sales-general" and doc["queue_path"] == "Sales > General"
     assert doc["deflection"]["option"] == "queue"
     assert doc["deflection"]["target"] == "sales-general"
     assert doc["deflection"]["reason"] == "after_hours"
-    msgs = [json.loads(m.data) for m in pull_all(suite, sub, expect=1)]
+    msgs = [json.loads(m.data) for m in pull_all(suite, sub, expect=2)]
     mine = [m for m in msgs if m["session_id"] == sid]
-    assert len(mine) == 1 and mine[0]["data"]["to"] == "deflected"
-    assert mine[0]["data"]["option"] == "queue"
+    assert sorted(m["data"]["to"] for m in mine) == ["deflected", "queued"]
+    assert next(m for m in mine if m["data"]["to"] == "deflected")["data"]["option"] == "queue"
 
 
 def test_phone_option_dials_the_number(demo: Any, twilio_post: Any) -> None:
