@@ -43,29 +43,28 @@ fi
 
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
-want=$(stamp requirements.txt requirements-dev.txt)
-if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.stamp 2>/dev/null)" != "$want" ]; then
-  echo "setup: creating .venv"
-  "$PY" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements-dev.txt
-  echo "$want" > .venv/.stamp
-fi
+# make_venv DIR WHAT REQUIREMENTS...: (re)create DIR from scratch whenever its pinned
+# requirements change, so a removed pin never lingers in a stale environment.
+make_venv() {
+  local dir=$1 what=$2; shift 2
+  local want; want=$(stamp "$@")
+  if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  echo "setup: creating $dir ($what)"
+  "$PY" -m venv --clear "$dir"
+  # The machine's pip config names local mirrors that may be absent: drop that noise only.
+  # (pipefail makes a failed install fail the pipeline; the filter itself never does.)
+  { "$dir/bin/pip" install -q --upgrade pip && "$dir/bin/pip" install -q -r "$1"; } 2>&1 \
+    | { grep -v "^WARNING: Location '" || true; }
+  "$dir/bin/pip" check >/dev/null 2>&1 || echo "setup: note: pip check reports conflicts in $dir"
+  echo "$want" > "$dir/.stamp"
+}
 
-want=$(stamp emulators/requirements-tasks.txt)
-if [ ! -x .venv-tasks/bin/gcloud-tasks-emulator ] || [ "$(cat .venv-tasks/.stamp 2>/dev/null)" != "$want" ]; then
-  echo "setup: creating .venv-tasks (Cloud Tasks emulator)"
-  "$PY" -m venv .venv-tasks
-  .venv-tasks/bin/pip install -q --upgrade pip
-  .venv-tasks/bin/pip install -q -r emulators/requirements-tasks.txt
-  echo "$want" > .venv-tasks/.stamp
-fi
-want=$(stamp infra/requirements-checkov.txt)
-if [ ! -x .venv-checkov/bin/checkov ] || [ "$(cat .venv-checkov/.stamp 2>/dev/null)" != "$want" ]; then
-  echo "setup: creating .venv-checkov (Terraform static checks; its pins clash with ours)"
-  "$PY" -m venv .venv-checkov
-  .venv-checkov/bin/pip install -q --upgrade pip
-  .venv-checkov/bin/pip install -q -r infra/requirements-checkov.txt
-  echo "$want" > .venv-checkov/.stamp
-fi
+make_venv .venv "code and tests" requirements-dev.txt requirements.txt
+make_venv .venv-tasks "Cloud Tasks emulator, pins protobuf<5" emulators/requirements-tasks.txt
+make_venv .venv-checkov "Terraform static checks; its pins clash with ours" \
+  infra/requirements-checkov.txt
+[ -x .venv-tasks/bin/gcloud-tasks-emulator ] || { echo "setup: Cloud Tasks emulator missing" >&2; exit 1; }
+[ -x .venv-checkov/bin/checkov ] || { echo "setup: checkov missing" >&2; exit 1; }
 echo "setup: ok"
