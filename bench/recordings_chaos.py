@@ -156,6 +156,7 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
     worker = WorkerProc(env)
     heap: list[tuple[float, int, dict[str, Any]]] = []
     seq = 0
+    idle_since: float | None = None
     counts = {"tasks": 0, "duplicates": 0}
     deadline = time.monotonic() + (240 if short else 1800)
     try:
@@ -170,8 +171,12 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
                          not in ("done", "failed", "expired")]
                 if not open_:
                     break
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since > 30:
+                    break  # a recording without any task: reported as undelivered
                 time.sleep(0.2)
                 continue
+            idle_since = None
             eta, _, task = heap[0]
             if eta > time.time():
                 time.sleep(min(0.2, eta - time.time()))
@@ -268,8 +273,11 @@ def main() -> None:
     ap.add_argument("--short", action="store_true", help="30 small recordings")
     args = ap.parse_args()
     n = args.recordings or (30 if args.short else 200)
+
     from emulators.suite import Suite
 
+    # SIGTERM (e.g. `timeout`) still stops the suite this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ["SUITE_STANDINS"] = "twilio,zendesk"
     suite = Suite()
     suite.start()

@@ -132,8 +132,12 @@ def main() -> None:
     ap.add_argument("--mib", type=int, default=1024)
     args = ap.parse_args()
     bps, seconds = MIB, args.mib
+    import signal
+
     from emulators.suite import Suite
 
+    # SIGTERM (e.g. `timeout`) still stops the suite this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ["SUITE_STANDINS"] = "twilio,zendesk"
     suite = Suite()
     suite.start()

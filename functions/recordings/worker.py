@@ -252,10 +252,13 @@ class Run:
         wait = backoff.delay(attempts, retry_after, self.rs.backoff_scale)
         gen = int(self.doc.get("gen", 0)) + 1
         at = time.time() + wait
+        # The next task exists before the lease is given back: a crash between the two
+        # leaves a task that waits out the lease and carries on (never a recording
+        # without a task).
+        tasks.enqueue(self.sid, gen, at=at)
         self.doc = state.release(self.sid, self.lease, {
             "gen": gen, "attempts": attempts + 1, "next_at": at, "delay_reason": reason,
             "last_error": error[:500], "retry_after": retry_after})
-        tasks.enqueue(self.sid, gen, at=at)
         logs.event(log, f"recording {self.sid}: retry in {wait:.1f}s ({reason}: {error})",
                    recording_sid=self.sid, reason=reason, wait_seconds=wait, gen=gen)
         return {"outcome": "rescheduled", "reason": reason, "wait_seconds": wait, "gen": gen}
@@ -309,7 +312,7 @@ def _run(sid: str, gen: int) -> dict[str, Any]:
         # look again when its lease ends; the name dedupes repeated duplicates.
         lease = doc.get("lease") or {}
         until = float(lease.get("until", time.time()))
-        tasks.enqueue(sid, int(doc.get("gen", gen)), at=until + 0.5,
+        tasks.enqueue(sid, max(gen, int(doc.get("gen", gen))), at=until + 0.5,
                       suffix=f"-w{lease.get('no', 0)}-{int(until * 1000)}")
         return {"outcome": "busy", "retry_at": until}
     r = Run(doc)
