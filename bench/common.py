@@ -99,9 +99,7 @@ class Served:
             wait_tcp(self.port, 60, self.proc, target)
 
     def peak_rss_mib(self) -> float:
-        """Peak resident memory of the process tree (gunicorn master + worker)."""
-        return sum(_vm_hwm_kib(pid) for pid in [self.proc.pid, *_children(self.proc.pid)]
-                   ) / 1024
+        return process_tree_peak_mib(self.proc.pid)
 
     def stop(self) -> None:
         import signal
@@ -111,6 +109,11 @@ class Served:
         except ProcessLookupError:
             pass
         self.proc.wait(timeout=15)
+
+
+def process_tree_peak_mib(pid: int) -> float:
+    """Peak resident memory of a process tree (gunicorn master + worker), from VmHWM."""
+    return sum(_vm_hwm_kib(p) for p in [pid, *_children(pid)]) / 1024
 
 
 def _children(pid: int) -> list[int]:
@@ -134,5 +137,5 @@ def _vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-BARE_SOURCE = ROOT / "bench" / "bare" / "main.py"
+BARE_SOURCE = ROOT / "bench" / "bare_function.py"
 MAIN_SOURCE = ROOT / "functions" / "main.py"

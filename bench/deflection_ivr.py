@@ -118,6 +118,9 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=15.0)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--rate", type=float, default=100.0, help="paced phase, requests/s")
+    ap.add_argument("--writes", choices=["sync", "async"], default="sync",
+                    help="session marks before the answer (default, durable) or behind it "
+                         "(DEFLECTION_ASYNC_WRITES=1)")
     args = ap.parse_args()
     os.environ["SUITE_STANDINS"] = "twilio"
     suite = Suite()
@@ -133,7 +136,8 @@ def main() -> None:
         fport, bport = free_port(), free_port()
         fbase, bbase = f"http://127.0.0.1:{fport}", f"http://127.0.0.1:{bport}"
         procs.append(serve(suite, ROOT / "functions" / "main.py", "deflection_http", fport,
-                           {"PUBLIC_URL": fbase}))
+                           {"PUBLIC_URL": fbase, "DEFLECTION_ASYNC_WRITES":
+                            "1" if args.writes == "async" else "0"}))
         procs.append(serve(suite, ROOT / "bench" / "bare_function.py", "bare", bport, {}))
         # Warm up: config cached, TTS rendered once, clients connected.
         warm = requests_for(fbase, 200)
@@ -167,7 +171,8 @@ def main() -> None:
         missing = max(0, len(done_ids) + len(warm) - found)
 
         print(f"machine: {os.cpu_count()} cores; concurrency {args.concurrency}; "
-              f"{args.duration:.0f} s each; Firestore emulator on the same cores")
+              f"{args.duration:.0f} s each; Firestore emulator on the same cores; "
+              f"session writes: {args.writes}")
         print(f"-- paced at {args.rate:.0f} req/s (a busy carrier; latency without queueing)")
         for name, lat in (("bare functions-framework", pb_lat),
                           ("deflection IVR webhook", pf_lat)):
@@ -186,8 +191,11 @@ def main() -> None:
               f"throughput {len(f_lat) / f_dt / (len(b_lat) / b_dt):.2f}")
         print(f"session marks: {found} in Firestore, {missing} missing, backlog drained "
               f"{drain:.1f} s after the load stopped")
-        print(f"peak memory (bench process): "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        from bench.common import process_tree_peak_mib
+
+        print(f"peak memory: deflection function {process_tree_peak_mib(procs[0].pid):.0f} MiB, "
+              f"bare {process_tree_peak_mib(procs[1].pid):.0f} MiB, bench process "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     finally:
         for p in procs:
             try:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (module, full arguments, short arguments)
-BENCHES: list[tuple[str, list[str], list[str]]] = [
+# (module, full arguments, short arguments or None: not in the short run)
+BENCHES: list[tuple[str, list[str], list[str] | None]] = [
     ("bench.cold_start", ["--runs", "5"], ["--runs", "1"]),
     ("bench.deflection_ivr", ["--duration", "15"], ["--duration", "3", "--rate", "50"]),
+    ("bench.deflection_ivr", ["--duration", "15", "--writes", "async"], None),
     ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "10"]),
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"]),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"]),
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for module, full, short in BENCHES:
         if args.only and not any(o in module for o in args.only):
+            continue
+        if args.short and short is None:
             continue
         argv_ = [sys.executable, "-m", module, *(short if args.short else full)]
         print(f"\n=== {module} {' '.join(argv_[3:])}", flush=True)
