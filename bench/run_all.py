@@ -32,12 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="make bench")
     ap.add_argument("--short", action="store_true", help="CI-sized runs")
     ap.add_argument("--only", action="append", default=[], help="module name filter")
+    ap.add_argument("--skip", action="append", default=[], help="module names to leave out")
     args = ap.parse_args(argv)
     failed = []
     for module, full, short in BENCHES:
         if args.only and not any(o in module for o in args.only):
             continue
-        if args.short and short is None:
+        if (args.short and short is None) or any(k in module for k in args.skip):
             continue
         argv_ = [sys.executable, "-m", module, *(short if args.short else full)]
         print(f"\n=== {module} {' '.join(argv_[3:])}", flush=True)
