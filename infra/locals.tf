@@ -48,7 +48,7 @@ locals {
       publish = ["session-events", "alerts"], buckets = ["media"], sign_urls = true, enqueue = false
     }
     recordings_http = {
-      secrets = ["twilio_auth_token", "portal_token_secret", "zendesk_api_token", "salesforce_client_secret"]
+      secrets = ["twilio_auth_token", "portal_token_secret", "zendesk_api_token", "salesforce_client_secret", "recordings_crm_keys", "recordings_url_secret"]
       publish = ["alerts"], buckets = ["recordings"], sign_urls = true, enqueue = true
     }
     recordings_sweeper = {
@@ -90,6 +90,8 @@ locals {
     salesforce_client_secret = "SALESFORCE_CLIENT_SECRET"
     apps_api_tokens          = "APPS_API_TOKENS"
     cx_webhook_secret        = "CX_WEBHOOK_SECRET"
+    recordings_crm_keys      = "RECORDINGS_CRM_KEYS"
+    recordings_url_secret    = "RECORDINGS_URL_SECRET"
   }
 
   prefix          = var.name_prefix != "" ? var.name_prefix : var.project_id
@@ -141,5 +143,7 @@ locals {
     LOG_LEVEL            = var.log_level
     # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.
     SMARTACTIONS_MEDIA_RETENTION_DAYS = tostring(var.media_retention_days)
+    # functions/recordings/config.py: Cloud Tasks attaches this account's OIDC token.
+    RECORDINGS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
   }
 }

@@ -9,7 +9,7 @@ import os
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MB = 1_000_000  # the CRM limits are decimal megabytes (Zendesk: 50 MB per file)
 
@@ -40,6 +40,14 @@ class RecordingsSettings(BaseModel):
     queue: str | None = Field(None, alias="RECORDINGS_TASKS_QUEUE")
     # In the cloud: the service account whose OIDC token Cloud Tasks attaches to each task.
     tasks_service_account: str | None = Field(None, alias="RECORDINGS_TASKS_SERVICE_ACCOUNT")
+
+    @model_validator(mode="after")
+    def _no_local_key_in_the_cloud(self) -> RecordingsSettings:
+        """K_SERVICE is set by the cloud runtime: a publicly known key must not open the
+        recordings there (the same rule as core.settings for the other secrets)."""
+        if os.environ.get("K_SERVICE") and "local-crm-key" in self.crm_key_list:
+            raise ValueError("RECORDINGS_CRM_KEYS is left at its local default")
+        return self
 
     @property
     def crm_key_list(self) -> list[str]:
