@@ -51,17 +51,7 @@ def call(method: str, path: str, *, json: dict[str, Any] | None = None,
         resp = _session().request(method, url, json=json, params=params, timeout=TIMEOUT)
     except requests.RequestException as exc:
         raise Transient(f"{method} {path}: {exc.__class__.__name__}") from None
-    if resp.status_code == 429:
-        raise RateLimited(_retry_after(resp), f"{method} {path}: rate limited")
-    if resp.status_code >= 500:
-        raise Transient(f"{method} {path}: HTTP {resp.status_code}")
-    if resp.status_code >= 400:
-        raise Permanent(resp.status_code, f"{method} {path}: {resp.text[:300]}")
-    try:
-        body = resp.json() if resp.content else {}
-    except ValueError:
-        raise Transient(f"{method} {path}: answer is not JSON") from None
-    return body if isinstance(body, dict) else {}
+    return _classified(resp, method, path)
 
 
 def send(method: str, path: str, *, data: Any = None, headers: dict[str, str] | None = None,
