@@ -26,7 +26,6 @@ from typing import Any
 from core import clients, logs
 from core.sessions import events, store
 from core.sessions.model import new_session
-from core.settings import settings
 
 log = logs.get("deflection.marks")
 MAX_BATCH = 100  # sessions per commit (each is two writes; Firestore allows 500)
@@ -150,28 +149,8 @@ def _replay(m: Mark) -> None:
 
 
 def _publish(staged: list[events.Event]) -> None:
-    """Publish without waiting: each event is flagged published when Pub/Sub confirms it.
-
-    The webhook's answer does not wait for Pub/Sub; an event whose publish fails stays in
-    the outbox and the sweeper publishes it.
-    """
-    import json
-
-    pub = clients.publisher()
-    topic = clients.topic_path(settings().session_events_topic)
-    for e in staged:
-        fut = pub.publish(topic, json.dumps(e.message(), default=str).encode(),
-                          event_id=e.event_id, session_id=e.session_id, type=e.type)
-        fut.add_done_callback(lambda f, eid=e.event_id: _confirmed(eid, f))
-
-
-def _confirmed(event_id: str, fut: Any) -> None:
-    try:
-        fut.result()
-        clients.firestore().collection(events.COLLECTION).document(event_id).update(
-            {"published": True, "published_at": time.time()})
-    except Exception:  # noqa: BLE001 - left in the outbox for the sweeper
-        log.exception("publishing %s failed; left in the outbox", event_id)
+    """The webhook's answer does not wait for Pub/Sub (see core.sessions.events.publish)."""
+    events.publish(list(staged), wait=False)
 
 
 atexit.register(flush, 5.0)

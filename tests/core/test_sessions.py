@@ -95,7 +95,7 @@ def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch)
 
     sub = subscribe("session-events")
     sid = call_sid()
-    monkeypatch.setattr(events, "publish", lambda evs: None)  # "crash" before publishing
+    monkeypatch.setattr(events, "publish", lambda evs, wait=True: None)  # "crash" first
     store.ensure(sid, "queued", {"channel": "voice"})
     monkeypatch.undo()
     assert pull_all(suite, sub, timeout=1.5) == []

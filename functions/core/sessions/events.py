@@ -57,28 +57,37 @@ def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str
     return ev
 
 
-def publish(events: list[Event | None]) -> None:
-    """Publish staged events and mark them published (after the transaction committed)."""
+def publish(events: list[Event | None], *, wait: bool = True) -> None:
+    """Publish staged events and flag them published (after the transaction committed).
+
+    With wait=False the request does not wait for Pub/Sub: each event is flagged when its
+    publish is confirmed, and one that never is stays in the outbox for `flush_outbox`
+    (subscribers dedupe on event_id, so a late duplicate is harmless).
+    """
     todo = [e for e in events if e is not None]
     if not todo:
         return
     pub = clients.publisher()
     topic = clients.topic_path(settings().session_events_topic)
     futures = [
-        pub.publish(topic, json.dumps(e.message(), default=str).encode(),
-                    event_id=e.event_id, session_id=e.session_id, type=e.type)
+        (e, pub.publish(topic, json.dumps(e.message(), default=str).encode(),
+                        event_id=e.event_id, session_id=e.session_id, type=e.type))
         for e in todo
     ]
-    db = clients.firestore()
-    for e, fut in zip(todo, futures, strict=True):
-        try:
-            fut.result(timeout=30)
-        except Exception:
-            # Left unpublished: flush_outbox retries it.
-            log.exception("publishing %s failed; left in the outbox", e.event_id)
-            continue
-        db.collection(COLLECTION).document(e.event_id).update(
+    for e, fut in futures:
+        if wait:
+            _confirm(e.event_id, fut)
+        else:
+            fut.add_done_callback(lambda f, eid=e.event_id: _confirm(eid, f))
+
+
+def _confirm(event_id: str, fut: Any) -> None:
+    try:
+        fut.result(timeout=30)
+        clients.firestore().collection(COLLECTION).document(event_id).update(
             {"published": True, "published_at": time.time()})
+    except Exception:  # noqa: BLE001 - left unpublished: flush_outbox retries it
+        log.exception("publishing %s failed; left in the outbox", event_id)
 
 
 def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:

@@ -82,7 +82,7 @@ def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
                 raise ApiError(503, "contention", "session is busy, retry",
                                headers={"Retry-After": "1"}) from exc
             time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
-    events.publish(list(staged))
+    events.publish(list(staged), wait=False)
     return doc, staged
 
 
