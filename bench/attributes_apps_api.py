@@ -21,7 +21,7 @@ import time
 
 import requests
 
-from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, load
+from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, load, with_suite
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:local-apps-token").decode()}
 
@@ -44,19 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--sessions", type=int, default=50)
     args = ap.parse_args(argv)
-    suite = None
-    if not os.environ.get("FIRESTORE_EMULATOR_HOST"):
-        from emulators.suite import Suite
-
-        suite = Suite(standins=())
-        suite.start()
-        suite.provision()
-        os.environ.update(suite.env())
-    try:
-        return run(args)
-    finally:
-        if suite is not None:
-            suite.cleanup()
+    return with_suite(lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -139,3 +139,22 @@ def _vm_hwm_kib(pid: int) -> int:
 
 BARE_SOURCE = ROOT / "bench" / "bare_function.py"
 MAIN_SOURCE = ROOT / "functions" / "main.py"
+
+
+def with_suite(run: Callable[[], int], *, standins: tuple[str, ...] = (),
+               provision: bool = True) -> int:
+    """Run `run()` against the emulators: the ones named by FIRESTORE_EMULATOR_HOST if set,
+    else a suite started (and stopped) for this benchmark."""
+    if os.environ.get("FIRESTORE_EMULATOR_HOST"):
+        return run()
+    from emulators.suite import Suite
+
+    suite = Suite(standins=standins)
+    suite.start()
+    try:
+        if provision:
+            suite.provision()
+        os.environ.update(suite.env())
+        return run()
+    finally:
+        suite.cleanup()

@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, load
+from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, load, with_suite
 
 LEAVES = {"billing-refunds": "Billing > Refunds", "billing-payments": "Billing > Payments",
           "support-internet": "Technical Support > Internet",
@@ -77,19 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--concurrency", type=int, default=1)
     args = ap.parse_args(argv)
-
-    suite = None
-    if not os.environ.get("FIRESTORE_EMULATOR_HOST"):
-        from emulators.suite import Suite
-
-        suite = Suite(standins=())
-        suite.start()
-        os.environ.update(suite.env())
-    try:
-        return run(args)
-    finally:
-        if suite is not None:
-            suite.cleanup()
+    return with_suite(lambda: run(args), provision=False)
 
 
 def run(args: argparse.Namespace) -> int:
