@@ -32,8 +32,11 @@ def seed_calls(n: int) -> list[str]:
     sids = []
     for _ in range(n):
         sid = "CA" + secrets.token_hex(16)
-        store.ensure(sid, "queued", {"channel": "voice", "queue_id": "billing-refunds",
-                                     "queue_path": "Billing > Refunds"})
+        store.ensure(
+            sid,
+            "queued",
+            {"channel": "voice", "queue_id": "billing-refunds", "queue_path": "Billing > Refunds"},
+        )
         sids.append(sid)
     return sids
 
@@ -54,40 +57,62 @@ def run(args: argparse.Namespace) -> int:
 
     apply(load_file(ROOT / "emulators" / "demo" / "contact-center.yaml"))
     sids = seed_calls(args.sessions)
-    env = {k: v for k, v in os.environ.items() if k.endswith("_HOST") or k in (
-        "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.endswith("_HOST") or k in ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
+    }
     fast = Served("attributes_http", MAIN_SOURCE, env | {"APPS_API_RATE_LIMIT": "1000000"})
     real = Served("attributes_http", MAIN_SOURCE, env)
     bare = Served("bare", BARE_SOURCE)
     try:
+
         def patch(s: requests.Session, i: int, base: str = fast.url) -> bool:
             sid = sids[i % len(sids)]
-            r = s.patch(f"{base}/apps/api/v1/calls/{sid}/customer_flag",
-                        json={"bad_actor": bool((i // len(sids)) % 2 == 0)},
-                        headers=AUTH, timeout=30)
+            r = s.patch(
+                f"{base}/apps/api/v1/calls/{sid}/customer_flag",
+                json={"bad_actor": bool((i // len(sids)) % 2 == 0)},
+                headers=AUTH,
+                timeout=30,
+            )
             return r.status_code == 200
 
         for i in range(20):  # warm: imports, config cache, gRPC channels
             patch(requests.Session(), i + args.requests)
-        bare_stats = load(lambda s, i: s.get(bare.url + "/", timeout=30).ok, args.requests,
-                          args.concurrency)
-        print(f"concurrency {args.concurrency}, {args.sessions} sessions, "
-              "rate limit raised to 1e6/s via APPS_API_RATE_LIMIT")
+        bare_stats = load(
+            lambda s, i: s.get(bare.url + "/", timeout=30).ok, args.requests, args.concurrency
+        )
+        print(
+            f"concurrency {args.concurrency}, {args.sessions} sessions, "
+            "rate limit raised to 1e6/s via APPS_API_RATE_LIMIT"
+        )
         print(bare_stats.line("bare handler"))
         stats = load(patch, args.requests, args.concurrency)
-        print(stats.line("PATCH customer_flag")
-              + f"  p99 ratio to bare {stats.p99_ms / bare_stats.p99_ms:5.1f}x")
-        get_stats = load(lambda s, i: s.get(
-            f"{fast.url}/apps/api/v1/calls/{sids[i % len(sids)]}/customer_flag",
-            headers=AUTH, timeout=30).status_code == 200, args.requests, args.concurrency)
+        print(
+            stats.line("PATCH customer_flag")
+            + f"  p99 ratio to bare {stats.p99_ms / bare_stats.p99_ms:5.1f}x"
+        )
+        get_stats = load(
+            lambda s, i: (
+                s.get(
+                    f"{fast.url}/apps/api/v1/calls/{sids[i % len(sids)]}/customer_flag",
+                    headers=AUTH,
+                    timeout=30,
+                ).status_code
+                == 200
+            ),
+            args.requests,
+            args.concurrency,
+        )
         print(get_stats.line("GET customer_flag"))
 
         # The real limit: 3 s of traffic at full speed from 4 threads.
         codes: dict[int, int] = {}
         retry_after: set[str] = set()
         for _ in range(5):
-            requests.get(f"{real.url}/apps/api/v1/calls/{sids[0]}/customer_flag",
-                         headers=AUTH, timeout=30)
+            requests.get(
+                f"{real.url}/apps/api/v1/calls/{sids[0]}/customer_flag", headers=AUTH, timeout=30
+            )
         time.sleep(1.0)
         t_start = time.time()
         t_end = t_start + 3.0
@@ -95,8 +120,9 @@ def run(args: argparse.Namespace) -> int:
         def limited(s: requests.Session, i: int) -> bool:
             if time.time() > t_end:
                 return True
-            r = s.get(f"{real.url}/apps/api/v1/calls/{sids[0]}/customer_flag", headers=AUTH,
-                      timeout=30)
+            r = s.get(
+                f"{real.url}/apps/api/v1/calls/{sids[0]}/customer_flag", headers=AUTH, timeout=30
+            )
             codes[r.status_code] = codes.get(r.status_code, 0) + 1
             if r.status_code == 429:
                 retry_after.add(r.headers.get("Retry-After", "?"))
@@ -104,9 +130,11 @@ def run(args: argparse.Namespace) -> int:
 
         load(limited, 100_000, 4)
         took = time.time() - t_start
-        print(f"at the real limit (10/s) for {took:.1f} s: {dict(sorted(codes.items()))}, "
-              f"admitted {codes.get(200, 0) / took:.1f}/s, "
-              f"Retry-After values {sorted(retry_after)}")
+        print(
+            f"at the real limit (10/s) for {took:.1f} s: {dict(sorted(codes.items()))}, "
+            f"admitted {codes.get(200, 0) / took:.1f}/s, "
+            f"Retry-After values {sorted(retry_after)}"
+        )
     finally:
         fast.stop()
         real.stop()

@@ -45,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     for ep in ENTRYPOINTS:
         if ep.kind != "http":
             continue
-        runs = [first_answer(ep.name, MAIN_SOURCE, "/__cold_start_probe")
-                for _ in range(args.runs)]
+        runs = [first_answer(ep.name, MAIN_SOURCE, "/__cold_start_probe") for _ in range(args.runs)]
         med = statistics.median(runs)
         worst = max(worst, med / bare_med)
         print(f"  {ep.name:32s} {med * 1000:7.0f} ms  ratio {med / bare_med:4.2f}")

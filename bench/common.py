@@ -30,8 +30,10 @@ class Stats:
     errors: int
 
     def line(self, label: str) -> str:
-        return (f"{label:28s} n={self.n:6d}  p50={self.p50_ms:7.2f} ms  p99={self.p99_ms:7.2f} ms"
-                f"  mean={self.mean_ms:7.2f} ms  {self.rps:8.1f} req/s  errors={self.errors}")
+        return (
+            f"{label:28s} n={self.n:6d}  p50={self.p50_ms:7.2f} ms  p99={self.p99_ms:7.2f} ms"
+            f"  mean={self.mean_ms:7.2f} ms  {self.rps:8.1f} req/s  errors={self.errors}"
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -43,10 +45,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summarize(latencies: list[float], elapsed: float, errors: int) -> Stats:
-    return Stats(len(latencies), percentile(latencies, 50) * 1000,
-                 percentile(latencies, 99) * 1000,
-                 (statistics.fmean(latencies) * 1000) if latencies else float("nan"),
-                 len(latencies) / elapsed if elapsed else 0.0, errors)
+    return Stats(
+        len(latencies),
+        percentile(latencies, 50) * 1000,
+        percentile(latencies, 99) * 1000,
+        (statistics.fmean(latencies) * 1000) if latencies else float("nan"),
+        len(latencies) / elapsed if elapsed else 0.0,
+        errors,
+    )
 
 
 def load(call: Callable[[requests.Session, int], bool], n: int, concurrency: int) -> Stats:
@@ -83,18 +89,38 @@ def load(call: Callable[[requests.Session, int], bool], n: int, concurrency: int
 class Served:
     """A function served by functions-framework (gunicorn, as in production)."""
 
-    def __init__(self, target: str, source: Path, env: dict[str, str] | None = None,
-                 wait: bool = True) -> None:
+    def __init__(
+        self, target: str, source: Path, env: dict[str, str] | None = None, wait: bool = True
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, **(env or {}), "PORT": str(self.port),
-                    "PUBLIC_URL": self.url, "PYTHONPATH": str(ROOT / "functions")}
+        full_env = {
+            **os.environ,
+            **(env or {}),
+            "PORT": str(self.port),
+            "PUBLIC_URL": self.url,
+            "PYTHONPATH": str(ROOT / "functions"),
+        }
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "functions_framework", "--source", str(source),
-             "--target", target, "--host", "127.0.0.1", "--port", str(self.port)],
-            env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "functions_framework",
+                "--source",
+                str(source),
+                "--target",
+                target,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         if wait:
             wait_tcp(self.port, 60, self.proc, target)
 
@@ -141,8 +167,9 @@ BARE_SOURCE = ROOT / "bench" / "bare_function.py"
 MAIN_SOURCE = ROOT / "functions" / "main.py"
 
 
-def with_suite(run: Callable[[], int], *, standins: tuple[str, ...] = (),
-               provision: bool = True) -> int:
+def with_suite(
+    run: Callable[[], int], *, standins: tuple[str, ...] = (), provision: bool = True
+) -> int:
     """Run `run()` against the emulators: the ones named by FIRESTORE_EMULATOR_HOST if set,
     else a suite started (and stopped) for this benchmark."""
     if os.environ.get("FIRESTORE_EMULATOR_HOST"):

@@ -39,14 +39,38 @@ OPEN_AT = "2026-06-01T16:00:00Z"
 CLOSED_AT = "2026-06-02T03:30:00Z"
 
 
-def serve(suite: Suite, source: Path, target: str, port: int, extra: dict[str, str]
-          ) -> subprocess.Popen:
-    env = {**os.environ, **suite.env(), "PORT": str(port), "PYTHONPATH": str(ROOT / "functions"),
-           "CONFIG_CACHE_SECONDS": "15", "LOG_LEVEL": "WARNING", **extra}
+def serve(
+    suite: Suite, source: Path, target: str, port: int, extra: dict[str, str]
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        **suite.env(),
+        "PORT": str(port),
+        "PYTHONPATH": str(ROOT / "functions"),
+        "CONFIG_CACHE_SECONDS": "15",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
     log = open(suite.run_dir / f"bench-{target}.log", "ab")  # noqa: SIM115
-    p = subprocess.Popen([sys.executable, "-m", "functions_framework", "--source", str(source),
-                          "--target", target, "--host", "127.0.0.1", "--port", str(port)],
-                         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "functions_framework",
+            "--source",
+            str(source),
+            "--target",
+            target,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     wait_tcp(port, 60, p, target)
     return p
 
@@ -60,14 +84,19 @@ def requests_for(base: str, n: int) -> list[tuple[str, dict[str, str], dict[str,
         sid = "CA" + uuid.uuid4().hex
         q = {"queue": "billing-payments", "at": OPEN_AT if i % 2 else CLOSED_AT}
         url = f"{base}/twilio/voice?{urlencode(q)}"
-        params = {"CallSid": sid, "From": "+14155550123", "To": "+18005550100",
-                  "AccountSid": "AC" + "0" * 32}
+        params = {
+            "CallSid": sid,
+            "From": "+14155550123",
+            "To": "+18005550100",
+            "AccountSid": "AC" + "0" * 32,
+        }
         out.append((url, params, {"X-Twilio-Signature": v.compute_signature(url, params)}, sid))
     return out
 
 
-def load(work: list, concurrency: int, duration: float, rate: float = 0.0
-         ) -> tuple[list[float], int, float]:
+def load(
+    work: list, concurrency: int, duration: float, rate: float = 0.0
+) -> tuple[list[float], int, float]:
     """Closed loop (rate 0: as fast as answers come) or paced at `rate` requests/s."""
     lat: list[float] = []
     errors = 0
@@ -118,9 +147,13 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=15.0)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--rate", type=float, default=100.0, help="paced phase, requests/s")
-    ap.add_argument("--writes", choices=["sync", "async"], default="sync",
-                    help="session marks before the answer (default, durable) or behind it "
-                         "(DEFLECTION_ASYNC_WRITES=1)")
+    ap.add_argument(
+        "--writes",
+        choices=["sync", "async"],
+        default="sync",
+        help="session marks before the answer (default, durable) or behind it "
+        "(DEFLECTION_ASYNC_WRITES=1)",
+    )
     args = ap.parse_args()
     os.environ["SUITE_STANDINS"] = "twilio"
     suite = Suite()
@@ -135,9 +168,18 @@ def main() -> None:
         apply(load_file(ROOT / "emulators" / "demo" / "contact-center.yaml"))
         fport, bport = free_port(), free_port()
         fbase, bbase = f"http://127.0.0.1:{fport}", f"http://127.0.0.1:{bport}"
-        procs.append(serve(suite, ROOT / "functions" / "main.py", "deflection_http", fport,
-                           {"PUBLIC_URL": fbase, "DEFLECTION_ASYNC_WRITES":
-                            "1" if args.writes == "async" else "0"}))
+        procs.append(
+            serve(
+                suite,
+                ROOT / "functions" / "main.py",
+                "deflection_http",
+                fport,
+                {
+                    "PUBLIC_URL": fbase,
+                    "DEFLECTION_ASYNC_WRITES": "1" if args.writes == "async" else "0",
+                },
+            )
+        )
         procs.append(serve(suite, ROOT / "bench" / "bare_function.py", "bare", bport, {}))
         # Warm up: config cached, TTS rendered once, clients connected.
         warm = requests_for(fbase, 200)
@@ -157,7 +199,7 @@ def main() -> None:
         # Every answered call must have its session mark.
         from core import clients
 
-        done_ids = {w[3] for w in work[:len(f_lat)]} | {w[3] for w in paced[:len(pf_lat)]}
+        done_ids = {w[3] for w in work[: len(f_lat)]} | {w[3] for w in paced[: len(pf_lat)]}
         t0 = time.monotonic()
         db = clients.firestore()
         deadline = t0 + 120
@@ -170,32 +212,46 @@ def main() -> None:
         drain = time.monotonic() - t0
         missing = max(0, len(done_ids) + len(warm) - found)
 
-        print(f"machine: {os.cpu_count()} cores; concurrency {args.concurrency}; "
-              f"{args.duration:.0f} s each; Firestore emulator on the same cores; "
-              f"session writes: {args.writes}")
+        print(
+            f"machine: {os.cpu_count()} cores; concurrency {args.concurrency}; "
+            f"{args.duration:.0f} s each; Firestore emulator on the same cores; "
+            f"session writes: {args.writes}"
+        )
         print(f"-- paced at {args.rate:.0f} req/s (a busy carrier; latency without queueing)")
-        for name, lat in (("bare functions-framework", pb_lat),
-                          ("deflection IVR webhook", pf_lat)):
-            print(f"{name:26s} n={len(lat):6d} p50={pct(lat, 50):6.2f} ms "
-                  f"p99={pct(lat, 99):6.2f} ms")
-        print(f"ratio IVR/bare: p50 {pct(pf_lat, 50) / pct(pb_lat, 50):.2f}  "
-              f"p99 {pct(pf_lat, 99) / pct(pb_lat, 99):.2f}  (errors {pf_err})")
+        for name, lat in (("bare functions-framework", pb_lat), ("deflection IVR webhook", pf_lat)):
+            print(
+                f"{name:26s} n={len(lat):6d} p50={pct(lat, 50):6.2f} ms p99={pct(lat, 99):6.2f} ms"
+            )
+        print(
+            f"ratio IVR/bare: p50 {pct(pf_lat, 50) / pct(pb_lat, 50):.2f}  "
+            f"p99 {pct(pf_lat, 99) / pct(pb_lat, 99):.2f}  (errors {pf_err})"
+        )
         print("-- saturation (closed loop: latency includes queueing)")
-        for name, lat, err, dt_ in (("bare functions-framework", b_lat, b_err, b_dt),
-                                    ("deflection IVR webhook", f_lat, f_err, f_dt)):
-            print(f"{name:26s} n={len(lat):6d} err={err} p50={pct(lat, 50):6.2f} ms "
-                  f"p99={pct(lat, 99):6.2f} ms mean={statistics.mean(lat) * 1000:6.2f} ms "
-                  f"throughput={len(lat) / dt_:7.1f} req/s")
-        print(f"ratio IVR/bare: p50 {pct(f_lat, 50) / pct(b_lat, 50):.2f}  "
-              f"p99 {pct(f_lat, 99) / pct(b_lat, 99):.2f}  "
-              f"throughput {len(f_lat) / f_dt / (len(b_lat) / b_dt):.2f}")
-        print(f"session marks: {found} in Firestore, {missing} missing, backlog drained "
-              f"{drain:.1f} s after the load stopped")
+        for name, lat, err, dt_ in (
+            ("bare functions-framework", b_lat, b_err, b_dt),
+            ("deflection IVR webhook", f_lat, f_err, f_dt),
+        ):
+            print(
+                f"{name:26s} n={len(lat):6d} err={err} p50={pct(lat, 50):6.2f} ms "
+                f"p99={pct(lat, 99):6.2f} ms mean={statistics.mean(lat) * 1000:6.2f} ms "
+                f"throughput={len(lat) / dt_:7.1f} req/s"
+            )
+        print(
+            f"ratio IVR/bare: p50 {pct(f_lat, 50) / pct(b_lat, 50):.2f}  "
+            f"p99 {pct(f_lat, 99) / pct(b_lat, 99):.2f}  "
+            f"throughput {len(f_lat) / f_dt / (len(b_lat) / b_dt):.2f}"
+        )
+        print(
+            f"session marks: {found} in Firestore, {missing} missing, backlog drained "
+            f"{drain:.1f} s after the load stopped"
+        )
         from bench.common import process_tree_peak_mib
 
-        print(f"peak memory: deflection function {process_tree_peak_mib(procs[0].pid):.0f} MiB, "
-              f"bare {process_tree_peak_mib(procs[1].pid):.0f} MiB, bench process "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(
+            f"peak memory: deflection function {process_tree_peak_mib(procs[0].pid):.0f} MiB, "
+            f"bare {process_tree_peak_mib(procs[1].pid):.0f} MiB, bench process "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
     finally:
         for p in procs:
             try:

@@ -20,10 +20,14 @@ import requests
 
 from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, load, with_suite
 
-LEAVES = {"billing-refunds": "Billing > Refunds", "billing-payments": "Billing > Payments",
-          "support-internet": "Technical Support > Internet",
-          "support-mobile": "Technical Support > Mobile",
-          "sales-general": "Sales > General", "sales-spanish": "Sales > Ventas"}
+LEAVES = {
+    "billing-refunds": "Billing > Refunds",
+    "billing-payments": "Billing > Payments",
+    "support-internet": "Technical Support > Internet",
+    "support-mobile": "Technical Support > Mobile",
+    "sales-general": "Sales > General",
+    "sales-spanish": "Sales > Ventas",
+}
 CHAT_CHANNELS = ("chat", "web", "mobile", "sms")
 
 
@@ -42,13 +46,24 @@ def seed(n: int, rng: random.Random) -> None:
         queue = rng.choice(list(LEAVES))
         created = now - rng.uniform(0, 8 * 3600)
         sid = f"{'CA' if kind == 'call' else 'CH'}{i:032x}"
-        doc = new_session(sid, channel, status, created, queue_id=queue,
-                          queue_path=LEAVES[queue], agent_id=(
-                              rng.choice(("alex", "bea")) if status == "connected" else None),
-                          end_user={"id": f"user-{i}", "name": f"User {i}", "email": None,
-                                    "phone": None, "anonymous": False},
-                          queued_at=created, connected_at=created + 20
-                          if status == "connected" else None)
+        doc = new_session(
+            sid,
+            channel,
+            status,
+            created,
+            queue_id=queue,
+            queue_path=LEAVES[queue],
+            agent_id=(rng.choice(("alex", "bea")) if status == "connected" else None),
+            end_user={
+                "id": f"user-{i}",
+                "name": f"User {i}",
+                "email": None,
+                "phone": None,
+                "anonymous": False,
+            },
+            queued_at=created,
+            connected_at=created + 20 if status == "connected" else None,
+        )
         batch.set(db.collection("sessions").document(sid), doc)
         if (i + 1) % 500 == 0:
             batch.commit()
@@ -67,8 +82,11 @@ def queries_per_page(user: str, path: str) -> int:
     parts = urlsplit(path)
     args = {k: v for k, v in parse_qsl(parts.query) if k != "cursor"}
     kind = "call" if parts.path.startswith("/calls") else "chat"
-    return len(build_queries(kind, principal_for(user), get_view(),
-                             ListQuery.model_validate(args), time.time()))
+    return len(
+        build_queries(
+            kind, principal_for(user), get_view(), ListQuery.model_validate(args), time.time()
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,23 +109,33 @@ def run(args: argparse.Namespace) -> int:
     seed(args.sessions, random.Random(7))
     print(f"seeded {args.sessions} live sessions in {time.perf_counter() - t0:.1f} s")
 
-    env = {k: v for k, v in os.environ.items() if k.endswith("_HOST") or k in (
-        "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.endswith("_HOST") or k in ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
+    }
     mon = Served("monitoring_http", MAIN_SOURCE, env)
     bare = Served("bare", BARE_SOURCE)
     try:
         cases: list[tuple[str, str, str]] = [
-            ("manager, chats filtered", "mona",
-             "/chats?status=connected&channel=web&older_than_minutes=30&limit=25"),
+            (
+                "manager, chats filtered",
+                "mona",
+                "/chats?status=connected&channel=web&older_than_minutes=30&limit=25",
+            ),
             ("admin, calls by agent", "ada", "/calls?agent=bea&status=connected&limit=25"),
             ("supervisor, calls page 2", "sam", "/calls?limit=25&cursor={cursor}"),
             ("admin, search end user", "ada", "/chats?q=User%2042"),
         ]
-        first = requests.get(f"{mon.url}/calls?limit=25",
-                             headers={"Authorization": f"Bearer {issue('sam')}"}, timeout=30)
+        first = requests.get(
+            f"{mon.url}/calls?limit=25",
+            headers={"Authorization": f"Bearer {issue('sam')}"},
+            timeout=30,
+        )
         cursor = first.json()["next_cursor"]
-        bare_stats = load(lambda s, i: s.get(bare.url + "/", timeout=30).ok, args.requests,
-                          args.concurrency)
+        bare_stats = load(
+            lambda s, i: s.get(bare.url + "/", timeout=30).ok, args.requests, args.concurrency
+        )
         print(bare_stats.line("bare handler"))
         for label, user, path in cases:
             url = mon.url + path.format(cursor=cursor)
@@ -118,18 +146,23 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{label}: unexpected answer {check.status_code} {check.text[:200]}")
                 return 1
 
-            def call(s: requests.Session, i: int, url: str = url,
-                     headers: dict[str, Any] = headers) -> bool:
+            def call(
+                s: requests.Session, i: int, url: str = url, headers: dict[str, Any] = headers
+            ) -> bool:
                 r = s.get(url, headers=headers, timeout=30)
                 return r.status_code == 200
 
-            print(f"  {label}: {queries_per_page(user, path)} Firestore queries per page, "
-                  f"each reading at most limit+1 index entries in the cloud")
+            print(
+                f"  {label}: {queries_per_page(user, path)} Firestore queries per page, "
+                f"each reading at most limit+1 index entries in the cloud"
+            )
             for _ in range(10):  # warm the instance (config cache, client channel)
                 requests.get(url, headers=headers, timeout=30)
             stats = load(call, args.requests, args.concurrency)
-            print(stats.line(f"{label} ({rows} rows)")
-                  + f"  p50 ratio to bare {stats.p50_ms / bare_stats.p50_ms:5.1f}x")
+            print(
+                stats.line(f"{label} ({rows} rows)")
+                + f"  p50 ratio to bare {stats.p50_ms / bare_stats.p50_ms:5.1f}x"
+            )
     finally:
         mon.stop()
         bare.stop()

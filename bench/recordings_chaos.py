@@ -48,10 +48,16 @@ class WorkerProc:
 
     def _ensure(self) -> subprocess.Popen[str]:
         if self.p is None or self.p.poll() is not None:
-            self.p = subprocess.Popen([sys.executable, "-m", "bench.recordings_worker_proc"],
-                                      cwd=ROOT, env=self.env, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=self._log(),
-                                      text=True, start_new_session=True)
+            self.p = subprocess.Popen(
+                [sys.executable, "-m", "bench.recordings_worker_proc"],
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._log(),
+                text=True,
+                start_new_session=True,
+            )
         return self.p
 
     def run(self, task: dict[str, Any], kill_after: float | None = None) -> dict | None:
@@ -81,11 +87,18 @@ class WorkerProc:
 def _setup_env(part_size: int) -> dict[str, str]:
     urls = json.loads(os.environ.get("FUNCTION_URLS") or "{}")
     urls.setdefault("recordings_http", "http://127.0.0.1:9")
-    os.environ.update({"RECORDINGS_PART_SIZE": str(part_size),
-                       "RECORDINGS_BACKOFF_SCALE": "0.002", "RECORDINGS_LEASE_SECONDS": "1.5",
-                       "RECORDINGS_HTTP_TIMEOUT_SECONDS": "5", "RECORDINGS_TASKS_QUEUE": QUEUE,
-                       "CRM": "zendesk", "FUNCTION_URLS": json.dumps(urls),
-                       "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "RECORDINGS_PART_SIZE": str(part_size),
+            "RECORDINGS_BACKOFF_SCALE": "0.002",
+            "RECORDINGS_LEASE_SECONDS": "1.5",
+            "RECORDINGS_HTTP_TIMEOUT_SECONDS": "5",
+            "RECORDINGS_TASKS_QUEUE": QUEUE,
+            "CRM": "zendesk",
+            "FUNCTION_URLS": json.dumps(urls),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     from core.clients import reset_clients
     from core.crm import zendesk_http
     from core.settings import reset_settings
@@ -127,7 +140,8 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
 
     reset_settings()
     client = functions_framework.create_app(
-        "recordings_http", str(ROOT / "functions" / "main.py")).test_client()
+        "recordings_http", str(ROOT / "functions" / "main.py")
+    ).test_client()
     validator = RequestValidator(os.environ.get("TWILIO_AUTH_TOKEN", "local-twilio-token"))
 
     recs: dict[str, dict[str, Any]] = {}
@@ -135,22 +149,50 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
         sid, call = "RE" + secrets.token_hex(16), "CA" + secrets.token_hex(16)
         bps = rng.choice([500, 3000, 10_000]) if short else rng.choice([1000, 20_000, 100_000])
         seconds = rng.choice([0, 1, 2, 4, 7]) if short else rng.randint(0, 12)
-        requests.post(f"{tw}/_control/recordings", json={
-            "call_sid": call, "sid": sid, "seconds": seconds, "bytes_per_second": bps,
-            "status": "completed"}, timeout=10).raise_for_status()
+        requests.post(
+            f"{tw}/_control/recordings",
+            json={
+                "call_sid": call,
+                "sid": sid,
+                "seconds": seconds,
+                "bytes_per_second": bps,
+                "status": "completed",
+            },
+            timeout=10,
+        ).raise_for_status()
         recs[sid] = {"call": call, "seconds": seconds, "bps": bps}
     # Faults switched on after the recordings exist: every CRM route may fail.
-    requests.post(f"{zd}/_control/faults", json={"route": "*", "faults": [], "random": {
-        "p_5xx": 0.3, "p_429": 0.1, "p_429_retry_after": 0.5, "p_drop_ack": 0.05,
-        "retry_after": 1, "seed": seed}}, timeout=10).raise_for_status()
+    requests.post(
+        f"{zd}/_control/faults",
+        json={
+            "route": "*",
+            "faults": [],
+            "random": {
+                "p_5xx": 0.3,
+                "p_429": 0.1,
+                "p_429_retry_after": 0.5,
+                "p_drop_ack": 0.05,
+                "retry_after": 1,
+                "seed": seed,
+            },
+        },
+        timeout=10,
+    ).raise_for_status()
     for sid, r in recs.items():
-        params = {"AccountSid": os.environ.get("TWILIO_ACCOUNT_SID", "AC" + "0" * 32),
-                  "CallSid": r["call"], "RecordingSid": sid,
-                  "RecordingUrl": api_url(f"Recordings/{sid}"), "RecordingStatus": "completed",
-                  "RecordingDuration": str(r["seconds"])}
+        params = {
+            "AccountSid": os.environ.get("TWILIO_ACCOUNT_SID", "AC" + "0" * 32),
+            "CallSid": r["call"],
+            "RecordingSid": sid,
+            "RecordingUrl": api_url(f"Recordings/{sid}"),
+            "RecordingStatus": "completed",
+            "RecordingDuration": str(r["seconds"]),
+        }
         url = f"{PUBLIC}/twilio/recording-status"
-        resp = client.post("/twilio/recording-status", data=params,
-                           headers={"X-Twilio-Signature": validator.compute_signature(url, params)})
+        resp = client.post(
+            "/twilio/recording-status",
+            data=params,
+            headers={"X-Twilio-Signature": validator.compute_signature(url, params)},
+        )
         assert resp.status_code == 204, resp.get_data(as_text=True)
 
     worker = WorkerProc(env)
@@ -167,8 +209,11 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
                 seq += 1
             clients.tasks().purge_queue(name=tasks.queue())
             if not heap:
-                open_ = [s for s in recs if (state.get(s) or {}).get("status")
-                         not in ("done", "failed", "expired")]
+                open_ = [
+                    s
+                    for s in recs
+                    if (state.get(s) or {}).get("status") not in ("done", "failed", "expired")
+                ]
                 if not open_:
                     break
                 idle_since = idle_since or time.monotonic()
@@ -199,14 +244,15 @@ def run(urls: dict[str, str], n: int, seed: int, short: bool) -> dict[str, int]:
     finally:
         worker.stop()
     requests.delete(f"{zd}/_control/faults", timeout=10)
-    return _verify(recs, zd, tw, storage_io) | {"tasks_run": counts["tasks"],
-                                                "duplicate_deliveries": counts["duplicates"],
-                                                "worker_kills": worker.kills,
-                                                "worker_crashes": worker.crashes}
+    return _verify(recs, zd, tw, storage_io) | {
+        "tasks_run": counts["tasks"],
+        "duplicate_deliveries": counts["duplicates"],
+        "worker_kills": worker.kills,
+        "worker_crashes": worker.crashes,
+    }
 
 
-def _verify(recs: dict[str, dict[str, Any]], zd: str, tw: str, storage_io: Any
-            ) -> dict[str, int]:
+def _verify(recs: dict[str, dict[str, Any]], zd: str, tw: str, storage_io: Any) -> dict[str, int]:
     import hashlib
 
     from emulators.standins.twilio_server import second_bytes
@@ -214,15 +260,26 @@ def _verify(recs: dict[str, dict[str, Any]], zd: str, tw: str, storage_io: Any
 
     part_size = int(os.environ["RECORDINGS_PART_SIZE"])
     tickets = requests.get(f"{zd}/_control/tickets", timeout=30).json()["tickets"]
-    atts_by_ticket = {t["id"]: requests.get(f"{zd}/_control/tickets/{t['id']}/attachments",
-                                            timeout=30).json()["attachments"] for t in tickets}
+    atts_by_ticket = {
+        t["id"]: requests.get(f"{zd}/_control/tickets/{t['id']}/attachments", timeout=30).json()[
+            "attachments"
+        ]
+        for t in tickets
+    }
     comments = [c for t in tickets for c in t["comments"]]
     deletions = requests.get(f"{tw}/_control/deletions", timeout=30).json()
     deletions = deletions.get("deletions", deletions) if isinstance(deletions, dict) else deletions
     deleted_sids = {d["sid"] for d in deletions if d.get("type") == "recording"}
-    out = {"recordings": len(recs), "delivered": 0, "duplicated": 0, "out_of_order": 0,
-           "corrupted": 0, "deleted_before_confirmation": 0, "older_than_7_days": 0,
-           "undelivered": 0}
+    out = {
+        "recordings": len(recs),
+        "delivered": 0,
+        "duplicated": 0,
+        "out_of_order": 0,
+        "corrupted": 0,
+        "deleted_before_confirmation": 0,
+        "older_than_7_days": 0,
+        "undelivered": 0,
+    }
     now = time.time()
     for sid, r in recs.items():
         d = state.get(sid) or {}
@@ -285,15 +342,27 @@ def main() -> None:
         suite.provision()
         os.environ.update(suite.env())
         t0 = time.monotonic()
-        result = run({"twilio": suite.url("twilio"), "zendesk": suite.url("zendesk")},
-                     n, args.seed, args.short)
+        result = run(
+            {"twilio": suite.url("twilio"), "zendesk": suite.url("zendesk")},
+            n,
+            args.seed,
+            args.short,
+        )
         result["seconds"] = round(time.monotonic() - t0, 1)
     finally:
         suite.cleanup()
     for k, v in result.items():
         print(f"{k:>28}: {v}")
-    bad = sum(result[k] for k in ("duplicated", "out_of_order", "corrupted",
-                                  "deleted_before_confirmation", "older_than_7_days"))
+    bad = sum(
+        result[k]
+        for k in (
+            "duplicated",
+            "out_of_order",
+            "corrupted",
+            "deleted_before_confirmation",
+            "older_than_7_days",
+        )
+    )
     sys.exit(1 if bad or result["delivered"] != result["recordings"] else 0)
 
 

@@ -33,9 +33,17 @@ QUEUE = "recording-delivery-bench"
 
 def _register(tw: str, seconds: int, bps: int) -> tuple[str, str]:
     sid, call = "RE" + secrets.token_hex(16), "CA" + secrets.token_hex(16)
-    requests.post(f"{tw}/_control/recordings", json={
-        "call_sid": call, "sid": sid, "seconds": seconds, "bytes_per_second": bps,
-        "status": "completed"}, timeout=10).raise_for_status()
+    requests.post(
+        f"{tw}/_control/recordings",
+        json={
+            "call_sid": call,
+            "sid": sid,
+            "seconds": seconds,
+            "bytes_per_second": bps,
+            "status": "completed",
+        },
+        timeout=10,
+    ).raise_for_status()
     return sid, call
 
 
@@ -49,10 +57,14 @@ def plain_copy(tw: str, zd: str, seconds: int, bps: int) -> float:
     with carrier_media.open_media(sid, 300) as (raw, size, ctype):
         storage_io.upload(sid, raw, size, ctype, {}, 300)
     reader = storage_io.RangeReader(sid, 0, size, 300)
-    r = requests.post(f"{zd}/api/v2/uploads.json", params={"filename": "plain.wav"},
-                      data=storage_io.Limited(reader, size), timeout=(3.05, 300),
-                      headers={"Content-Type": ctype},
-                      auth=("agent@example.com/token", "local-zendesk-token"))
+    r = requests.post(
+        f"{zd}/api/v2/uploads.json",
+        params={"filename": "plain.wav"},
+        data=storage_io.Limited(reader, size),
+        timeout=(3.05, 300),
+        headers={"Content-Type": ctype},
+        auth=("agent@example.com/token", "local-zendesk-token"),
+    )
     reader.close()
     r.raise_for_status()
     elapsed = time.monotonic() - t0
@@ -71,22 +83,37 @@ def pipeline(tw: str, zd: str, seconds: int, bps: int) -> dict[str, Any]:
 
     sid, call = _register(tw, seconds, bps)
     client = functions_framework.create_app(
-        "recordings_http", str(ROOT / "functions" / "main.py")).test_client()
-    params = {"AccountSid": "AC" + "0" * 32, "CallSid": call, "RecordingSid": sid,
-              "RecordingUrl": api_url(f"Recordings/{sid}"), "RecordingStatus": "completed",
-              "RecordingDuration": str(seconds)}
+        "recordings_http", str(ROOT / "functions" / "main.py")
+    ).test_client()
+    params = {
+        "AccountSid": "AC" + "0" * 32,
+        "CallSid": call,
+        "RecordingSid": sid,
+        "RecordingUrl": api_url(f"Recordings/{sid}"),
+        "RecordingStatus": "completed",
+        "RecordingDuration": str(seconds),
+    }
     url = f"{PUBLIC}/twilio/recording-status"
     sig = RequestValidator("local-twilio-token").compute_signature(url, params)
-    worker = subprocess.Popen([sys.executable, "-m", "bench.recordings_worker_proc"], cwd=ROOT,
-                              env=dict(os.environ), stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bench.recordings_worker_proc"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert worker.stdin and worker.stdout
     worker.stdin.write(json.dumps({"warm": True}) + "\n")  # a warm instance, as in the cloud
     worker.stdin.flush()
     worker.stdout.readline()
     t0 = time.monotonic()
-    assert client.post("/twilio/recording-status", data=params,
-                       headers={"X-Twilio-Signature": sig}).status_code == 204
+    assert (
+        client.post(
+            "/twilio/recording-status", data=params, headers={"X-Twilio-Signature": sig}
+        ).status_code
+        == 204
+    )
     outcomes = []
     while batch := list(clients.tasks().list_tasks(parent=tasks.queue())):
         clients.tasks().purge_queue(name=tasks.queue())
@@ -101,15 +128,21 @@ def pipeline(tw: str, zd: str, seconds: int, bps: int) -> dict[str, Any]:
     worker.stdin.close()
     worker.wait()
     doc = state.get(sid) or {}
-    return {"sid": sid, "elapsed": elapsed, "rss_mib": rss_kib / 1024, "doc": doc,
-            "outcomes": outcomes}
+    return {
+        "sid": sid,
+        "elapsed": elapsed,
+        "rss_mib": rss_kib / 1024,
+        "doc": doc,
+        "outcomes": outcomes,
+    }
 
 
 def verify(zd: str, sid: str, seconds: int, bps: int, part_size: int, doc: dict) -> int:
     from emulators.standins.twilio_server import second_bytes
 
-    atts = requests.get(f"{zd}/_control/tickets/{doc['target']}/attachments",
-                        timeout=30).json()["attachments"]
+    atts = requests.get(f"{zd}/_control/tickets/{doc['target']}/attachments", timeout=30).json()[
+        "attachments"
+    ]
     expected, h, n = [], hashlib.sha256(), 0
     for k in range(seconds):
         data = memoryview(second_bytes(sid, k, bps))
@@ -144,9 +177,16 @@ def main() -> None:
     try:
         suite.provision()
         urls = {"recordings_http": "http://127.0.0.1:9"}
-        os.environ.update(suite.env() | {
-            "RECORDINGS_TASKS_QUEUE": QUEUE, "RECORDINGS_HTTP_TIMEOUT_SECONDS": "300",
-            "FUNCTION_URLS": json.dumps(urls), "PUBLIC_URL": PUBLIC, "LOG_LEVEL": "WARNING"})
+        os.environ.update(
+            suite.env()
+            | {
+                "RECORDINGS_TASKS_QUEUE": QUEUE,
+                "RECORDINGS_HTTP_TIMEOUT_SECONDS": "300",
+                "FUNCTION_URLS": json.dumps(urls),
+                "PUBLIC_URL": PUBLIC,
+                "LOG_LEVEL": "WARNING",
+            }
+        )
         from core import clients
 
         parent = f"projects/{suite.project}/locations/us-central1"
@@ -162,10 +202,14 @@ def main() -> None:
     finally:
         suite.cleanup()
     size = seconds * bps
-    print(f"recording size          : {size / MIB:.0f} MiB ({parts} parts of <= "
-          f"{part_size / 1e6:.0f} MB)")
-    print(f"status                  : {run['doc'].get('status')} "
-          f"(runs: {[o.get('outcome') for o in run['outcomes']]})")
+    print(
+        f"recording size          : {size / MIB:.0f} MiB ({parts} parts of <= "
+        f"{part_size / 1e6:.0f} MB)"
+    )
+    print(
+        f"status                  : {run['doc'].get('status')} "
+        f"(runs: {[o.get('outcome') for o in run['outcomes']]})"
+    )
     print(f"plain streamed copy     : {base:.1f} s  ({size / MIB / base:.0f} MiB/s)")
     rate = size / MIB / run["elapsed"]
     print(f"pipeline                : {run['elapsed']:.1f} s  ({rate:.0f} MiB/s)")

@@ -55,22 +55,28 @@ def examples(suite: Suite) -> list[dict]:
     return [
         {
             "title": "An incoming call to Billing > Refunds (the Twilio stand-in signs the "
-                     "webhook as Twilio would); the answer is TwiML",
+            "webhook as Twilio would); the answer is TwiML",
             "method": "POST",
             "url": f"{twilio}/_control/send_webhook",
-            "json": {"url": f"{deflection}/twilio/voice?queue=billing-refunds",
-                     "params": {"CallSid": call_sid, "AccountSid": suite.env()[
-                         "TWILIO_ACCOUNT_SID"], "From": "+14155550123",
-                                "To": "+18005550000", "CallStatus": "ringing",
-                                "Direction": "inbound"}},
+            "json": {
+                "url": f"{deflection}/twilio/voice?queue=billing-refunds",
+                "params": {
+                    "CallSid": call_sid,
+                    "AccountSid": suite.env()["TWILIO_ACCOUNT_SID"],
+                    "From": "+14155550123",
+                    "To": "+18005550000",
+                    "CallStatus": "ringing",
+                    "Direction": "inbound",
+                },
+            },
             "expect": 200,
         },
         {
             "title": "Why? The decision and the rule behind it, for any instant "
-                     "(Sunday 23:30 New York)",
+            "(Sunday 23:30 New York)",
             "method": "GET",
             "url": f"{deflection}/explain?queue=billing-refunds&channel=voice"
-                   f"&at={sunday_night.replace('+', '%2B')}",
+            f"&at={sunday_night.replace('+', '%2B')}",
             "headers": {"Authorization": f"Bearer {admin}"},
             "expect": 200,
         },
@@ -79,8 +85,12 @@ def examples(suite: Suite) -> list[dict]:
             "method": "POST",
             "url": f"{deflection}/sdk/deflection",
             "headers": {"Authorization": f"Bearer {user}"},
-            "json": {"queue_id": "billing-refunds", "platform": "mobile", "app_version": "5.2.0",
-                     "device_type": "Pixel 9"},
+            "json": {
+                "queue_id": "billing-refunds",
+                "platform": "mobile",
+                "app_version": "5.2.0",
+                "device_type": "Pixel 9",
+            },
             "expect": 200,
         },
         {
@@ -106,14 +116,19 @@ def curl(ex: dict) -> str:
     for k, v in ex.get("headers", {}).items():
         parts += ["-H", shlex.quote(f"{k}: {v}")]
     if "json" in ex:
-        parts += ["-H", "'Content-Type: application/json'", "-d",
-                  shlex.quote(json.dumps(ex["json"]))]
+        parts += [
+            "-H",
+            "'Content-Type: application/json'",
+            "-d",
+            shlex.quote(json.dumps(ex["json"])),
+        ]
     return " ".join(parts)
 
 
 def run_example(ex: dict) -> tuple[bool, str]:
-    r = requests.request(ex["method"], ex["url"], headers=ex.get("headers"),
-                         json=ex.get("json"), timeout=30)
+    r = requests.request(
+        ex["method"], ex["url"], headers=ex.get("headers"), json=ex.get("json"), timeout=30
+    )
     return r.status_code == ex["expect"], f"{r.status_code} {r.text[:200]}"
 
 
@@ -135,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         print("serving functions ...", flush=True)
         suite.start_functions()
         report = load_demo(suite, args.config)
-        print(f"loaded {args.config.name}: {len(report['created'])} documents created, "
-              f"{len(report['updated'])} updated", flush=True)
+        print(
+            f"loaded {args.config.name}: {len(report['created'])} documents created, "
+            f"{len(report['updated'])} updated",
+            flush=True,
+        )
 
         print("\nFunctions:")
         for name, port in sorted(suite.function_ports.items()):
@@ -145,8 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, port in sorted(suite.ports.items()):
             print(f"  {name:32s} 127.0.0.1:{port}")
         print("\nEnvironment for your own scripts (eval it in a shell):")
-        print("  " + " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(suite.env().items())
-                              if k.endswith("_HOST") or k == "GOOGLE_CLOUD_PROJECT"))
+        print(
+            "  "
+            + " ".join(
+                f"{k}={shlex.quote(v)}"
+                for k, v in sorted(suite.env().items())
+                if k.endswith("_HOST") or k == "GOOGLE_CLOUD_PROJECT"
+            )
+        )
         print(f"\nLogs: {suite.run_dir / 'logs'}")
 
         failed = 0

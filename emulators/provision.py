@@ -78,11 +78,17 @@ def push_subscriptions(suite: Suite, entrypoints: list[Any]) -> None:
             endpoint = f"{suite.function_url(ep.name)}/{topic}"
             name = sub.subscription_path(suite.project, f"{ep.name}-push")
             try:
-                sub.create_subscription(request={
-                    "name": name, "topic": topic, "ack_deadline_seconds": 60,
-                    "push_config": {"push_endpoint": endpoint}})
+                sub.create_subscription(
+                    request={
+                        "name": name,
+                        "topic": topic,
+                        "ack_deadline_seconds": 60,
+                        "push_config": {"push_endpoint": endpoint},
+                    }
+                )
             except AlreadyExists:
-                sub.modify_push_config(request={"subscription": name,
-                                                "push_config": {"push_endpoint": endpoint}})
+                sub.modify_push_config(
+                    request={"subscription": name, "push_config": {"push_endpoint": endpoint}}
+                )
     finally:
         _restore(old)

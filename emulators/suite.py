@@ -45,8 +45,10 @@ def check_prerequisites() -> None:
     problems = []
     gcloud = shutil.which("gcloud")
     if not gcloud:
-        problems.append("the gcloud CLI is not on PATH (it ships with the machine image; "
-                        "it cannot be installed from a package registry here)")
+        problems.append(
+            "the gcloud CLI is not on PATH (it ships with the machine image; "
+            "it cannot be installed from a package registry here)"
+        )
     else:
         sdk = Path(os.path.realpath(gcloud)).parent.parent
         for comp in ("cloud-firestore-emulator", "pubsub-emulator"):
@@ -55,8 +57,9 @@ def check_prerequisites() -> None:
     if not shutil.which("java"):
         problems.append("java is not on PATH (the Firestore and Pub/Sub emulators need it)")
     if not (TASKS_VENV / "bin" / "gcloud-tasks-emulator").exists():
-        problems.append(f"the Cloud Tasks emulator venv is missing ({TASKS_VENV.name}); "
-                        "run `make setup`")
+        problems.append(
+            f"the Cloud Tasks emulator venv is missing ({TASKS_VENV.name}); run `make setup`"
+        )
     if problems:
         raise SuiteError("emulator suite cannot start:\n  - " + "\n  - ".join(problems))
 
@@ -77,17 +80,27 @@ class Suite:
     ports: dict[str, int] = field(default_factory=dict)
     function_ports: dict[str, int] = field(default_factory=dict)
     # Which third-party stand-ins to run (SUITE_STANDINS=twilio,zendesk narrows it).
-    standins: tuple[str, ...] = field(default_factory=lambda: tuple(
-        os.environ.get("SUITE_STANDINS", "twilio,zendesk,salesforce").split(",")))
+    standins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            os.environ.get("SUITE_STANDINS", "twilio,zendesk,salesforce").split(",")
+        )
+    )
 
     # -- process plumbing ---------------------------------------------------------
-    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None,
-               cwd: Path | None = None) -> subprocess.Popen:
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.Popen:
         log = self.run_dir / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         fh = open(log, "ab")  # noqa: SIM115 - owned by the child for its lifetime
-        p = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, cwd=cwd or ROOT,
-                             env={**os.environ, **(env or {})}, start_new_session=True)
+        p = subprocess.Popen(
+            argv,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=cwd or ROOT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         self.procs.append(Proc(name, p, log))
         return p
 
@@ -116,19 +129,64 @@ class Suite:
         p = self.ports
         p["firestore"], p["pubsub"], p["storage"], p["tasks"] = (free_port() for _ in range(4))
         started = [
-            ("firestore", self._spawn("firestore", [
-                "gcloud", "emulators", "firestore", "start",
-                f"--host-port=127.0.0.1:{p['firestore']}", "--quiet"])),
-            ("pubsub", self._spawn("pubsub", [
-                "gcloud", "beta", "emulators", "pubsub", "start",
-                f"--host-port=127.0.0.1:{p['pubsub']}", f"--project={self.project}",
-                "--quiet"])),
-            ("storage", self._spawn("storage", [
-                sys.executable, "-m", "gcp_storage_emulator", "start", "--host=127.0.0.1",
-                f"--port={p['storage']}", "--quiet"], cwd=self.run_dir)),
-            ("tasks", self._spawn("tasks", [
-                str(TASKS_VENV / "bin" / "gcloud-tasks-emulator"), "start",
-                f"--port={p['tasks']}", "--quiet"])),
+            (
+                "firestore",
+                self._spawn(
+                    "firestore",
+                    [
+                        "gcloud",
+                        "emulators",
+                        "firestore",
+                        "start",
+                        f"--host-port=127.0.0.1:{p['firestore']}",
+                        "--quiet",
+                    ],
+                ),
+            ),
+            (
+                "pubsub",
+                self._spawn(
+                    "pubsub",
+                    [
+                        "gcloud",
+                        "beta",
+                        "emulators",
+                        "pubsub",
+                        "start",
+                        f"--host-port=127.0.0.1:{p['pubsub']}",
+                        f"--project={self.project}",
+                        "--quiet",
+                    ],
+                ),
+            ),
+            (
+                "storage",
+                self._spawn(
+                    "storage",
+                    [
+                        sys.executable,
+                        "-m",
+                        "gcp_storage_emulator",
+                        "start",
+                        "--host=127.0.0.1",
+                        f"--port={p['storage']}",
+                        "--quiet",
+                    ],
+                    cwd=self.run_dir,
+                ),
+            ),
+            (
+                "tasks",
+                self._spawn(
+                    "tasks",
+                    [
+                        str(TASKS_VENV / "bin" / "gcloud-tasks-emulator"),
+                        "start",
+                        f"--port={p['tasks']}",
+                        "--quiet",
+                    ],
+                ),
+            ),
         ]
         for name, proc in started:
             try:
@@ -141,10 +199,16 @@ class Suite:
 
     def _start_standins(self) -> None:
         for name, module, extra in (
-            ("twilio", "emulators.standins.twilio_server",
-             {"TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}),
-            ("zendesk", "emulators.standins.zendesk_server",
-             {"ZENDESK_EMAIL": ZENDESK_EMAIL, "ZENDESK_API_TOKEN": ZENDESK_TOKEN}),
+            (
+                "twilio",
+                "emulators.standins.twilio_server",
+                {"TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN},
+            ),
+            (
+                "zendesk",
+                "emulators.standins.zendesk_server",
+                {"ZENDESK_EMAIL": ZENDESK_EMAIL, "ZENDESK_API_TOKEN": ZENDESK_TOKEN},
+            ),
             ("salesforce", "emulators.standins.salesforce_server", {}),
         ):
             if name not in self.standins:
@@ -204,12 +268,29 @@ class Suite:
         started = []
         for ep in eps:
             port = self.function_ports[ep.name]
-            env = base_env | {"PUBLIC_URL": self.function_url(ep.name), "PORT": str(port),
-                              "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(FUNCTIONS_DIR)}
-            proc = self._spawn(f"fn-{ep.name}", [
-                sys.executable, "-m", "functions_framework", "--source",
-                str(FUNCTIONS_DIR / "main.py"), "--target", ep.name, "--host", "127.0.0.1",
-                "--port", str(port)], env)
+            env = base_env | {
+                "PUBLIC_URL": self.function_url(ep.name),
+                "PORT": str(port),
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONPATH": str(FUNCTIONS_DIR),
+            }
+            proc = self._spawn(
+                f"fn-{ep.name}",
+                [
+                    sys.executable,
+                    "-m",
+                    "functions_framework",
+                    "--source",
+                    str(FUNCTIONS_DIR / "main.py"),
+                    "--target",
+                    ep.name,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                env,
+            )
             started.append((ep.name, proc))
         for name, proc in started:
             try:

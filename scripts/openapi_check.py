@@ -27,23 +27,29 @@ _PARAM = re.compile(r"<(?:[a-z]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {
-            "code": {"type": "string"},
-            "message": {"type": "string"},
-            "field": {"type": "string"},
-            "errors": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "problem": {"type": "string"}}}},
-        },
-    }},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"field": {"type": "string"}, "problem": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
 }
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "Carrier webhook parameters as Twilio sends them (CallSid, From, To, "
-                   "CallStatus, RecordingSid, ...); the signature covers every one.",
+    "CallStatus, RecordingSid, ...); the signature covers every one.",
     "additionalProperties": {"type": "string"},
 }
 
@@ -76,8 +82,9 @@ class Components:
 
     def _put(self, name: str, schema: dict[str, Any], owner: str) -> None:
         if name in self.schemas and self.schemas[name] != schema:
-            raise SystemExit(f"two different schemas named {name} ({self.owners[name]}, "
-                             f"{owner}); rename one")
+            raise SystemExit(
+                f"two different schemas named {name} ({self.owners[name]}, {owner}); rename one"
+            )
         self.schemas[name], self.owners[name] = schema, owner
 
     def inline(self, model: Any) -> dict[str, Any]:
@@ -108,15 +115,18 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
         "x-json-api": r.json_api,
         "x-caller": r.auth,
     }
-    params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-              for n in _PARAM.findall(r.path)]
+    params = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        for n in _PARAM.findall(r.path)
+    ]
     if r.query:
         schema = comp.inline(_model(r.query))
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             prop = _query_schema(prop)
-            params.append({"name": name, "in": "query", "required": name in required,
-                           "schema": prop})
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
     params += [_string_param(n) for n in r.params]
     params += [_string_param(h, "header") for h in r.headers]
     if params:
@@ -126,17 +136,27 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
     else:
         op["security"] = []
     if r.body == "form":
-        op["requestBody"] = {"required": True, "content": {
-            "application/x-www-form-urlencoded": {"schema": FORM_SCHEMA}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": FORM_SCHEMA}},
+        }
     elif r.body == "binary":
-        op["requestBody"] = {"required": True, "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
     elif r.body == "json":
-        op["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": {"type": "object"}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
     elif r.body:
-        op["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": comp.add(_model(r.body))}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": comp.add(_model(r.body))}},
+        }
     ok_content: dict[str, Any]
     if r.produces == "application/json":
         ok_content = {"application/json": {"schema": {"type": "object"}}}
@@ -146,11 +166,15 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
         ok_content = {r.produces: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {}
     for code in r.ok:
-        responses[str(code)] = ({"description": "no content"} if code == 204 else
-                                {"description": "success", "content": ok_content})
-    responses["4XX"] = {"description": "refused: the error names the field and the problem",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Error"}}}}
+        responses[str(code)] = (
+            {"description": "no content"}
+            if code == 204
+            else {"description": "success", "content": ok_content}
+        )
+    responses["4XX"] = {
+        "description": "refused: the error names the field and the problem",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     op["responses"] = responses
     return op
 
@@ -163,15 +187,21 @@ def build(fn: str) -> dict[str, Any]:
     used = sorted({r.auth for r in ROUTES[fn] if AUTH[r.auth] is not None})
     return {
         "openapi": "3.1.0",
-        "info": {"title": fn, "version": "1",
-                 "description": "Generated by scripts/openapi_check.py from "
-                                "scripts/openapi_routes.py and the pydantic models; "
-                                "do not edit by hand."},
-        "servers": [{"url": "http://127.0.0.1:8080",
-                     "description": f"{fn} served by functions-framework"}],
+        "info": {
+            "title": fn,
+            "version": "1",
+            "description": "Generated by scripts/openapi_check.py from "
+            "scripts/openapi_routes.py and the pydantic models; "
+            "do not edit by hand.",
+        },
+        "servers": [
+            {"url": "http://127.0.0.1:8080", "description": f"{fn} served by functions-framework"}
+        ],
         "paths": paths,
-        "components": {"schemas": dict(sorted(comp.schemas.items())),
-                       "securitySchemes": {k: AUTH[k] for k in used}},
+        "components": {
+            "schemas": dict(sorted(comp.schemas.items())),
+            "securitySchemes": {k: AUTH[k] for k in used},
+        },
     }
 
 
@@ -183,9 +213,9 @@ def drift(fn: str) -> list[str]:
     """Routes served but not described, or described but not served."""
     served = set(router_routes(fn))
     described = {(r.method, r.path) for r in ROUTES.get(fn, ())}
-    return ([f"{fn}: {m} {p} is served but not described" for m, p in sorted(served - described)]
-            + [f"{fn}: {m} {p} is described but not served"
-               for m, p in sorted(described - served)])
+    return [f"{fn}: {m} {p} is served but not described" for m, p in sorted(served - described)] + [
+        f"{fn}: {m} {p} is described but not served" for m, p in sorted(described - served)
+    ]
 
 
 def problems() -> list[str]:

@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m ruff check . || exit 1
+.venv/bin/python -m ruff format --check . || exit 1
 .venv/bin/python -m pytest "$@"
 rc=$?
 if [ $rc -eq 5 ]; then

@@ -64,7 +64,8 @@ def clear_firestore(suite: Suite) -> None:
     host = suite.env()["FIRESTORE_EMULATOR_HOST"]
     req = urllib.request.Request(
         f"http://{host}/emulator/v1/projects/{suite.project}/databases/(default)/documents",
-        method="DELETE")
+        method="DELETE",
+    )
     urllib.request.urlopen(req, timeout=30).read()
 
 
@@ -153,8 +154,9 @@ def sdk_token() -> Callable[..., str]:
     return lambda identifier, **claims: issue(identifier, **claims)
 
 
-def pull_all(suite: Suite, subscription: str, timeout: float = 5.0, expect: int | None = None
-             ) -> list[Any]:
+def pull_all(
+    suite: Suite, subscription: str, timeout: float = 5.0, expect: int | None = None
+) -> list[Any]:
     """Pull messages from a subscription until `expect` arrived or `timeout` passed."""
     import time
 
@@ -165,11 +167,17 @@ def pull_all(suite: Suite, subscription: str, timeout: float = 5.0, expect: int 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         # return_immediately: the emulator would otherwise hold an empty pull open.
-        resp = sub.pull(request={"subscription": subscription, "max_messages": 100,
-                                 "return_immediately": True}, timeout=5)
+        resp = sub.pull(
+            request={"subscription": subscription, "max_messages": 100, "return_immediately": True},
+            timeout=5,
+        )
         if resp.received_messages:
-            sub.acknowledge(request={"subscription": subscription,
-                                     "ack_ids": [m.ack_id for m in resp.received_messages]})
+            sub.acknowledge(
+                request={
+                    "subscription": subscription,
+                    "ack_ids": [m.ack_id for m in resp.received_messages],
+                }
+            )
             out.extend(m.message for m in resp.received_messages)
         if expect is not None and len(out) >= expect:
             # keep listening briefly to catch duplicates
@@ -188,9 +196,13 @@ def subscribe(suite: Suite) -> Callable[[str], str]:
     def _sub(topic: str) -> str:
         sub = pubsub_v1.SubscriberClient()
         name = sub.subscription_path(suite.project, f"t-{uuid.uuid4().hex[:12]}")
-        sub.create_subscription(request={
-            "name": name, "topic": f"projects/{suite.project}/topics/{topic}",
-            "ack_deadline_seconds": 30})
+        sub.create_subscription(
+            request={
+                "name": name,
+                "topic": f"projects/{suite.project}/topics/{topic}",
+                "ack_deadline_seconds": 30,
+            }
+        )
         return name
 
     return _sub

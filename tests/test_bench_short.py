@@ -12,12 +12,22 @@ from tests.conftest import ROOT
 
 
 def test_short_benchmarks_run_and_print_figures() -> None:
-    out = subprocess.run([sys.executable, "-m", "bench.run_all", "--short", "--skip", "chaos"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.run_all", "--short", "--skip", "chaos"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     text = out.stdout + out.stderr
     assert out.returncode == 0, text[-4000:]
-    for module in ("cold_start", "deflection_ivr", "attributes_apps_api", "monitoring_list",
-                   "recordings_pipeline"):
+    for module in (
+        "cold_start",
+        "deflection_ivr",
+        "attributes_apps_api",
+        "monitoring_list",
+        "recordings_pipeline",
+    ):
         assert f"=== bench.{module}: exit 0" in text, module
     assert "worst ratio to bare" in text
     assert text.count("p99") >= 4

@@ -20,16 +20,26 @@ def _listening(port: int) -> bool:
 
 
 def test_dev_check_runs_every_example() -> None:
-    out = subprocess.run([sys.executable, "-m", "emulators.dev", "--check"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "emulators.dev", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert out.stdout.count("-> ok") >= 5 and "FAILED" not in out.stdout
     assert "curl -sS" in out.stdout
 
 
 def test_dev_stops_everything_on_ctrl_c() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "emulators.dev"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "emulators.dev"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     deadline = time.monotonic() + 240
     assert proc.stdout is not None

@@ -573,8 +573,11 @@ def create_app(
         # Zendesk's List Tickets accepts ?external_id= to find tickets by external id.
         wanted = request.args.get("external_id")
         with lock:
-            items = [ticket_json(t) for t in tickets.values()
-                     if wanted is None or t.get("external_id") == wanted]
+            items = [
+                ticket_json(t)
+                for t in tickets.values()
+                if wanted is None or t.get("external_id") == wanted
+            ]
         return listing("tickets", items)
 
     @route("/api/v2/tickets/<int:ticket_id>", ["GET"])

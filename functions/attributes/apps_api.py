@@ -35,17 +35,29 @@ class CustomerFlagPatch(BaseModel):
 
     @model_validator(mode="after")
     def _one_meaning(self) -> CustomerFlagPatch:
-        if (self.repeat_customer is not None and self.repeat_customers is not None
-                and self.repeat_customer != self.repeat_customers):
+        if (
+            self.repeat_customer is not None
+            and self.repeat_customers is not None
+            and self.repeat_customer != self.repeat_customers
+        ):
             raise ValueError("repeat_customer and repeat_customers disagree")
         return self
 
     def values(self) -> dict[str, bool]:
-        out = {k: v for k, v in (("verified_customer", self.verified_customer),
-                                 ("bad_actor", self.bad_actor),
-                                 ("repeat_customer", self.repeat_customer
-                                  if self.repeat_customer is not None
-                                  else self.repeat_customers)) if v is not None}
+        out = {
+            k: v
+            for k, v in (
+                ("verified_customer", self.verified_customer),
+                ("bad_actor", self.bad_actor),
+                (
+                    "repeat_customer",
+                    self.repeat_customer
+                    if self.repeat_customer is not None
+                    else self.repeat_customers,
+                ),
+            )
+            if v is not None
+        }
         return out
 
 
@@ -77,8 +89,9 @@ def patch_flag(request: flask.Request, collection: str, session_id: str) -> dict
     body = parse_body(request, CustomerFlagPatch)
     values = body.values()
     if not values:
-        raise bad_request("body", "give at least one of verified_customer, bad_actor, "
-                                  "repeat_customer")
+        raise bad_request(
+            "body", "give at least one of verified_customer, bad_actor, repeat_customer"
+        )
     kind = _kind(collection, session_id)
     idem = request.headers.get("Idempotency-Key")
     if idem is not None and not _IDEMPOTENCY_KEY.match(idem):

@@ -41,8 +41,7 @@ def contact_for(doc: dict[str, Any]) -> int:
     user = doc.get("end_user") or {}
     ext = str(user.get("id") or doc["id"])
     name = user.get("name") or user.get("phone") or ext
-    contact = contacts.upsert_contact(ext, name, email=user.get("email"),
-                                      phone=user.get("phone"))
+    contact = contacts.upsert_contact(ext, name, email=user.get("email"), phone=user.get("phone"))
     _set_fields(doc["id"], {"crm": {"contact_id": contact["id"]}})
     return int(contact["id"])
 
@@ -54,12 +53,20 @@ def ticket_for(doc: dict[str, Any]) -> int:
         return int(crm["ticket_id"])
     requester = contact_for(doc)
     kind = "Call" if doc.get("kind") == "call" else "Chat"
-    subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path")
-                                        else "")
-    ticket = contacts.ensure_session_ticket(doc["id"], requester, subject,
-                                            f"{kind} session {doc['id']} ({doc.get('channel')})")
-    _set_fields(doc["id"], {"crm": {"ticket_id": ticket["id"], "contact_id": requester,
-                                    "url": contacts.ticket_url(ticket["id"])}})
+    subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path") else "")
+    ticket = contacts.ensure_session_ticket(
+        doc["id"], requester, subject, f"{kind} session {doc['id']} ({doc.get('channel')})"
+    )
+    _set_fields(
+        doc["id"],
+        {
+            "crm": {
+                "ticket_id": ticket["id"],
+                "contact_id": requester,
+                "url": contacts.ticket_url(ticket["id"]),
+            }
+        },
+    )
     return int(ticket["id"])
 
 
@@ -67,17 +74,21 @@ def write_profile(doc: dict[str, Any], source: str) -> bool:
     from attributes.flags import public_profile
 
     profile = public_profile(doc)
-    note = (f"Customer profile: {', '.join(profile['labels'])} "
-            f"(verified_customer={profile['verified_customer']}, "
-            f"bad_actor={profile['bad_actor']}, repeat_customer={profile['repeat_customer']};"
-            f" source: {source})")
+    note = (
+        f"Customer profile: {', '.join(profile['labels'])} "
+        f"(verified_customer={profile['verified_customer']}, "
+        f"bad_actor={profile['bad_actor']}, repeat_customer={profile['repeat_customer']};"
+        f" source: {source})"
+    )
     try:
         tid = ticket_for(doc)
         contacts.write_flags(tid, profile, note)
     except CrmError as exc:
         log.warning("CRM flag write for %s failed: %s", doc["id"], exc)
-        _set_fields(doc["id"], {"crm_sync": {"state": "pending", "error": str(exc)[:300],
-                                             "at": time.time()}})
+        _set_fields(
+            doc["id"],
+            {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
+        )
         return False
     _set_fields(doc["id"], {"crm_sync": {"state": "ok", "ticket_id": tid, "at": time.time()}})
     return True

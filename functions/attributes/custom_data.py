@@ -20,9 +20,11 @@ from typing import Any
 from core.errors import ApiError
 from core.settings import settings
 
-RESERVED = {"reserved_verified_customer": "verified_customer",
-            "reserved_bad_actor": "bad_actor",
-            "reserved_repeat_customer": "repeat_customer"}
+RESERVED = {
+    "reserved_verified_customer": "verified_customer",
+    "reserved_bad_actor": "bad_actor",
+    "reserved_repeat_customer": "repeat_customer",
+}
 MAX_TOKEN_BYTES = 16_384
 MAX_ENTRIES = 50
 MAX_LIFETIME = 24 * 3600
@@ -36,9 +38,13 @@ class InvalidCustomData(ApiError):
 
     def __init__(self, where: str, problem: str, status: int = 400) -> None:
         name = FIELD + (f".{where}" if where else "")
-        super().__init__(status, "invalid_custom_data" if status == 400 else "bad_custom_data",
-                         f"{name}: {problem}", field=name,
-                         errors=[{"field": name, "problem": problem}])
+        super().__init__(
+            status,
+            "invalid_custom_data" if status == 400 else "bad_custom_data",
+            f"{name}: {problem}",
+            field=name,
+            errors=[{"field": name, "problem": problem}],
+        )
 
 
 @dataclass(frozen=True)
@@ -57,15 +63,21 @@ def _decode(token: str) -> dict[str, Any]:
         raise InvalidCustomData("", f"must be a signed JWT of at most {MAX_TOKEN_BYTES} bytes")
     s = settings()
     try:
-        claims = jwt.decode(token, s.company_secret, algorithms=["HS256"],
-                            options={"require": ["iat", "exp"]}, leeway=s.jwt_leeway_seconds)
+        claims = jwt.decode(
+            token,
+            s.company_secret,
+            algorithms=["HS256"],
+            options={"require": ["iat", "exp"]},
+            leeway=s.jwt_leeway_seconds,
+        )
     except jwt.ExpiredSignatureError:
         raise InvalidCustomData("exp", "the signed custom data has expired", 401) from None
     except jwt.ImmatureSignatureError:
         raise InvalidCustomData("iat", "issued in the future", 401) from None
     except jwt.InvalidTokenError as exc:
-        raise InvalidCustomData("", f"not a valid signed JWT ({exc.__class__.__name__})",
-                                401) from None
+        raise InvalidCustomData(
+            "", f"not a valid signed JWT ({exc.__class__.__name__})", 401
+        ) from None
     except Exception:  # noqa: BLE001 - hostile bytes may trip the decoder in odd ways
         raise InvalidCustomData("", "not a valid signed JWT", 401) from None
     if not isinstance(claims, dict):
@@ -149,7 +161,12 @@ def ingest_custom_data(session_id: str, token: str | CustomData) -> dict[str, An
     if data.identifier is not None and data.identifier != owner:
         raise InvalidCustomData("identifier", "signed for another end user", 403)
     attrs = {"sdk_custom_data": data.entries} if data.entries else None
-    new, _ = flags.apply(session_id, data.flags, source="sdk_custom_data",
-                         key=f"custom_data:{data.digest}", attributes=attrs,
-                         detail={"labels": data.labels} if data.labels else None)
+    new, _ = flags.apply(
+        session_id,
+        data.flags,
+        source="sdk_custom_data",
+        key=f"custom_data:{data.digest}",
+        attributes=attrs,
+        detail={"labels": data.labels} if data.labels else None,
+    )
     return new

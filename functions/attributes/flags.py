@@ -23,13 +23,17 @@ EVENT_TYPE = "session.profile_changed"
 # The full history is the event log (session_events); the session keeps the recent part
 # so a 10-writes-per-second caller cannot push the document past Firestore's 1 MiB.
 HISTORY_KEEP = 100
-LABELS = {"bad_actor": "bad actor", "verified_customer": "verified",
-          "repeat_customer": "repeat customer"}
+LABELS = {
+    "bad_actor": "bad actor",
+    "verified_customer": "verified",
+    "repeat_customer": "repeat customer",
+}
 
 
 def labels_for(profile: Mapping[str, Any]) -> list[str]:
-    return [LABELS[f] for f in ("bad_actor", "verified_customer", "repeat_customer")
-            if profile.get(f)] or ["unverified"]
+    return [
+        LABELS[f] for f in ("bad_actor", "verified_customer", "repeat_customer") if profile.get(f)
+    ] or ["unverified"]
 
 
 def label_for(profile: Mapping[str, Any]) -> str:
@@ -45,9 +49,16 @@ def public_profile(doc: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def apply(session_id: str, values: Mapping[str, bool], *, source: str, key: str,
-          kinds: Iterable[str] | None = None, detail: dict[str, Any] | None = None,
-          attributes: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
+def apply(
+    session_id: str,
+    values: Mapping[str, bool],
+    *,
+    source: str,
+    key: str,
+    kinds: Iterable[str] | None = None,
+    detail: dict[str, Any] | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], bool]:
     """Set some flags on a session; returns (session, changed).
 
     `key` makes the change happen once (a replayed request with the same key is a no-op);
@@ -64,8 +75,9 @@ def apply(session_id: str, values: Mapping[str, bool], *, source: str, key: str,
         before = public_profile(cur)
         after = {f: values.get(f, before[f]) for f in PROFILE_FLAGS}
         attrs = dict(cur.get("attributes") or {}) | dict(attributes or {})
-        if (all(after[f] == before[f] for f in PROFILE_FLAGS)
-                and attrs == (cur.get("attributes") or {})):
+        if all(after[f] == before[f] for f in PROFILE_FLAGS) and attrs == (
+            cur.get("attributes") or {}
+        ):
             return None, []
         profile = dict(cur.get("profile") or {}) | after
         profile["label"] = label_for(after)
@@ -74,11 +86,20 @@ def apply(session_id: str, values: Mapping[str, bool], *, source: str, key: str,
         if detail:
             entry["detail"] = detail
         history = [*(cur.get("profile_history") or []), entry][-HISTORY_KEEP:]
-        doc = dict(cur) | {"profile": profile, "profile_history": history, "attributes": attrs,
-                           "updated_at": now}
-        data = {"source": source, "set": values, "before": before,
-                "profile": public_profile(doc), "queue_id": cur.get("queue_id"),
-                "channel": cur.get("channel")}
+        doc = dict(cur) | {
+            "profile": profile,
+            "profile_history": history,
+            "attributes": attrs,
+            "updated_at": now,
+        }
+        data = {
+            "source": source,
+            "set": values,
+            "before": before,
+            "profile": public_profile(doc),
+            "queue_id": cur.get("queue_id"),
+            "channel": cur.get("channel"),
+        }
         if detail:
             data["detail"] = detail
         return doc, [(EVENT_TYPE, data, f"{session_id}:profile:{key}")]

@@ -58,7 +58,8 @@ def check(customer: str, limit: int | None = None, now: float | None = None) -> 
     for slot in random.sample(range(limit), min(limit, MAX_PROBES)):
         try:
             coll.document(f"{customer}:{window}:{slot}").create(
-                {"customer": customer, "window": window, "expire_at": expire})
+                {"customer": customer, "window": window, "expire_at": expire}
+            )
         except (AlreadyExists, Conflict):
             continue
         _local_note(customer, window)

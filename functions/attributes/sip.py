@@ -29,9 +29,13 @@ _FALSE = {"false", "0", "no", "n", "f", "off", "unverified"}
 
 class SipHeaderError(ApiError):
     def __init__(self, problem: str) -> None:
-        super().__init__(400, "invalid_sip_headers", f"SipHeader_*: {problem}",
-                         field="SipHeader_*", errors=[{"field": "SipHeader_*",
-                                                       "problem": problem}])
+        super().__init__(
+            400,
+            "invalid_sip_headers",
+            f"SipHeader_*: {problem}",
+            field="SipHeader_*",
+            errors=[{"field": "SipHeader_*", "problem": problem}],
+        )
 
 
 def parse_sip_headers(params: Mapping[str, Any]) -> dict[str, str]:
@@ -53,10 +57,10 @@ def parse_sip_headers(params: Mapping[str, Any]) -> dict[str, str]:
         count += 1
         if count > MAX_HEADERS:
             raise SipHeaderError(f"more than {MAX_HEADERS} SIP headers")
-        name = key[len(PREFIX):]
+        name = key[len(PREFIX) :]
         if not _NAME.match(name) or not isinstance(value, str) or len(value) > MAX_VALUE:
             continue
-        if any(ord(c) < 0x20 or ord(c) == 0x7f for c in value):
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
             continue  # CR/LF/NUL: never store or forward what could split a header
         out.setdefault(name.lower(), value.strip())
     return out
@@ -75,8 +79,9 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-def flags_from_headers(redirection: Redirection | None, headers: Mapping[str, str]
-                       ) -> tuple[dict[str, bool], dict[str, str]]:
+def flags_from_headers(
+    redirection: Redirection | None, headers: Mapping[str, str]
+) -> tuple[dict[str, bool], dict[str, str]]:
     """(flags, rejected header -> value) for the configured sip_header parameters."""
     flags: dict[str, bool] = {}
     rejected: dict[str, str] = {}
@@ -100,21 +105,24 @@ def outgoing_headers(redirection: Redirection, profile: Mapping[str, Any]) -> di
     """Header -> value for the redirected call (values are only ever "true"/"false")."""
     if not redirection.sip.data_parameters_enabled:
         return {}
-    return {p.outgoing_header(): "true" if profile.get(p.metadata_flag) else "false"
-            for p in redirection.sip.data_parameters}
+    return {
+        p.outgoing_header(): "true" if profile.get(p.metadata_flag) else "false"
+        for p in redirection.sip.data_parameters
+    }
 
 
 def build_sip_uri(redirection: Redirection, profile: Mapping[str, Any]) -> str:
     headers = outgoing_headers(redirection, profile)
     if not headers:
         return redirection.sip.uri
-    query = "&".join(f"{quote(k, safe='-_.!*+~')}={quote(v, safe='')}"
-                     for k, v in headers.items())
+    query = "&".join(f"{quote(k, safe='-_.!*+~')}={quote(v, safe='')}" for k, v in headers.items())
     return f"{redirection.sip.uri}?{query}"
 
 
 def dial_twiml(uri: str) -> str:
     from xml.sax.saxutils import escape
 
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            f"<Response><Dial><Sip>{escape(uri)}</Sip></Dial></Response>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Dial><Sip>{escape(uri)}</Sip></Dial></Response>"
+    )

@@ -61,23 +61,45 @@ def inbound(request: flask.Request) -> flask.Response:
     if nxt is not None and not _allowed_next(nxt):
         raise bad_request("next", "must be a URL of one of our functions")
     headers = sip.parse_sip_headers(params)
-    create = {"channel": "voice", "queue_id": node.id, "queue_path": node.path,
-              "carrier": {"call_sid": sid, "from": params.get("From"), "to": params.get("To"),
-                          "direction": "inbound"},
-              "end_user": {"id": params.get("From"), "name": None, "email": None,
-                           "phone": None, "anonymous": True}}
+    create = {
+        "channel": "voice",
+        "queue_id": node.id,
+        "queue_path": node.path,
+        "carrier": {
+            "call_sid": sid,
+            "from": params.get("From"),
+            "to": params.get("To"),
+            "direction": "inbound",
+        },
+        "end_user": {
+            "id": params.get("From"),
+            "name": None,
+            "email": None,
+            "phone": None,
+            "anonymous": True,
+        },
+    }
     store.ensure(sid, "queued", create)
     red = redirection.for_queue(node.id)
     values, rejected = sip.flags_from_headers(red, headers)
     attrs = {"sip_headers": headers} if red and red.sip.data_records.in_metadata else None
     digest = hashlib.sha256(json.dumps(headers, sort_keys=True).encode()).hexdigest()[:24]
     detail = {"rejected": rejected} if rejected else None
-    flags.apply(sid, values, source="sip_headers", key=f"sip:{digest}", kinds=("call",),
-                attributes=attrs, detail=detail)
+    flags.apply(
+        sid,
+        values,
+        source="sip_headers",
+        key=f"sip:{digest}",
+        kinds=("call",),
+        attributes=attrs,
+        detail=detail,
+    )
     target = nxt or settings().public_url.rstrip("/") + "/twilio/sip/redirect"
-    return xml_response('<?xml version="1.0" encoding="UTF-8"?>'
-                        f'<Response><Redirect method="POST">{escape(target)}</Redirect>'
-                        "</Response>")
+    return xml_response(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<Response><Redirect method="POST">{escape(target)}</Redirect>'
+        "</Response>"
+    )
 
 
 def redirect(request: flask.Request) -> flask.Response:
@@ -86,21 +108,25 @@ def redirect(request: flask.Request) -> flask.Response:
     doc = flags.current(sid, kinds=("call",))
     red = redirection.for_queue(doc.get("queue_id"))
     if red is None:
-        raise ApiError(409, "no_redirection", "the call's queue has no SIP redirection",
-                       field="queue_id")
+        raise ApiError(
+            409, "no_redirection", "the call's queue has no SIP redirection", field="queue_id"
+        )
     profile = flags.public_profile(doc)
     uri = sip.build_sip_uri(red, profile)
     passed = sip.outgoing_headers(red, profile)
     if red.sip.data_records.in_metadata:
-        record = {"sip_redirect": {"uri": red.sip.uri, "data_parameters": passed,
-                                   "at": time.time()}}
+        record = {
+            "sip_redirect": {"uri": red.sip.uri, "data_parameters": passed, "at": time.time()}
+        }
         crm_sync._set_fields(sid, {"attributes": record})
     if red.sip.data_records.in_crm_record:
         key = f"sip-redirect-note:{sid}"
         if idempotency.claim(key):
-            note = ("Call redirected to external SIP.\n"
-                    f"SIP destination: {red.sip.uri}\n"
-                    f"Data parameters passed:\n{json.dumps(passed, indent=1)}")
+            note = (
+                "Call redirected to external SIP.\n"
+                f"SIP destination: {red.sip.uri}\n"
+                f"Data parameters passed:\n{json.dumps(passed, indent=1)}"
+            )
             if crm_sync.write_note(store.get(sid) or doc, note):
                 idempotency.done(key)
             else:

@@ -54,14 +54,17 @@ class WebhookRequest(BaseModel):
 def _authenticate(request: flask.Request) -> None:
     got = request.headers.get("X-Webhook-Secret", "").encode()
     if not hmac.compare_digest(got, settings().cx_webhook_secret.encode()):
-        raise ApiError(401, "unauthorized", "missing or wrong X-Webhook-Secret",
-                       field="X-Webhook-Secret")
+        raise ApiError(
+            401, "unauthorized", "missing or wrong X-Webhook-Secret", field="X-Webhook-Secret"
+        )
 
 
 def _session_id(body: WebhookRequest) -> str:
-    for candidate in (body.payload.get("session_id"),
-                      body.sessionInfo.parameters.get("cc_session_id"),
-                      body.sessionInfo.session.rsplit("/", 1)[-1] or None):
+    for candidate in (
+        body.payload.get("session_id"),
+        body.sessionInfo.parameters.get("cc_session_id"),
+        body.sessionInfo.session.rsplit("/", 1)[-1] or None,
+    ):
         if candidate is not None:
             if not isinstance(candidate, str) or not _SESSION_ID.match(candidate):
                 raise bad_request("sessionInfo.session", "not one of our session ids")
@@ -94,17 +97,29 @@ def webhook(request: flask.Request) -> dict[str, Any]:
     present = [n for n in names if n in params and params[n] is not None]
     if present:
         value = _as_bool(params[present[0]], present[0])
-        turn = body.detectIntentResponseId or hashlib.sha256(
-            json.dumps(body.model_dump(mode="json"), sort_keys=True, default=str).encode()
-        ).hexdigest()[:32]
-        doc, _ = flags.apply(sid, {"verified_customer": value}, source="virtual_agent",
-                             key=f"cx:{turn}", detail={"tag": body.fulfillmentInfo.tag,
-                                                       "parameter": present[0]})
+        turn = (
+            body.detectIntentResponseId
+            or hashlib.sha256(
+                json.dumps(body.model_dump(mode="json"), sort_keys=True, default=str).encode()
+            ).hexdigest()[:32]
+        )
+        doc, _ = flags.apply(
+            sid,
+            {"verified_customer": value},
+            source="virtual_agent",
+            key=f"cx:{turn}",
+            detail={"tag": body.fulfillmentInfo.tag, "parameter": present[0]},
+        )
     elif doc is None:
         raise not_found("session")
     profile = flags.public_profile(doc)
-    return {"sessionInfo": {"parameters": {
-        names[0]: profile["verified_customer"],
-        "cc_bad_actor": profile["bad_actor"],
-        "cc_repeat_customer": profile["repeat_customer"],
-        "cc_profile_label": profile["label"]}}}
+    return {
+        "sessionInfo": {
+            "parameters": {
+                names[0]: profile["verified_customer"],
+                "cc_bad_actor": profile["bad_actor"],
+                "cc_repeat_customer": profile["repeat_customer"],
+                "cc_profile_label": profile["label"],
+            }
+        }
+    }

@@ -73,8 +73,11 @@ def register(request: flask.Request) -> tuple[dict[str, Any], int]:
     created = vid is None
     vid = vid or visitor_token.new_id()
     token = visitor_token.issue(vid, body.channel, body.device_id)
-    return {"visitor_id": vid, "visitor_token": token,
-            "expires_in": visitor_token.LIFETIME}, 201 if created else 200
+    return {
+        "visitor_id": vid,
+        "visitor_token": token,
+        "expires_in": visitor_token.LIFETIME,
+    }, 201 if created else 200
 
 
 # -- first contact ---------------------------------------------------------------------
@@ -89,9 +92,15 @@ def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
         snap = ref.get(transaction=t)
         if snap.exists:
             return snap.to_dict()
-        doc = {"id": user.identifier, "state": "active", "channel": extra.get("channel"),
-               "device_id": extra.get("device_id"), "first_seen": time.time(),
-               "crm_contact_id": None, "contact_name": None}
+        doc = {
+            "id": user.identifier,
+            "state": "active",
+            "channel": extra.get("channel"),
+            "device_id": extra.get("device_id"),
+            "first_seen": time.time(),
+            "crm_contact_id": None,
+            "contact_name": None,
+        }
         t.set(ref, doc)
         return doc
 
@@ -106,15 +115,17 @@ def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] |
 
     visitor = _ensure_visitor(user)
     name = visitor.get("contact_name") or contact_name(
-        visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone)
+        visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
+    )
     try:
         contact_id = visitor.get("crm_contact_id")
         if not contact_id:
             contact = contacts.upsert_contact(user.identifier, name, tags=["cc_anonymous"])
             contact_id = contact["id"]
             _ref(user.identifier).update({"crm_contact_id": contact_id, "contact_name": name})
-        crm_sync._set_fields(session_id, {"end_user": {"name": name},
-                                          "crm": {"contact_id": contact_id}})
+        crm_sync._set_fields(
+            session_id, {"end_user": {"name": name}, "crm": {"contact_id": contact_id}}
+        )
         crm_sync.ticket_for(store.get(session_id) or {})
     except CrmError as exc:
         log.warning("CRM contact for visitor %s not made yet: %s", user.identifier, exc)
@@ -133,16 +144,23 @@ def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
     @firestore.transactional
     def txn(t: Any) -> tuple[str, dict[str, Any]]:
         snap = ref.get(transaction=t)
-        doc = snap.to_dict() if snap.exists else {"id": vid, "state": "active",
-                                                 "first_seen": now, "crm_contact_id": None}
+        doc = (
+            snap.to_dict()
+            if snap.exists
+            else {"id": vid, "state": "active", "first_seen": now, "crm_contact_id": None}
+        )
         state, owner = doc.get("state"), doc.get("merged_into")
         if state in ("merging", "merged") and owner != identity:
             raise conflict("this visitor was already merged into another identity")
         if state == "merged":
             return "done", doc
         if state == "merging" and doc.get("lease_until", 0) > now:
-            raise ApiError(409, "merge_in_progress", "a merge of this visitor is running; "
-                           "retry shortly", headers={"Retry-After": "2"})
+            raise ApiError(
+                409,
+                "merge_in_progress",
+                "a merge of this visitor is running; retry shortly",
+                headers={"Retry-After": "2"},
+            )
         doc |= {"state": "merging", "merged_into": identity, "lease_until": now + MERGE_LEASE}
         t.set(ref, doc)
         return "run", doc
@@ -153,20 +171,35 @@ def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
 def _move_sessions(vid: str, user: sdk_jwt.EndUser, contact_id: int) -> list[str]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    q = clients.firestore().collection(store.COLLECTION).where(
-        filter=FieldFilter("end_user.id", "==", vid))
+    q = (
+        clients.firestore()
+        .collection(store.COLLECTION)
+        .where(filter=FieldFilter("end_user.id", "==", vid))
+    )
     moved = []
     for snap in q.stream():
         sid = snap.id
 
         def changes(cur: dict[str, Any]) -> dict[str, Any]:
-            return {"end_user": {"id": user.identifier, "name": user.name, "email": user.email,
-                                 "phone": user.phone, "anonymous": False, "merged_from": vid},
-                    "crm": dict(cur.get("crm") or {}) | {"contact_id": contact_id}}
+            return {
+                "end_user": {
+                    "id": user.identifier,
+                    "name": user.name,
+                    "email": user.email,
+                    "phone": user.phone,
+                    "anonymous": False,
+                    "merged_from": vid,
+                },
+                "crm": dict(cur.get("crm") or {}) | {"contact_id": contact_id},
+            }
 
-        store.update(sid, changes, "session.identity_merged",
-                     {"visitor_id": vid, "identifier": user.identifier,
-                      "contact_id": contact_id}, key=f"{sid}:merge:{vid}")
+        store.update(
+            sid,
+            changes,
+            "session.identity_merged",
+            {"visitor_id": vid, "identifier": user.identifier, "contact_id": contact_id},
+            key=f"{sid}:merge:{vid}",
+        )
         moved.append(sid)
     return sorted(moved)
 
@@ -181,8 +214,9 @@ def merge(request: flask.Request) -> dict[str, Any]:
     if state == "done":
         return {"merge": doc.get("result", {}) | {"replayed": True}}
     try:
-        real = contacts.upsert_contact(user.identifier, user.name or user.identifier,
-                                       email=user.email, phone=user.phone)
+        real = contacts.upsert_contact(
+            user.identifier, user.name or user.identifier, email=user.email, phone=user.phone
+        )
         anon_id = doc.get("crm_contact_id")
         if anon_id is None:  # e.g. its first session could not reach the CRM
             found = contacts.find_contact(visitor.id)
@@ -197,13 +231,22 @@ def merge(request: flask.Request) -> dict[str, Any]:
     except CrmError as exc:
         _ref(visitor.id).update({"lease_until": 0})  # let the retry run at once
         retry = exc.retry_after if isinstance(exc, RateLimited) and exc.retry_after else 5
-        raise ApiError(503, "crm_unavailable", f"the CRM did not complete the merge: {exc}",
-                       headers={"Retry-After": str(int(retry))}) from None
+        raise ApiError(
+            503,
+            "crm_unavailable",
+            f"the CRM did not complete the merge: {exc}",
+            headers={"Retry-After": str(int(retry))},
+        ) from None
     sessions = _move_sessions(visitor.id, user, int(real["id"]))
-    result = {"visitor_id": visitor.id, "merged_into": user.identifier,
-              "contact_id": int(real["id"]), "anonymous_contact_id": anon_id,
-              "tickets": sorted(tickets), "sessions": sessions, "at": time.time()}
+    result = {
+        "visitor_id": visitor.id,
+        "merged_into": user.identifier,
+        "contact_id": int(real["id"]),
+        "anonymous_contact_id": anon_id,
+        "tickets": sorted(tickets),
+        "sessions": sessions,
+        "at": time.time(),
+    }
     _ref(visitor.id).update({"state": "merged", "result": result, "lease_until": 0})
-    log.info("visitor %s merged into %s (%d tickets)", visitor.id, user.identifier,
-             len(tickets))
+    log.info("visitor %s merged into %s (%d tickets)", visitor.id, user.identifier, len(tickets))
     return {"merge": result | {"replayed": False}}

@@ -25,7 +25,7 @@ def _http_client(base: str) -> Any:
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             if url.startswith(TWILIO_DEFAULT):
-                url = base + url[len(TWILIO_DEFAULT):]
+                url = base + url[len(TWILIO_DEFAULT) :]
             return super().request(method, url, *args, **kwargs)
 
     return BaseUrlHttpClient(timeout=15)

@@ -42,7 +42,8 @@ def publisher() -> pubsub_v1.PublisherClient:
 
     # Our events are few per request and latency-sensitive: batch for 2 ms, not 10.
     return pubsub_v1.PublisherClient(
-        batch_settings=pubsub_v1.types.BatchSettings(max_latency=0.002))
+        batch_settings=pubsub_v1.types.BatchSettings(max_latency=0.002)
+    )
 
 
 @cache

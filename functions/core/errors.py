@@ -36,12 +36,18 @@ class ApiError(Exception):
 
 
 def bad_request(field: str, problem: str) -> ApiError:
-    return ApiError(400, "invalid_field", f"{field}: {problem}", field=field,
-                    errors=[{"field": field, "problem": problem}])
+    return ApiError(
+        400,
+        "invalid_field",
+        f"{field}: {problem}",
+        field=field,
+        errors=[{"field": field, "problem": problem}],
+    )
 
 
-def unauthorized(message: str = "authentication required", *,
-                 challenge: str | None = None) -> ApiError:
+def unauthorized(
+    message: str = "authentication required", *, challenge: str | None = None
+) -> ApiError:
     headers = {"WWW-Authenticate": challenge} if challenge else {}
     return ApiError(401, "unauthorized", message, headers=headers)
 
@@ -59,8 +65,9 @@ def conflict(message: str) -> ApiError:
 
 
 def too_many(retry_after: int) -> ApiError:
-    return ApiError(429, "rate_limited", "too many requests",
-                    headers={"Retry-After": str(retry_after)})
+    return ApiError(
+        429, "rate_limited", "too many requests", headers={"Retry-After": str(retry_after)}
+    )
 
 
 def _loc(loc: tuple[Any, ...], prefix: str) -> str:
@@ -81,5 +88,10 @@ def from_validation(exc: ValidationError, prefix: str = "") -> ApiError:
             problem = "unknown field"
         errors.append({"field": _loc(tuple(e["loc"]), prefix), "problem": problem})
     first = errors[0] if errors else {"field": "body", "problem": "invalid"}
-    return ApiError(400, "invalid_field", f"{first['field']}: {first['problem']}",
-                    field=first["field"], errors=errors)
+    return ApiError(
+        400,
+        "invalid_field",
+        f"{first['field']}: {first['problem']}",
+        field=first["field"],
+        errors=errors,
+    )

@@ -24,10 +24,15 @@ Handler = Callable[..., Any]
 log = logs.get("http")
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None
-                  ) -> flask.Response:
-    return flask.Response(json.dumps(body, default=str), status=status,
-                          headers=headers or {}, mimetype="application/json")
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> flask.Response:
+    return flask.Response(
+        json.dumps(body, default=str),
+        status=status,
+        headers=headers or {},
+        mimetype="application/json",
+    )
 
 
 def xml_response(xml: str, status: int = 200) -> flask.Response:
@@ -78,14 +83,17 @@ class Router:
             return error_response(ApiError(404, "not_found", f"no route {request.path}"))
         except MethodNotAllowed as exc:
             allowed = ", ".join(sorted(exc.valid_methods or []))
-            return error_response(ApiError(405, "method_not_allowed",
-                                           f"{request.method} not allowed; use {allowed}",
-                                           headers={"Allow": allowed}))
+            return error_response(
+                ApiError(
+                    405,
+                    "method_not_allowed",
+                    f"{request.method} not allowed; use {allowed}",
+                    headers={"Allow": allowed},
+                )
+            )
         except Exception:  # the last line of defence: log the stack, answer JSON
-            log.exception("%s: unhandled error on %s %s", self.name, request.method,
-                          request.path)
-            return json_response({"error": {"code": "internal", "message": "internal error"}},
-                                 500)
+            log.exception("%s: unhandled error on %s %s", self.name, request.method, request.path)
+            return json_response({"error": {"code": "internal", "message": "internal error"}}, 500)
         if isinstance(result, flask.Response):
             return result
         if isinstance(result, tuple):
@@ -96,8 +104,9 @@ class Router:
 
 def read_json(request: flask.Request) -> dict[str, Any]:
     if request.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type", "send Content-Type: application/json",
-                       field="body")
+        raise ApiError(
+            415, "unsupported_media_type", "send Content-Type: application/json", field="body"
+        )
     try:
         raw = request.get_data(cache=True)
         data = json.loads(raw or b"null")

@@ -34,8 +34,7 @@ def claim(key: str, lease_seconds: float = 120.0) -> bool:
             d = snap.to_dict()
             if d.get("state") == "done" or d.get("lease_until", 0) > now:
                 return False
-        t.set(ref, {"key": key, "state": "running", "lease_until": now + lease_seconds,
-                    "at": now})
+        t.set(ref, {"key": key, "state": "running", "lease_until": now + lease_seconds, "at": now})
         return True
 
     return txn(clients.firestore().transaction())

@@ -7,9 +7,17 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SECRET_FIELDS = frozenset({"twilio_auth_token", "zendesk_api_token", "salesforce_client_secret",
-                           "apps_api_tokens", "cx_webhook_secret", "company_secret",
-                           "portal_token_secret"})
+SECRET_FIELDS = frozenset(
+    {
+        "twilio_auth_token",
+        "zendesk_api_token",
+        "salesforce_client_secret",
+        "apps_api_tokens",
+        "cx_webhook_secret",
+        "company_secret",
+        "portal_token_secret",
+    }
+)
 
 
 class Settings(BaseModel):
@@ -81,8 +89,11 @@ class Settings(BaseModel):
         is a publicly known value: refuse to start rather than run with it."""
         if not os.environ.get("K_SERVICE"):
             return self
-        defaults = [f.alias for name, f in type(self).model_fields.items()
-                    if name in SECRET_FIELDS and getattr(self, name) == f.default]
+        defaults = [
+            f.alias
+            for name, f in type(self).model_fields.items()
+            if name in SECRET_FIELDS and getattr(self, name) == f.default
+        ]
         if defaults:
             raise ValueError(f"secrets left at their local defaults: {', '.join(defaults)}")
         return self

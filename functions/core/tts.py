@@ -63,8 +63,9 @@ class RenderedAudio:
     engine: str
 
     def read_bytes(self) -> bytes:
-        return clients.storage_client().bucket(self.bucket).blob(self.object_name
-                                                                 ).download_as_bytes()
+        return (
+            clients.storage_client().bucket(self.bucket).blob(self.object_name).download_as_bytes()
+        )
 
     def url(self, expires_seconds: int = 3600) -> str:
         """A URL the carrier can fetch: the emulator's public path locally, a V4 signed
@@ -100,9 +101,12 @@ def _signed_url(bucket: str, name: str, expires_seconds: int) -> str:
     creds.refresh(gar.Request())
     blob = clients.storage_client().bucket(bucket).blob(name)
     return blob.generate_signed_url(
-        version="v4", expiration=timedelta(seconds=expires_seconds), method="GET",
+        version="v4",
+        expiration=timedelta(seconds=expires_seconds),
+        method="GET",
         service_account_email=getattr(creds, "service_account_email", None),
-        access_token=creds.token)
+        access_token=creds.token,
+    )
 
 
 # -- cache -------------------------------------------------------------------------------
@@ -133,16 +137,25 @@ def forget_memory() -> None:
         _lru.clear()
 
 
-def object_name(engine: str, fmt: str, text: str, language: str, voice: str | None,
-                speed: float) -> str:
-    key = json.dumps([engine, fmt, text, language, voice, round(float(speed), 3)],
-                     ensure_ascii=False, separators=(",", ":"))
+def object_name(
+    engine: str, fmt: str, text: str, language: str, voice: str | None, speed: float
+) -> str:
+    key = json.dumps(
+        [engine, fmt, text, language, voice, round(float(speed), 3)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return f"{PREFIX}{hashlib.sha256(key.encode()).hexdigest()}.{fmt}"
 
 
 # -- public API --------------------------------------------------------------------------
-def render(text: str, language: str, voice: str | None = None, speed: float = 1.0,
-           audio_format: AudioFormat = "wav") -> RenderedAudio:
+def render(
+    text: str,
+    language: str,
+    voice: str | None = None,
+    speed: float = 1.0,
+    audio_format: AudioFormat = "wav",
+) -> RenderedAudio:
     """Audio for `text`, from the cache when it was rendered before (any instance)."""
     text = (text or "").strip()
     if not text:
@@ -176,33 +189,58 @@ def render(text: str, language: str, voice: str | None = None, speed: float = 1.
         bucket = clients.storage_client().bucket(bucket_name)
         blob = bucket.get_blob(name)
         if blob is not None and (blob.metadata or {}).get("duration_seconds"):
-            audio = RenderedAudio(bucket_name, name, blob.content_type
-                                  or CONTENT_TYPES[audio_format],
-                                  float(blob.metadata["duration_seconds"]), engine)
+            audio = RenderedAudio(
+                bucket_name,
+                name,
+                blob.content_type or CONTENT_TYPES[audio_format],
+                float(blob.metadata["duration_seconds"]),
+                engine,
+            )
             stats["bucket_hits"] += 1
         else:
-            data = (_espeak(text, language, speed) if engine == "espeak"
-                    else _google(text, language, voice, speed, audio_format))
+            data = (
+                _espeak(text, language, speed)
+                if engine == "espeak"
+                else _google(text, language, voice, speed, audio_format)
+            )
             duration = wav_duration(data) if audio_format == "wav" else mp3_duration(data)
-            audio = RenderedAudio(bucket_name, name, CONTENT_TYPES[audio_format],
-                                  round(duration, 3), engine)
+            audio = RenderedAudio(
+                bucket_name, name, CONTENT_TYPES[audio_format], round(duration, 3), engine
+            )
             _upload(bucket, audio, data, language, voice, speed)
             stats["synthesized"] += 1
-            logs.event(log, "tts rendered", engine=engine, object=name,
-                       duration_seconds=audio.duration_seconds, chars=len(text))
+            logs.event(
+                log,
+                "tts rendered",
+                engine=engine,
+                object=name,
+                duration_seconds=audio.duration_seconds,
+                chars=len(text),
+            )
         _lru_put(audio)
     with _lru_lock:
         _key_locks.pop(name, None)
     return audio
 
 
-def _upload(bucket: object, audio: RenderedAudio, data: bytes, language: str,
-            voice: str | None, speed: float) -> None:
+def _upload(
+    bucket: object,
+    audio: RenderedAudio,
+    data: bytes,
+    language: str,
+    voice: str | None,
+    speed: float,
+) -> None:
     from google.api_core.exceptions import PreconditionFailed
 
     blob = bucket.blob(audio.object_name)  # type: ignore[attr-defined]
-    blob.metadata = {"duration_seconds": str(audio.duration_seconds), "engine": audio.engine,
-                     "language": language, "voice": voice or "", "speed": str(speed)}
+    blob.metadata = {
+        "duration_seconds": str(audio.duration_seconds),
+        "engine": audio.engine,
+        "language": language,
+        "voice": voice or "",
+        "speed": str(speed),
+    }
     blob.cache_control = "public, max-age=31536000, immutable"  # content-addressed
     try:
         blob.upload_from_string(data, content_type=audio.content_type, if_generation_match=0)
@@ -213,8 +251,9 @@ def _upload(bucket: object, audio: RenderedAudio, data: bytes, language: str,
 # -- engines -----------------------------------------------------------------------------
 @cache
 def _espeak_voices() -> frozenset[str]:
-    out = subprocess.run(["espeak-ng", "--voices"], capture_output=True, text=True,
-                         timeout=10, check=False).stdout
+    out = subprocess.run(
+        ["espeak-ng", "--voices"], capture_output=True, text=True, timeout=10, check=False
+    ).stdout
     names = set()
     for line in out.splitlines()[1:]:
         parts = line.split()
@@ -253,9 +292,13 @@ def _espeak(text: str, language: str, speed: float) -> bytes:
     os.close(fd)
     try:
         # Text on stdin, never on the command line: it is configuration, not arguments.
-        proc = subprocess.run([exe, "-w", path, "-v", espeak_voice(language), "-s", str(wpm),
-                               "--stdin"], input=text.encode(), capture_output=True,
-                              timeout=60, check=False)
+        proc = subprocess.run(
+            [exe, "-w", path, "-v", espeak_voice(language), "-s", str(wpm), "--stdin"],
+            input=text.encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         if proc.returncode != 0:
             raise TtsError(f"espeak-ng failed: {proc.stderr.decode(errors='replace')[:200]}")
         with open(path, "rb") as fh:
@@ -270,9 +313,11 @@ def _google(text: str, language: str, voice: str | None, speed: float, fmt: str)
     encoding = tts.AudioEncoding.LINEAR16 if fmt == "wav" else tts.AudioEncoding.MP3
     params = tts.VoiceSelectionParams(language_code=language, name=voice or "")
     resp = clients.text_to_speech().synthesize_speech(
-        input=tts.SynthesisInput(text=text), voice=params,
+        input=tts.SynthesisInput(text=text),
+        voice=params,
         audio_config=tts.AudioConfig(audio_encoding=encoding, speaking_rate=float(speed)),
-        timeout=30)
+        timeout=30,
+    )
     return bytes(resp.audio_content)  # LINEAR16 comes with its WAV header
 
 

@@ -18,15 +18,13 @@ def parse_instant(value: str, field: str = "at") -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise bad_request(field, "must be an ISO 8601 instant, e.g. 2026-03-08T06:30:00Z"
-                          ) from None
+        raise bad_request(field, "must be an ISO 8601 instant, e.g. 2026-03-08T06:30:00Z") from None
     if at.tzinfo is None:
         raise bad_request(field, "must carry a UTC offset or Z")
     return at.astimezone(UTC)
 
 
-def now(value: str | None = None, field: str = "at", *, always: bool = False
-        ) -> dt.datetime:
+def now(value: str | None = None, field: str = "at", *, always: bool = False) -> dt.datetime:
     """`value` (ISO 8601) when given and allowed, else the current instant."""
     if not value:
         return dt.datetime.now(UTC)

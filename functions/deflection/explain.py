@@ -42,11 +42,14 @@ def handle(request: flask.Request) -> dict[str, Any]:
     at = clock.now(q.at, "query.at", always=True)
     language = messages.language_code(view, q.language)
     state = policy.hours_state(view, node.id, q.channel, language, at)
-    hours = {"hours_id": state.hours_id, "source": state.source, "timezone": state.timezone,
-             "rule": explain_hours(state.spec, state.timezone, at).as_dict(),
-             "next_open": _iso(next_open(state.spec, state.timezone, at, horizon_days=60)),
-             "next_close": _iso(next_close(state.spec, state.timezone, at,
-                                           horizon_days=60))}
+    hours = {
+        "hours_id": state.hours_id,
+        "source": state.source,
+        "timezone": state.timezone,
+        "rule": explain_hours(state.spec, state.timezone, at).as_dict(),
+        "next_open": _iso(next_open(state.spec, state.timezone, at, horizon_days=60)),
+        "next_close": _iso(next_close(state.spec, state.timezone, at, horizon_days=60)),
+    }
     if q.channel == "voice":
         decision = decide.ivr(view, node.id, language, at).as_dict()
     elif q.channel in ("mobile", "web"):
@@ -55,7 +58,13 @@ def handle(request: flask.Request) -> dict[str, Any]:
         decision = decide.chat(view, node.id, language, at)
     else:
         decision = decide.sms(view, node.id, language, at)
-    return {"queue_id": node.id, "path": node.path, "channel": q.channel,
-            "language": language, "at": at.isoformat(),
-            "channel_served": q.channel in view.channels(node.id),
-            "hours": hours, "decision": decision}
+    return {
+        "queue_id": node.id,
+        "path": node.path,
+        "channel": q.channel,
+        "language": language,
+        "at": at.isoformat(),
+        "channel_served": q.channel in view.channels(node.id),
+        "hours": hours,
+        "decision": decision,
+    }

@@ -23,8 +23,19 @@ from deflection.routing import check_query, queue_and_language
 
 _CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 # What carriers send as From when the caller withholds the number.
-_WITHHELD = {"", "anonymous", "restricted", "unknown", "private", "unavailable",
-             "+266696687", "+86282452253", "+8656696", "+2562533", "+7378742833"}
+_WITHHELD = {
+    "",
+    "anonymous",
+    "restricted",
+    "unknown",
+    "private",
+    "unavailable",
+    "+266696687",
+    "+86282452253",
+    "+8656696",
+    "+2562533",
+    "+7378742833",
+}
 VOICE_QUERY = frozenset({"queue", "language", "at"})
 
 
@@ -36,8 +47,15 @@ def _call_sid(params: dict[str, str]) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _cached_twiml(view: CenterView, action: str, target: str | None, language: str,
-                  queue_id: str, at: str | None, withheld: bool) -> str:
+def _cached_twiml(
+    view: CenterView,
+    action: str,
+    target: str | None,
+    language: str,
+    queue_id: str,
+    at: str | None,
+    withheld: bool,
+) -> str:
     if action in ("enqueue", "queue"):
         assert target is not None
         return twiml.enqueue(target)
@@ -63,22 +81,45 @@ def voice(request: flask.Request) -> flask.Response:
     d = decide.ivr(view, qid, language, at)
     caller = params.get("From", "")
     withheld = caller.strip().lower() in _WITHHELD
-    create = {"channel": "voice", "queue_id": qid, "queue_path": view.queues[qid].path,
-              "language": language,
-              "end_user": {"id": caller or None, "name": None, "email": None,
-                           "phone": None if withheld else caller, "anonymous": True},
-              "carrier": {"call_sid": sid, "from": caller, "to": params.get("To")}}
+    create = {
+        "channel": "voice",
+        "queue_id": qid,
+        "queue_path": view.queues[qid].path,
+        "language": language,
+        "end_user": {
+            "id": caller or None,
+            "name": None,
+            "email": None,
+            "phone": None if withheld else caller,
+            "anonymous": True,
+        },
+        "carrier": {"call_sid": sid, "from": caller, "to": params.get("To")},
+    }
     if d.deflected:
-        mark(Mark(sid, "deflected", create, {"deflection": {
-            "reason": d.reason, "option": d.action, "target": d.target,
-            "chain": list(d.chain), "policy_source": d.policy_source,
-            "hours_id": d.hours.hours_id, "decided_at": at.isoformat()}},
-            requeue_to=(d.target, view.queues[d.target].path)
-            if d.action == "queue" and d.target in view.queues else None))
+        mark(
+            Mark(
+                sid,
+                "deflected",
+                create,
+                {
+                    "deflection": {
+                        "reason": d.reason,
+                        "option": d.action,
+                        "target": d.target,
+                        "chain": list(d.chain),
+                        "policy_source": d.policy_source,
+                        "hours_id": d.hours.hours_id,
+                        "decided_at": at.isoformat(),
+                    }
+                },
+                requeue_to=(d.target, view.queues[d.target].path)
+                if d.action == "queue" and d.target in view.queues
+                else None,
+            )
+        )
     else:
         mark(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
-    return xml_response(_cached_twiml(view, d.action, d.target, language, qid, at_raw,
-                                      withheld))
+    return xml_response(_cached_twiml(view, d.action, d.target, language, qid, at_raw, withheld))
 
 
 _DIGITS = re.compile(r"^\d{7,15}$")
@@ -97,8 +138,7 @@ def voicemail_number(request: flask.Request) -> flask.Response:
     digits = (params.get("Digits") or "").strip().rstrip("#")
     at = request.args.get("at")
     if _DIGITS.match(digits):
-        return xml_response(twiml.voicemail_record(view, language, qid, digits, at,
-                                                   entered=True))
+        return xml_response(twiml.voicemail_record(view, language, qid, digits, at, entered=True))
     if attempt < 2:
         return xml_response(twiml.ask_number(view, language, qid, at, attempt + 1))
     return xml_response(twiml.voicemail_record(view, language, qid, None, at))
@@ -117,6 +157,13 @@ def recording_status(request: flask.Request) -> flask.Response:
         return flask.Response("", status=204)  # only a finished recording is a voicemail
     view = get_view()
     qid, language = queue_and_language(view, request.args, params)
-    voicemail.store_recording(view, sid, qid, language, params,
-                              request.args.get("callback"), clock.now(request.args.get("at")))
+    voicemail.store_recording(
+        view,
+        sid,
+        qid,
+        language,
+        params,
+        request.args.get("callback"),
+        clock.now(request.args.get("at")),
+    )
     return flask.Response("", status=204)

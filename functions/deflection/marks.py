@@ -47,9 +47,15 @@ class Mark:
 
     def event_data(self) -> dict[str, Any]:
         d = self.extra.get("deflection") or {}
-        return {"from": None, "to": self.status, "queue_id": self.create.get("queue_id"),
-                "channel": self.create["channel"], "agent_id": None,
-                "reason": d.get("reason"), "option": d.get("option")}
+        return {
+            "from": None,
+            "to": self.status,
+            "queue_id": self.create.get("queue_id"),
+            "channel": self.create["channel"],
+            "agent_id": None,
+            "reason": d.get("reason"),
+            "option": d.get("option"),
+        }
 
 
 _queue: queue.Queue[Mark] = queue.Queue()
@@ -124,8 +130,10 @@ def write(batch: list[Mark]) -> None:
         eid = events.event_id_for(m.event_key())
         ev = events.Event(eid, m.session_id, "session.status_changed", m.event_data(), m.at)
         wb.create(store.ref(m.session_id), _doc(m))
-        wb.create(db.collection(events.COLLECTION).document(eid),
-                  ev.message() | {"key": m.event_key(), "published": False})
+        wb.create(
+            db.collection(events.COLLECTION).document(eid),
+            ev.message() | {"key": m.event_key(), "published": False},
+        )
         staged.append(ev)
     try:
         wb.commit()
@@ -137,8 +145,9 @@ def write(batch: list[Mark]) -> None:
     for m in batch:
         if m.requeue_to:
             qid, path = m.requeue_to
-            store.transition(m.session_id, "queued", now=m.at,
-                             extra={"queue_id": qid, "queue_path": path})
+            store.transition(
+                m.session_id, "queued", now=m.at, extra={"queue_id": qid, "queue_path": path}
+            )
 
 
 def _replay(m: Mark) -> None:

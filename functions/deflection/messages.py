@@ -9,8 +9,13 @@ from core.config.view import CenterView
 from core.settings import settings
 
 log = logs.get("deflection.messages")
-MESSAGE_KEYS = ("after_hours_message", "voicemail_greeting", "voicemail_phone_blocked",
-                "voicemail_phone_requested", "voicemail_phone_entered")
+MESSAGE_KEYS = (
+    "after_hours_message",
+    "voicemail_greeting",
+    "voicemail_phone_blocked",
+    "voicemail_phone_requested",
+    "voicemail_phone_entered",
+)
 
 
 def language_code(view: CenterView, language: str | None) -> str:

@@ -42,8 +42,9 @@ def queue_or_400(view: CenterView, queue_id: str | None, field: str = "queue") -
     return node
 
 
-def hours_state(view: CenterView, qid: str, channel: str, language: str | None,
-                at: dt.datetime) -> HoursState:
+def hours_state(
+    view: CenterView, qid: str, channel: str, language: str | None, at: dt.datetime
+) -> HoursState:
     hid, source = view.hours_id(qid, channel, language)
     spec = view.hours[hid]
     tz = spec.timezone or view.center.timezone

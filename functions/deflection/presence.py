@@ -27,10 +27,14 @@ class PresenceBody(BaseModel):
 
 
 def _public(user_id: str, doc: dict[str, Any] | None, now: float) -> dict[str, Any]:
-    online = bool(doc and doc.get("status") == "online"
-                  and doc.get("updated_at", 0) > now - PRESENCE_TTL)
-    return {"user_id": user_id, "status": "online" if online else "offline",
-            "updated_at": doc.get("updated_at") if doc else None}
+    online = bool(
+        doc and doc.get("status") == "online" and doc.get("updated_at", 0) > now - PRESENCE_TTL
+    )
+    return {
+        "user_id": user_id,
+        "status": "online" if online else "offline",
+        "updated_at": doc.get("updated_at") if doc else None,
+    }
 
 
 def put(request: flask.Request) -> dict[str, Any]:
@@ -53,6 +57,9 @@ def online_users() -> set[str]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     cutoff = time.time() - PRESENCE_TTL
-    q = clients.firestore().collection(COLLECTION).where(
-        filter=FieldFilter("status", "==", "online"))
+    q = (
+        clients.firestore()
+        .collection(COLLECTION)
+        .where(filter=FieldFilter("status", "==", "online"))
+    )
     return {d.get("user_id") for d in q.stream() if d.get("updated_at") > cutoff}

@@ -21,15 +21,19 @@ def check_query(args: Mapping[str, str], allowed: frozenset[str]) -> None:
             raise bad_request(f"query.{key}", "unknown field")
 
 
-def queue_and_language(view: CenterView, args: Mapping[str, str], params: Mapping[str, str]
-                       ) -> tuple[str, str]:
+def queue_and_language(
+    view: CenterView, args: Mapping[str, str], params: Mapping[str, str]
+) -> tuple[str, str]:
     qid = args.get("queue")
     language = args.get("language")
     if not qid:
         route = view.center.deflection.numbers.get(params.get("To", ""))
         if route is None:
-            raise bad_request("queue", "name the queue in the webhook URL (?queue=) or map "
-                                       "the dialed number in center.deflection.numbers")
+            raise bad_request(
+                "queue",
+                "name the queue in the webhook URL (?queue=) or map "
+                "the dialed number in center.deflection.numbers",
+            )
         qid, language = route.queue, language or route.language
     node = queue_or_400(view, qid)
     return node.id, messages.language_code(view, language)

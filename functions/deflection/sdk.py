@@ -36,8 +36,13 @@ class ChatDeflectionRequest(BaseModel):
 
 
 def _end_user(user: EndUser) -> dict[str, Any]:
-    return {"id": user.identifier, "name": user.name, "email": user.email,
-            "phone": user.phone, "anonymous": False}
+    return {
+        "id": user.identifier,
+        "name": user.name,
+        "email": user.email,
+        "phone": user.phone,
+        "anonymous": False,
+    }
 
 
 def sdk_decision(request: flask.Request) -> dict[str, Any]:
@@ -54,20 +59,36 @@ def sdk_decision(request: flask.Request) -> dict[str, Any]:
         raise bad_request("platform", f"queue {node.id!r} does not take {body.platform}")
     language = messages.language_code(view, body.language)
     at = clock.now(request.args.get("at"))
-    d = decide.sdk(view, node.id, body.platform, language, at, body.app_version,
-                   body.device_type)
+    d = decide.sdk(view, node.id, body.platform, language, at, body.app_version, body.device_type)
     out = d.as_dict() | {"session_id": None, "language": language}
     if d.deflected:
         sid = uuid.uuid4().hex
-        mark(Mark(sid, "deflected", {
-            "channel": body.platform, "queue_id": node.id, "queue_path": node.path,
-            "language": language, "end_user": _end_user(user)},
-            {"deflection": {"reason": d.reason, "option": "options" if d.options
-                            else "queue", "options": [o["type"] for o in d.options],
-                            "target": (d.deflect_to_queue or {}).get("queue_id"),
-                            "policy_source": d.policy_source, "hours_id": d.hours.hours_id,
-                            "decided_at": at.isoformat(),
-                            "app_version": body.app_version, "device_type": body.device_type}}))
+        mark(
+            Mark(
+                sid,
+                "deflected",
+                {
+                    "channel": body.platform,
+                    "queue_id": node.id,
+                    "queue_path": node.path,
+                    "language": language,
+                    "end_user": _end_user(user),
+                },
+                {
+                    "deflection": {
+                        "reason": d.reason,
+                        "option": "options" if d.options else "queue",
+                        "options": [o["type"] for o in d.options],
+                        "target": (d.deflect_to_queue or {}).get("queue_id"),
+                        "policy_source": d.policy_source,
+                        "hours_id": d.hours.hours_id,
+                        "decided_at": at.isoformat(),
+                        "app_version": body.app_version,
+                        "device_type": body.device_type,
+                    }
+                },
+            )
+        )
         out["session_id"] = sid
     return out
 
@@ -82,14 +103,29 @@ def chat_decision(request: flask.Request) -> dict[str, Any]:
         raise bad_request("queue_id", f"queue {node.id!r} does not take chats")
     language = messages.language_code(view, body.language)
     at = clock.now(request.args.get("at"))
-    out = decide.chat(view, node.id, language, at) | {"session_id": None,
-                                                        "language": language}
+    out = decide.chat(view, node.id, language, at) | {"session_id": None, "language": language}
     if out["deflected"]:
         sid = uuid.uuid4().hex
-        mark(Mark(sid, "deflected", {
-            "channel": "chat", "queue_id": node.id, "queue_path": node.path,
-            "language": language, "end_user": _end_user(user)},
-            {"deflection": {"reason": "after_hours", "option": "email",
-                            "hours_id": out["hours_id"], "decided_at": at.isoformat()}}))
+        mark(
+            Mark(
+                sid,
+                "deflected",
+                {
+                    "channel": "chat",
+                    "queue_id": node.id,
+                    "queue_path": node.path,
+                    "language": language,
+                    "end_user": _end_user(user),
+                },
+                {
+                    "deflection": {
+                        "reason": "after_hours",
+                        "option": "email",
+                        "hours_id": out["hours_id"],
+                        "decided_at": at.isoformat(),
+                    }
+                },
+            )
+        )
         out["session_id"] = sid
     return out

@@ -30,13 +30,33 @@ def incoming(request: flask.Request) -> flask.Response:
     if not d["deflected"]:
         return xml_response(twiml.sms(None))  # open: the conversation is routed elsewhere
     sender = params.get("From", "")
-    mark(Mark(sid, "deflected", {
-        "channel": "sms", "queue_id": qid, "queue_path": view.queues[qid].path,
-        "language": language,
-        "end_user": {"id": sender or None, "name": None, "email": None,
-                     "phone": sender or None, "anonymous": True},
-        "carrier": {"message_sid": sid, "from": sender, "to": params.get("To")}},
-        {"deflection": {"reason": "after_hours", "option": "text",
-                        "policy_source": d["policy_source"], "hours_id": d["hours_id"],
-                        "decided_at": at.isoformat()}}))
+    mark(
+        Mark(
+            sid,
+            "deflected",
+            {
+                "channel": "sms",
+                "queue_id": qid,
+                "queue_path": view.queues[qid].path,
+                "language": language,
+                "end_user": {
+                    "id": sender or None,
+                    "name": None,
+                    "email": None,
+                    "phone": sender or None,
+                    "anonymous": True,
+                },
+                "carrier": {"message_sid": sid, "from": sender, "to": params.get("To")},
+            },
+            {
+                "deflection": {
+                    "reason": "after_hours",
+                    "option": "text",
+                    "policy_source": d["policy_source"],
+                    "hours_id": d["hours_id"],
+                    "decided_at": at.isoformat(),
+                }
+            },
+        )
+    )
     return xml_response(twiml.sms(d["text"]))

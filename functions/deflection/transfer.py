@@ -34,8 +34,9 @@ class TargetsQuery(BaseModel):
     at: str | None = None
 
 
-def targets(view: CenterView, channel: str, language: str | None, at: Any,
-            online: set[str] | None) -> dict[str, Any]:
+def targets(
+    view: CenterView, channel: str, language: str | None, at: Any, online: set[str] | None
+) -> dict[str, Any]:
     allow = view.center.deflection.allow_transfer_to_after_hours.get(channel, False)
     included: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
@@ -60,12 +61,20 @@ def targets(view: CenterView, channel: str, language: str | None, at: Any,
             if online is None:
                 online = presence.online_users()
             agents = [a for a in view.agents_of_queue(qid) if a in online]
-            reason, ok = (("after_hours_agent_logged_in", True) if agents
-                          else ("after_hours_no_agent_logged_in", False))
+            reason, ok = (
+                ("after_hours_agent_logged_in", True)
+                if agents
+                else ("after_hours_no_agent_logged_in", False)
+            )
         item = {"queue_id": qid, "path": node.path, "open": state.open, "reason": reason}
         (included if ok else excluded).append(item)
-    return {"channel": channel, "at": at.isoformat(), "allow_transfer_to_after_hours": allow,
-            "targets": included, "excluded": excluded}
+    return {
+        "channel": channel,
+        "at": at.isoformat(),
+        "allow_transfer_to_after_hours": allow,
+        "targets": included,
+        "excluded": excluded,
+    }
 
 
 def handle_targets(request: flask.Request) -> dict[str, Any]:

@@ -50,8 +50,15 @@ def message_then_hangup(view: CenterView, language: str) -> str:
     return str(resp)
 
 
-def voicemail_record(view: CenterView, language: str, queue_id: str,
-                     callback: str | None, at: str | None, *, entered: bool = False) -> str:
+def voicemail_record(
+    view: CenterView,
+    language: str,
+    queue_id: str,
+    callback: str | None,
+    at: str | None,
+    *,
+    entered: bool = False,
+) -> str:
     """Greeting, beep, record. The recording callback carries queue / language / the
     callback number in its (signed) URL."""
     resp = VoiceResponse()
@@ -64,8 +71,13 @@ def voicemail_record(view: CenterView, language: str, queue_id: str,
         max_length=120,
         play_beep=True,
         timeout=5,
-        recording_status_callback=url("/twilio/voicemail/recording", queue=queue_id,
-                                      language=language, callback=callback, at=at),
+        recording_status_callback=url(
+            "/twilio/voicemail/recording",
+            queue=queue_id,
+            language=language,
+            callback=callback,
+            at=at,
+        ),
         recording_status_callback_method="POST",
         recording_status_callback_event="completed",
     )
@@ -73,15 +85,24 @@ def voicemail_record(view: CenterView, language: str, queue_id: str,
     return str(resp)
 
 
-def ask_number(view: CenterView, language: str, queue_id: str, at: str | None,
-               attempt: int) -> str:
+def ask_number(view: CenterView, language: str, queue_id: str, at: str | None, attempt: int) -> str:
     """The caller's number is withheld: ask for one (blocked prompt first, then the
     'requested' prompt on a retry)."""
     resp = VoiceResponse()
-    gather = resp.gather(input="dtmf", finish_on_key="#", num_digits=16, timeout=10,
-                         action=url("/twilio/voicemail/number", queue=queue_id,
-                                    language=language, attempt=str(attempt), at=at),
-                         method="POST")
+    gather = resp.gather(
+        input="dtmf",
+        finish_on_key="#",
+        num_digits=16,
+        timeout=10,
+        action=url(
+            "/twilio/voicemail/number",
+            queue=queue_id,
+            language=language,
+            attempt=str(attempt),
+            at=at,
+        ),
+        method="POST",
+    )
     key = "voicemail_phone_blocked" if attempt == 0 else "voicemail_phone_requested"
     msg, lang = messages.message(view, language, key)
     if msg is not None:
@@ -91,8 +112,10 @@ def ask_number(view: CenterView, language: str, queue_id: str, at: str | None,
         else:
             gather.say(value, language=lang)
     # No input: record anyway, without a callback number.
-    resp.redirect(url("/twilio/voicemail/number", queue=queue_id, language=language,
-                      attempt="99", at=at), method="POST")
+    resp.redirect(
+        url("/twilio/voicemail/number", queue=queue_id, language=language, attempt="99", at=at),
+        method="POST",
+    )
     return str(resp)
 
 

@@ -45,18 +45,32 @@ def _download(recording_url: str) -> bytes:
     try:
         resp = requests.get(recording_url + ".wav", auth=carrier.basic_auth(), timeout=60)
     except requests.RequestException as exc:
-        raise ApiError(503, "carrier_unavailable", f"recording download failed: {exc}",
-                       headers={"Retry-After": "5"}) from None
+        raise ApiError(
+            503,
+            "carrier_unavailable",
+            f"recording download failed: {exc}",
+            headers={"Retry-After": "5"},
+        ) from None
     if resp.status_code != 200:
         # 5xx to Twilio: it retries the callback later.
-        raise ApiError(503, "carrier_unavailable",
-                       f"recording download answered {resp.status_code}",
-                       headers={"Retry-After": "5"})
+        raise ApiError(
+            503,
+            "carrier_unavailable",
+            f"recording download answered {resp.status_code}",
+            headers={"Retry-After": "5"},
+        )
     return resp.content
 
 
-def store_recording(view: CenterView, call_sid: str, qid: str, language: str,
-                    params: dict[str, str], callback: str | None, at: dt.datetime) -> None:
+def store_recording(
+    view: CenterView,
+    call_sid: str,
+    qid: str,
+    language: str,
+    params: dict[str, str],
+    callback: str | None,
+    at: dt.datetime,
+) -> None:
     from google.api_core.exceptions import AlreadyExists, PreconditionFailed
 
     rec_sid = params.get("RecordingSid", "")
@@ -77,20 +91,40 @@ def store_recording(view: CenterView, call_sid: str, qid: str, language: str,
         duration = int(params.get("RecordingDuration") or 0)
     except ValueError:
         duration = 0
-    doc = {"id": rec_sid, "call_sid": call_sid, "queue_id": qid, "queue_path": node.path,
-           "language": language, "from": params.get("From") or params.get("Caller"),
-           "callback_number": callback, "bucket": settings().media_bucket, "object": name,
-           "size": len(data), "duration_seconds": duration, "status": "pending",
-           "left_at": at.timestamp(), "created_at": now, "delivered_at": None,
-           "delivery": None}
+    doc = {
+        "id": rec_sid,
+        "call_sid": call_sid,
+        "queue_id": qid,
+        "queue_path": node.path,
+        "language": language,
+        "from": params.get("From") or params.get("Caller"),
+        "callback_number": callback,
+        "bucket": settings().media_bucket,
+        "object": name,
+        "size": len(data),
+        "duration_seconds": duration,
+        "status": "pending",
+        "left_at": at.timestamp(),
+        "created_at": now,
+        "delivered_at": None,
+        "delivery": None,
+    }
     try:
         _ref(rec_sid).create(doc)
     except AlreadyExists:
         return
-    store.transition(call_sid, "voicemail", create={
-        "channel": "voice", "queue_id": qid, "queue_path": node.path, "language": language,
-        "carrier": {"call_sid": call_sid}},
-        extra={"voicemail": {"id": rec_sid, "object": name, "callback_number": callback}})
+    store.transition(
+        call_sid,
+        "voicemail",
+        create={
+            "channel": "voice",
+            "queue_id": qid,
+            "queue_path": node.path,
+            "language": language,
+            "carrier": {"call_sid": call_sid},
+        },
+        extra={"voicemail": {"id": rec_sid, "object": name, "callback_number": callback}},
+    )
     _delete_at_carrier(params.get("RecordingUrl", ""))
     logs.event(log, "voicemail stored", voicemail_id=rec_sid, queue_id=qid, size=len(data))
 
@@ -107,8 +141,12 @@ def _delete_at_carrier(recording_url: str) -> None:
 def pending() -> list[dict[str, Any]]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    q = clients.firestore().collection(COLLECTION).where(
-        filter=FieldFilter("status", "==", "pending")).limit(500)
+    q = (
+        clients.firestore()
+        .collection(COLLECTION)
+        .where(filter=FieldFilter("status", "==", "pending"))
+        .limit(500)
+    )
     return [d.to_dict() for d in q.stream()]
 
 
@@ -155,15 +193,31 @@ def _to_agents(vm_id: str, agents: list[str], at: dt.datetime) -> None:
             return  # delivered by a concurrent run
         vm = snap.to_dict()
         for agent in agents:
-            t.set(db.collection(NOTIFICATIONS).document(f"voicemail-{vm_id}-{agent}"), {
-                "agent_id": agent, "type": "voicemail", "voicemail_id": vm_id,
-                "queue_id": vm["queue_id"], "queue_path": vm["queue_path"],
-                "from": vm.get("from"), "callback_number": vm.get("callback_number"),
-                "bucket": vm["bucket"], "object": vm["object"],
-                "duration_seconds": vm.get("duration_seconds"), "read": False,
-                "created_at": time.time()})
-        t.update(ref, {"status": "delivered", "delivered_at": at.timestamp(),
-                       "delivery": {"to": "agents", "agents": agents}})
+            t.set(
+                db.collection(NOTIFICATIONS).document(f"voicemail-{vm_id}-{agent}"),
+                {
+                    "agent_id": agent,
+                    "type": "voicemail",
+                    "voicemail_id": vm_id,
+                    "queue_id": vm["queue_id"],
+                    "queue_path": vm["queue_path"],
+                    "from": vm.get("from"),
+                    "callback_number": vm.get("callback_number"),
+                    "bucket": vm["bucket"],
+                    "object": vm["object"],
+                    "duration_seconds": vm.get("duration_seconds"),
+                    "read": False,
+                    "created_at": time.time(),
+                },
+            )
+        t.update(
+            ref,
+            {
+                "status": "delivered",
+                "delivered_at": at.timestamp(),
+                "delivery": {"to": "agents", "agents": agents},
+            },
+        )
 
     txn(db.transaction())
 
@@ -178,31 +232,47 @@ def _to_crm(vm: dict[str, Any], at: dt.datetime) -> None:
         ticket = zendesk.find_ticket(external_id)
         if ticket is None:
             blob = clients.storage_client().bucket(vm["bucket"]).blob(vm["object"])
-            token = zendesk.upload(f"voicemail-{vm_id}.wav", blob.download_as_bytes(),
-                                   "audio/wav")
+            token = zendesk.upload(f"voicemail-{vm_id}.wav", blob.download_as_bytes(), "audio/wav")
             who = vm.get("callback_number") or vm.get("from") or "unknown caller"
-            ticket = zendesk.create_ticket({
-                "subject": f"Voicemail for {vm['queue_path']} from {who}",
-                "external_id": external_id, "tags": ["voicemail", "after_hours"],
-                "comment": {"body": (
-                    f"After-hours voicemail left for {vm['queue_path']}.\n"
-                    f"Caller: {vm.get('from') or 'withheld'}\n"
-                    f"Callback number: {vm.get('callback_number') or 'not given'}\n"
-                    f"Duration: {vm.get('duration_seconds')} s"),
-                    "uploads": [token], "public": False}})
+            ticket = zendesk.create_ticket(
+                {
+                    "subject": f"Voicemail for {vm['queue_path']} from {who}",
+                    "external_id": external_id,
+                    "tags": ["voicemail", "after_hours"],
+                    "comment": {
+                        "body": (
+                            f"After-hours voicemail left for {vm['queue_path']}.\n"
+                            f"Caller: {vm.get('from') or 'withheld'}\n"
+                            f"Callback number: {vm.get('callback_number') or 'not given'}\n"
+                            f"Duration: {vm.get('duration_seconds')} s"
+                        ),
+                        "uploads": [token],
+                        "public": False,
+                    },
+                }
+            )
     except Exception:
         idempotency.release(key)
         raise
-    _finish(vm_id, "delivered", {"to": "crm", "crm": "zendesk",
-                                 "ticket_id": ticket["id"]}, at)
+    _finish(vm_id, "delivered", {"to": "crm", "crm": "zendesk", "ticket_id": ticket["id"]}, at)
     if store.get(vm["call_sid"]) is not None:  # link the ticket on the call's session
-        store.update(vm["call_sid"], lambda d: {"crm": dict(d.get("crm") or {}) | {
-            "ticket_id": ticket["id"]}}, "session.crm_linked", {"ticket_id": ticket["id"]},
-            f"{vm['call_sid']}:crm:{ticket['id']}")
+        store.update(
+            vm["call_sid"],
+            lambda d: {"crm": dict(d.get("crm") or {}) | {"ticket_id": ticket["id"]}},
+            "session.crm_linked",
+            {"ticket_id": ticket["id"]},
+            f"{vm['call_sid']}:crm:{ticket['id']}",
+        )
     idempotency.done(key, {"ticket_id": ticket["id"]})
 
 
-def _finish(vm_id: str, status: str, delivery: dict[str, Any],
-            at: dt.datetime | None = None) -> None:
-    _ref(vm_id).update({"status": status, "delivery": delivery,
-                        "delivered_at": at.timestamp() if at else time.time()})
+def _finish(
+    vm_id: str, status: str, delivery: dict[str, Any], at: dt.datetime | None = None
+) -> None:
+    _ref(vm_id).update(
+        {
+            "status": status,
+            "delivery": delivery,
+            "delivered_at": at.timestamp() if at else time.time(),
+        }
+    )

@@ -16,8 +16,13 @@ def find_ticket(external_id: str) -> dict[str, Any] | None:
 
 
 def upload(filename: str, data: bytes, content_type: str) -> str:
-    body = send("POST", "/api/v2/uploads.json", params={"filename": filename}, data=data,
-                headers={"Content-Type": content_type})
+    body = send(
+        "POST",
+        "/api/v2/uploads.json",
+        params={"filename": filename},
+        data=data,
+        headers={"Content-Type": content_type},
+    )
     return str(body["upload"]["token"])
 
 

@@ -21,17 +21,25 @@ from core.sessions.store import AlsoWrite
 from monitoring import access, paging
 
 COLLECTION = "audit"
-Action = Literal["monitor.start", "monitor.stop", "chat_view.start", "chat_view.stop",
-                 "session.end"]
+Action = Literal[
+    "monitor.start", "monitor.stop", "chat_view.start", "chat_view.stop", "session.end"
+]
 
 
 def actor_of(who: Principal) -> dict[str, Any]:
     return {"type": "user", "id": who.user_id, "name": who.name}
 
 
-def entry(action: str, actor: dict[str, Any], session: dict[str, Any], key: str, *,
-          reason: str | None = None, details: dict[str, Any] | None = None,
-          at: float | None = None) -> dict[str, Any]:
+def entry(
+    action: str,
+    actor: dict[str, Any],
+    session: dict[str, Any],
+    key: str,
+    *,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: float | None = None,
+) -> dict[str, Any]:
     return {
         # One id per (session, action, key): a retried transaction rewrites the same record.
         "id": hashlib.sha256(f"{session['id']}|{action}|{key}".encode()).hexdigest()[:32],
@@ -74,15 +82,16 @@ def read(request: flask.Request) -> dict[str, Any]:
     who = access.caller(request, access.AUDIT_READ)
     q = parse_query(request, AuditQuery)
     base = clients.firestore().collection(COLLECTION)
-    for field, value in (("session_id", q.session_id), ("actor_id", q.actor),
-                         ("action", q.action)):
+    for field, value in (("session_id", q.session_id), ("actor_id", q.actor), ("action", q.action)):
         if value is not None:
             base = base.where(filter=FieldFilter(field, "==", value))
     if who.all_queues:
         queries = [base]
     else:
-        queries = [base.where(filter=FieldFilter("queue_id", "in", chunk))
-                   for chunk in paging.chunks(who.team_queues)]
+        queries = [
+            base.where(filter=FieldFilter("queue_id", "in", chunk))
+            for chunk in paging.chunks(who.team_queues)
+        ]
     if not queries:
         return {"entries": [], "next_cursor": None}
     page = paging.fetch(queries, "at", descending=True, limit=q.limit, after=q.cursor)

@@ -22,12 +22,20 @@ def _map(exc: Exception, what: str) -> Exception:
         if exc.status == 404 or exc.code == 21220:
             return CarrierGone(what)
         if exc.status == 429 or exc.status >= 500:
-            return ApiError(503, "carrier_unavailable", f"the carrier failed to {what}; retry",
-                            headers={"Retry-After": "2"})
+            return ApiError(
+                503,
+                "carrier_unavailable",
+                f"the carrier failed to {what}; retry",
+                headers={"Retry-After": "2"},
+            )
         return ApiError(502, "carrier_rejected", f"the carrier refused to {what}: {exc.msg}")
     log.warning("carrier unreachable while trying to %s: %s", what, exc)
-    return ApiError(503, "carrier_unavailable", f"the carrier is unreachable ({what}); retry",
-                    headers={"Retry-After": "2"})
+    return ApiError(
+        503,
+        "carrier_unavailable",
+        f"the carrier is unreachable ({what}); retry",
+        headers={"Retry-After": "2"},
+    )
 
 
 def _call(what: str, fn: Any) -> Any:
@@ -44,12 +52,19 @@ def add_silent_listener(conference_sid: str, to: str, label: str) -> str:
     from core.settings import settings
 
     def create() -> Any:
-        return carrier.twilio().conferences(conference_sid).participants.create(
-            from_=settings().twilio_caller_id, to=to, label=label,
-            muted=True,  # listen only
-            beep="false",  # nobody hears a join / leave tone: the agent is not told
-            start_conference_on_enter=False,  # a listener never starts a conference alone
-            end_conference_on_exit=False)  # and leaving never ends it
+        return (
+            carrier.twilio()
+            .conferences(conference_sid)
+            .participants.create(
+                from_=settings().twilio_caller_id,
+                to=to,
+                label=label,
+                muted=True,  # listen only
+                beep="false",  # nobody hears a join / leave tone: the agent is not told
+                start_conference_on_enter=False,  # a listener never starts a conference alone
+                end_conference_on_exit=False,
+            )
+        )  # and leaving never ends it
 
     return str(_call("add a listener to the conference", create).call_sid)
 
@@ -57,9 +72,10 @@ def add_silent_listener(conference_sid: str, to: str, label: str) -> str:
 def remove_participant(conference_sid: str, call_sid: str) -> bool:
     """Remove one participant; False if it was already gone."""
     try:
-        _call("remove the listener",
-              lambda: carrier.twilio().conferences(conference_sid).participants(call_sid)
-              .delete())
+        _call(
+            "remove the listener",
+            lambda: carrier.twilio().conferences(conference_sid).participants(call_sid).delete(),
+        )
     except CarrierGone:
         return False
     return True
@@ -77,7 +93,9 @@ def hang_up(call_sid: str) -> bool:
 def end_conference(conference_sid: str) -> None:
     """Release the agent and any listeners too; a conference already over is fine."""
     try:
-        _call("end the conference",
-              lambda: carrier.twilio().conferences(conference_sid).update(status="completed"))
+        _call(
+            "end the conference",
+            lambda: carrier.twilio().conferences(conference_sid).update(status="completed"),
+        )
     except CarrierGone:
         pass

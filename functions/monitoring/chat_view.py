@@ -36,25 +36,45 @@ TOKEN_TTL_SECONDS = 600
 
 
 def _key() -> bytes:
-    return hmac.new(settings().portal_token_secret.encode(), b"chat-viewer-token",
-                    hashlib.sha256).digest()
+    return hmac.new(
+        settings().portal_token_secret.encode(), b"chat-viewer-token", hashlib.sha256
+    ).digest()
 
 
 def issue_token(user_id: str, session_id: str, viewer_id: str) -> tuple[str, int]:
     now = int(time.time())
     exp = now + TOKEN_TTL_SECONDS
-    token = jwt.encode({"sub": user_id, "sid": session_id, "vid": viewer_id, "iat": now,
-                        "exp": exp, "iss": ISSUER, "aud": AUDIENCE, "scope": "read"},
-                       _key(), algorithm="HS256")
+    token = jwt.encode(
+        {
+            "sub": user_id,
+            "sid": session_id,
+            "vid": viewer_id,
+            "iat": now,
+            "exp": exp,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "scope": "read",
+        },
+        _key(),
+        algorithm="HS256",
+    )
     return token, exp
 
 
 def _viewer_response(session_id: str, entry: dict[str, Any], changed: bool) -> dict[str, Any]:
     token, exp = issue_token(entry["user_id"], session_id, entry["id"])
-    return {"viewer": {"id": entry["id"], "user_id": entry["user_id"],
-                       "started_at": entry["started_at"]},
-            "token": token, "expires_at": exp, "read_only": True,
-            "transcript_path": f"/chats/{session_id}/transcript", "changed": changed}
+    return {
+        "viewer": {
+            "id": entry["id"],
+            "user_id": entry["user_id"],
+            "started_at": entry["started_at"],
+        },
+        "token": token,
+        "expires_at": exp,
+        "read_only": True,
+        "transcript_path": f"/chats/{session_id}/transcript",
+        "changed": changed,
+    }
 
 
 def start(request: flask.Request, session_id: str) -> Any:
@@ -66,10 +86,17 @@ def start(request: flask.Request, session_id: str) -> Any:
         return _viewer_response(session_id, existing[0], False)
     store.require_live(doc)
     now = time.time()
-    entry = {"id": uuid.uuid4().hex, "user_id": who.user_id, "name": who.name,
-             "kind": "view", "started_at": now, "reason": body.reason}
-    record = audit.entry("chat_view.start", audit.actor_of(who), doc, entry["id"],
-                         reason=body.reason, at=now)
+    entry = {
+        "id": uuid.uuid4().hex,
+        "user_id": who.user_id,
+        "name": who.name,
+        "kind": "view",
+        "started_at": now,
+        "reason": body.reason,
+    }
+    record = audit.entry(
+        "chat_view.start", audit.actor_of(who), doc, entry["id"], reason=body.reason, at=now
+    )
 
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
         if cur is None:
@@ -107,12 +134,19 @@ def _verify(request: flask.Request) -> dict[str, Any]:
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("send Authorization: Bearer <viewer token>", challenge="Bearer")
     try:
-        return jwt.decode(token.strip(), _key(), algorithms=["HS256"], issuer=ISSUER,
-                          audience=AUDIENCE, leeway=settings().jwt_leeway_seconds,
-                          options={"require": ["sub", "sid", "vid", "exp", "iat"]})
+        return jwt.decode(
+            token.strip(),
+            _key(),
+            algorithms=["HS256"],
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            leeway=settings().jwt_leeway_seconds,
+            options={"require": ["sub", "sid", "vid", "exp", "iat"]},
+        )
     except jwt.InvalidTokenError as exc:
-        raise ApiError(401, "bad_token", f"invalid viewer token: {exc}",
-                       field="Authorization") from None
+        raise ApiError(
+            401, "bad_token", f"invalid viewer token: {exc}", field="Authorization"
+        ) from None
 
 
 def transcript(request: flask.Request, session_id: str) -> dict[str, Any]:
@@ -126,14 +160,21 @@ def transcript(request: flask.Request, session_id: str) -> dict[str, Any]:
     doc = access.session_for(who, session_id, "chat")
     if not any(m.get("id") == claims["vid"] for m in doc.get("monitors") or []):
         raise forbidden("this view has been stopped; start a new one")
-    ref = (clients.firestore().collection(store.COLLECTION).document(session_id)
-           .collection("messages"))
+    ref = (
+        clients.firestore().collection(store.COLLECTION).document(session_id).collection("messages")
+    )
     query = ref.order_by("at").order_by("__name__")
     if q.after:
         at, mid = cursor.decode(q.after, "query.after")
         query = query.start_after({"at": at, "__name__": mid})
     msgs = [d.to_dict() | {"id": d.id} for d in query.limit(q.limit).stream()]
     nxt = cursor.encode(msgs[-1]["at"], msgs[-1]["id"]) if msgs else q.after
-    return {"messages": [{"id": m["id"], "sender": m.get("sender"), "text": m.get("text"),
-                          "at": m.get("at")} for m in msgs],
-            "cursor": nxt, "status": doc.get("status"), "read_only": True}
+    return {
+        "messages": [
+            {"id": m["id"], "sender": m.get("sender"), "text": m.get("text"), "at": m.get("at")}
+            for m in msgs
+        ],
+        "cursor": nxt,
+        "status": doc.get("status"),
+        "read_only": True,
+    }

@@ -30,8 +30,9 @@ def _call_sid(doc: dict[str, Any]) -> str | None:
     return sid
 
 
-def end_session(doc: dict[str, Any], actor: dict[str, Any], reason: str,
-                *, via: str, now: float | None = None) -> tuple[dict[str, Any], bool]:
+def end_session(
+    doc: dict[str, Any], actor: dict[str, Any], reason: str, *, via: str, now: float | None = None
+) -> tuple[dict[str, Any], bool]:
     """End a live session once; returns (session, changed)."""
     if doc.get("status") == "ended":
         return doc, False
@@ -45,15 +46,33 @@ def end_session(doc: dict[str, Any], actor: dict[str, Any], reason: str,
         if conference:
             carrier_ops.end_conference(conference)
             carrier_result["conference_ended"] = True
-    ended_by = {"type": actor["type"], "id": actor["id"], "name": actor.get("name"),
-                "reason": reason, "at": ts, "via": via}
+    ended_by = {
+        "type": actor["type"],
+        "id": actor["id"],
+        "name": actor.get("name"),
+        "reason": reason,
+        "at": ts,
+        "via": via,
+    }
     released = [m.get("user_id") for m in doc.get("monitors") or []]
-    record = audit.entry("session.end", actor, doc, "end", reason=reason, at=ts,
-                         details={"status_before": doc.get("status"), "via": via,
-                                  "released_monitors": released} | carrier_result)
+    record = audit.entry(
+        "session.end",
+        actor,
+        doc,
+        "end",
+        reason=reason,
+        at=ts,
+        details={"status_before": doc.get("status"), "via": via, "released_monitors": released}
+        | carrier_result,
+    )
     # Listeners left with the conference and viewers stop with the chat.
-    new, changed = store.transition(doc["id"], "ended", now=ts, also=audit.writer(record),
-                                    extra={"ended_by": ended_by, "monitors": []})
+    new, changed = store.transition(
+        doc["id"],
+        "ended",
+        now=ts,
+        also=audit.writer(record),
+        extra={"ended_by": ended_by, "monitors": []},
+    )
     if not changed:  # ended meanwhile (carrier callback, end user, another supervisor)
         return store.require(doc["id"]), False
     log.info("%s ended %s (%s)", actor["id"], doc["id"], via)

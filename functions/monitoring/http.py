@@ -32,18 +32,22 @@ def _details(request: flask.Request, session_id: str, kind: str) -> dict[str, An
 router.route("/calls", ["GET"])(lambda request: listing.list_sessions(request, "call"))
 router.route("/chats", ["GET"])(lambda request: listing.list_sessions(request, "chat"))
 router.route("/calls/<session_id>", ["GET"])(
-    lambda request, session_id: _details(request, session_id, "call"))
+    lambda request, session_id: _details(request, session_id, "call")
+)
 router.route("/chats/<session_id>", ["GET"])(
-    lambda request, session_id: _details(request, session_id, "chat"))
+    lambda request, session_id: _details(request, session_id, "chat")
+)
 router.route("/calls/<session_id>/monitor", ["POST"])(listen.start)
 router.route("/calls/<session_id>/monitor/stop", ["POST"])(listen.stop)
 router.route("/chats/<session_id>/view", ["POST"])(chat_view.start)
 router.route("/chats/<session_id>/view/stop", ["POST"])(chat_view.stop)
 router.route("/chats/<session_id>/transcript", ["GET"])(chat_view.transcript)
 router.route("/calls/<session_id>/end", ["POST"])(
-    lambda request, session_id: ending.end(request, session_id, "call"))
+    lambda request, session_id: ending.end(request, session_id, "call")
+)
 router.route("/chats/<session_id>/end", ["POST"])(
-    lambda request, session_id: ending.end(request, session_id, "chat"))
+    lambda request, session_id: ending.end(request, session_id, "chat")
+)
 router.route("/audit", ["GET"])(audit.read)
 
 

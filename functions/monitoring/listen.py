@@ -25,13 +25,18 @@ log = logs.get("monitoring.listen")
 
 
 def _mine(doc: dict[str, Any], who: Principal, kind: str) -> list[dict[str, Any]]:
-    return [m for m in doc.get("monitors") or []
-            if m.get("user_id") == who.user_id and m.get("kind") == kind]
+    return [
+        m
+        for m in doc.get("monitors") or []
+        if m.get("user_id") == who.user_id and m.get("kind") == kind
+    ]
 
 
 def _public(m: dict[str, Any]) -> dict[str, Any]:
-    return {k: m.get(k) for k in ("id", "user_id", "name", "kind", "started_at",
-                                  "participant_call_sid", "to")}
+    return {
+        k: m.get(k)
+        for k in ("id", "user_id", "name", "kind", "started_at", "participant_call_sid", "to")
+    }
 
 
 def start(request: flask.Request, session_id: str) -> Any:
@@ -42,12 +47,20 @@ def start(request: flask.Request, session_id: str) -> Any:
     if existing:  # a retry or a second click: the same listener, no second audit entry
         return {"monitor": _public(existing[0]), "changed": False}
     if doc.get("status") != "connected":
-        raise ApiError(409, "not_connected", f"the call is {doc.get('status')}; only "
-                       "connected calls can be monitored", field="status")
+        raise ApiError(
+            409,
+            "not_connected",
+            f"the call is {doc.get('status')}; only connected calls can be monitored",
+            field="status",
+        )
     conference = access.conference_of(doc)
     if not conference:
-        raise ApiError(409, "no_conference", "the call has no conference to join",
-                       field="carrier.conference_sid")
+        raise ApiError(
+            409,
+            "no_conference",
+            "the call has no conference to join",
+            field="carrier.conference_sid",
+        )
     to = body.to or f"client:{who.user_id}"
     entry_id = uuid.uuid4().hex
     # Labels are unique per conference at Twilio; one per listen keeps a double click
@@ -56,18 +69,32 @@ def start(request: flask.Request, session_id: str) -> Any:
     try:
         participant = carrier_ops.add_silent_listener(conference, to, label)
     except carrier_ops.CarrierGone:
-        raise ApiError(409, "no_conference", "the call's conference has ended",
-                       field="carrier.conference_sid") from None
+        raise ApiError(
+            409, "no_conference", "the call's conference has ended", field="carrier.conference_sid"
+        ) from None
 
     now = time.time()
-    entry = {"id": entry_id, "user_id": who.user_id, "name": who.name,
-             "kind": "listen", "started_at": now, "reason": body.reason,
-             "participant_call_sid": participant, "conference_sid": conference,
-             "label": label, "to": to}
-    record = audit.entry("monitor.start", audit.actor_of(who), doc, entry["id"],
-                         reason=body.reason, at=now,
-                         details={"participant_call_sid": participant, "muted": True,
-                                  "beep": False, "to": to})
+    entry = {
+        "id": entry_id,
+        "user_id": who.user_id,
+        "name": who.name,
+        "kind": "listen",
+        "started_at": now,
+        "reason": body.reason,
+        "participant_call_sid": participant,
+        "conference_sid": conference,
+        "label": label,
+        "to": to,
+    }
+    record = audit.entry(
+        "monitor.start",
+        audit.actor_of(who),
+        doc,
+        entry["id"],
+        reason=body.reason,
+        at=now,
+        details={"participant_call_sid": participant, "muted": True, "beep": False, "to": to},
+    )
 
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
         if cur is None or cur.get("status") != "connected":
@@ -89,13 +116,16 @@ def start(request: flask.Request, session_id: str) -> Any:
     return {"monitor": _public(entry), "changed": True}, 201
 
 
-def remove_entries(session_id: str, doc: dict[str, Any], who: Principal, kind: str,
-                   action: str, reason: str | None) -> tuple[list[dict[str, Any]], bool]:
+def remove_entries(
+    session_id: str, doc: dict[str, Any], who: Principal, kind: str, action: str, reason: str | None
+) -> tuple[list[dict[str, Any]], bool]:
     """Drop this user's monitor entries of `kind` and audit each removal, atomically."""
     mine_ids = {m["id"] for m in _mine(doc, who, kind)}
     now = time.time()
-    records = {mid: audit.entry(action, audit.actor_of(who), doc, f"{mid}:stop",
-                                reason=reason, at=now) for mid in mine_ids}
+    records = {
+        mid: audit.entry(action, audit.actor_of(who), doc, f"{mid}:stop", reason=reason, at=now)
+        for mid in mine_ids
+    }
     removed: list[dict[str, Any]] = []
 
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
@@ -128,7 +158,5 @@ def stop(request: flask.Request, session_id: str) -> dict[str, Any]:
     # the supervisor listening and a retry finishes the job.
     for m in mine:
         carrier_ops.remove_participant(m["conference_sid"], m["participant_call_sid"])
-    removed, changed = remove_entries(session_id, doc, who, "listen", "monitor.stop",
-                                      body.reason)
-    return {"monitoring": False, "changed": changed,
-            "stopped": [_public(m) for m in removed]}
+    removed, changed = remove_entries(session_id, doc, who, "listen", "monitor.stop", body.reason)
+    return {"monitoring": False, "changed": changed, "stopped": [_public(m) for m in removed]}

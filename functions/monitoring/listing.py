@@ -59,8 +59,9 @@ def allowed_queues(who: Principal, view: CenterView, q: ListQuery) -> set[str] |
     return allowed
 
 
-def _search_terms(view: CenterView, text: str, allowed: set[str] | None,
-                  agent: str | None) -> list[tuple[str, str, list[str]]]:
+def _search_terms(
+    view: CenterView, text: str, allowed: set[str] | None, agent: str | None
+) -> list[tuple[str, str, list[str]]]:
     """(field, op, values) alternatives for a search string; any may match."""
     text = text.strip()
     needle = text.casefold()
@@ -74,8 +75,11 @@ def _search_terms(view: CenterView, text: str, allowed: set[str] | None,
     else:
         fields = ["end_user.id", "end_user.name"]
     alts: list[tuple[str, str, list[str]]] = [(f, "==", [text]) for f in fields]
-    agents = [uid for uid, u in view.cfg.users.items()
-              if needle in uid.casefold() or needle in u.name.casefold()]
+    agents = [
+        uid
+        for uid, u in view.cfg.users.items()
+        if needle in uid.casefold() or needle in u.name.casefold()
+    ]
     if agent is not None:  # the agent filter already pins agent_id
         agents = [agent] if agent in agents else []
         if agents:
@@ -90,8 +94,9 @@ def _search_terms(view: CenterView, text: str, allowed: set[str] | None,
     return alts
 
 
-def build_queries(kind: str, who: Principal, view: CenterView, q: ListQuery,
-                  now: float) -> list[Any]:
+def build_queries(
+    kind: str, who: Principal, view: CenterView, q: ListQuery, now: float
+) -> list[Any]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     if q.channel is not None:
@@ -104,8 +109,7 @@ def build_queries(kind: str, who: Principal, view: CenterView, q: ListQuery,
     if allowed is not None and not allowed:
         return []
 
-    base = clients.firestore().collection(COLLECTION).where(
-        filter=FieldFilter("kind", "==", kind))
+    base = clients.firestore().collection(COLLECTION).where(filter=FieldFilter("kind", "==", kind))
     # One equality query per status (not `status in`): each is a plain composite-index
     # range, the queries run side by side, and a queue `in` filter keeps all 30 values.
     statuses = [q.status] if q.status is not None else ["queued", "connected"]
@@ -114,16 +118,18 @@ def build_queries(kind: str, who: Principal, view: CenterView, q: ListQuery,
     if q.agent is not None:
         base = base.where(filter=FieldFilter("agent_id", "==", q.agent))
     if q.older_than_minutes is not None:
-        base = base.where(filter=FieldFilter(SORT_FIELD, "<=",
-                                             now - q.older_than_minutes * 60))
+        base = base.where(filter=FieldFilter(SORT_FIELD, "<=", now - q.older_than_minutes * 60))
     per_chunk = paging.MAX_IN  # Firestore allows at most 30 disjunctions per query
 
     def scoped(query: Any, queues: set[str] | None) -> list[Any]:
         by_status = [query.where(filter=FieldFilter("status", "==", st)) for st in statuses]
         if queues is None:
             return by_status
-        return [sq.where(filter=FieldFilter("queue_id", "in", chunk))
-                for sq in by_status for chunk in paging.chunks(queues, per_chunk)]
+        return [
+            sq.where(filter=FieldFilter("queue_id", "in", chunk))
+            for sq in by_status
+            for chunk in paging.chunks(queues, per_chunk)
+        ]
 
     if q.q is None:
         return scoped(base, allowed)
@@ -150,5 +156,7 @@ def list_sessions(request: flask.Request, kind: str) -> dict[str, Any]:
     if not queries:
         return {"items": [], "next_cursor": None}
     page = paging.fetch(queries, SORT_FIELD, descending=False, limit=q.limit, after=q.cursor)
-    return {"items": [views.row(d, who, view, now) for d in page.rows],
-            "next_cursor": page.next_cursor}
+    return {
+        "items": [views.row(d, who, view, now) for d in page.rows],
+        "next_cursor": page.next_cursor,
+    }

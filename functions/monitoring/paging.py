@@ -35,11 +35,12 @@ class Page:
 
 def chunks(values: Iterable[str], size: int = MAX_IN) -> list[list[str]]:
     items = sorted(set(values))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def fetch(queries: list[Any], field: str, *, descending: bool, limit: int,
-          after: str | None) -> Page:
+def fetch(
+    queries: list[Any], field: str, *, descending: bool, limit: int, after: str | None
+) -> Page:
     from google.cloud import firestore
 
     direction = firestore.Query.DESCENDING if descending else firestore.Query.ASCENDING
@@ -58,8 +59,9 @@ def fetch(queries: list[Any], field: str, *, descending: bool, limit: int,
     if len(streams) == 1:
         merged = streams[0]
     else:
-        merged = list(heapq.merge(*streams, key=lambda d: (d.get(field), d["_id"]),
-                                  reverse=descending))
+        merged = list(
+            heapq.merge(*streams, key=lambda d: (d.get(field), d["_id"]), reverse=descending)
+        )
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     for d in merged:  # a doc can match several queries (search); keep it once

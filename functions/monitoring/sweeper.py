@@ -39,21 +39,32 @@ def thresholds(hours: dict[str, float]) -> dict[str, float]:
 def stuck(channel: str, cutoff: float, limit: int) -> list[dict[str, Any]]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    q = (clients.firestore().collection(COLLECTION)
-         .where(filter=FieldFilter("channel", "==", channel))
-         .where(filter=FieldFilter("status", "in", list(LIVE_STATUSES)))
-         .where(filter=FieldFilter("created_at", "<", cutoff))
-         .order_by("created_at").limit(limit))
+    q = (
+        clients.firestore()
+        .collection(COLLECTION)
+        .where(filter=FieldFilter("channel", "==", channel))
+        .where(filter=FieldFilter("status", "in", list(LIVE_STATUSES)))
+        .where(filter=FieldFilter("created_at", "<", cutoff))
+        .order_by("created_at")
+        .limit(limit)
+    )
     return [d.to_dict() for d in q.stream()]
 
 
-def sweep(now: float | None = None, dry_run: bool = False, max_sessions: int = 2000
-          ) -> dict[str, Any]:
+def sweep(
+    now: float | None = None, dry_run: bool = False, max_sessions: int = 2000
+) -> dict[str, Any]:
     """End (or, dry run, list) every live session older than its channel's threshold."""
     ts = time.time() if now is None else now
     limits = thresholds(dict(get_view().center.stuck_session_hours))
-    report: dict[str, Any] = {"dry_run": dry_run, "now": ts, "thresholds_hours": limits,
-                              "ended": [], "would_end": [], "failed": []}
+    report: dict[str, Any] = {
+        "dry_run": dry_run,
+        "now": ts,
+        "thresholds_hours": limits,
+        "ended": [],
+        "would_end": [],
+        "failed": [],
+    }
     budget = max_sessions
     seen: set[str] = set()
     for channel, hours in limits.items():
@@ -66,8 +77,11 @@ def sweep(now: float | None = None, dry_run: bool = False, max_sessions: int = 2
             budget -= len(fresh)
             for doc in fresh:
                 seen.add(doc["id"])
-                item = {"id": doc["id"], "channel": channel,
-                        "age_hours": round((ts - doc["created_at"]) / 3600, 2)}
+                item = {
+                    "id": doc["id"],
+                    "channel": channel,
+                    "age_hours": round((ts - doc["created_at"]) / 3600, 2),
+                }
                 if dry_run:
                     report["would_end"].append(item)
                     continue
@@ -79,8 +93,12 @@ def sweep(now: float | None = None, dry_run: bool = False, max_sessions: int = 2
                     report["failed"].append(item | {"error": err.message})
             if dry_run or len(batch) < BATCH:
                 break  # a dry run changes nothing: the next page would repeat this one
-    log.info("stuck-session sweep: %d ended, %d would end, %d failed",
-             len(report["ended"]), len(report["would_end"]), len(report["failed"]))
+    log.info(
+        "stuck-session sweep: %d ended, %d would end, %d failed",
+        len(report["ended"]),
+        len(report["would_end"]),
+        len(report["failed"]),
+    )
     return report
 
 
@@ -101,6 +119,8 @@ def handle(event: Any, now: float | None = None) -> dict[str, Any] | None:
     except Exception:
         idempotency.release(key)  # let Pub/Sub redeliver
         raise
-    idempotency.done(key, {"ended": len(report["ended"]), "dry_run": dry_run,
-                           "would_end": len(report["would_end"])})
+    idempotency.done(
+        key,
+        {"ended": len(report["ended"]), "dry_run": dry_run, "would_end": len(report["would_end"])},
+    )
     return report

@@ -21,9 +21,12 @@ def user_name(view: CenterView, user_id: str | None) -> str | None:
 def end_user_display(doc: dict[str, Any]) -> dict[str, Any]:
     eu = doc.get("end_user") or {}
     # "end user name or unique id": the name when we know it, else the stable identifier.
-    return {"id": eu.get("id"), "name": eu.get("name"),
-            "display": eu.get("name") or eu.get("id") or eu.get("phone"),
-            "anonymous": bool(eu.get("anonymous", True))}
+    return {
+        "id": eu.get("id"),
+        "name": eu.get("name"),
+        "display": eu.get("name") or eu.get("id") or eu.get("phone"),
+        "anonymous": bool(eu.get("anonymous", True)),
+    }
 
 
 def live_metrics(doc: dict[str, Any], now: float) -> dict[str, float]:
@@ -39,11 +42,13 @@ def live_metrics(doc: dict[str, Any], now: float) -> dict[str, float]:
         wait = now - float(doc["queued_at"]) + whisper + countdown
     if status == "connected" and doc.get("connected_at"):
         talk = now - float(doc["connected_at"])
-    return {"queue_wait_seconds": round(max(wait, 0.0), 3),
-            "talk_seconds": round(max(talk, 0.0), 3),
-            "hold_seconds": round(float(m.get("hold_seconds") or 0.0), 3),
-            "whisper_seconds": round(whisper, 3),
-            "countdown_seconds": round(countdown, 3)}
+    return {
+        "queue_wait_seconds": round(max(wait, 0.0), 3),
+        "talk_seconds": round(max(talk, 0.0), 3),
+        "hold_seconds": round(float(m.get("hold_seconds") or 0.0), 3),
+        "whisper_seconds": round(whisper, 3),
+        "countdown_seconds": round(countdown, 3),
+    }
 
 
 def crm_link(doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -70,15 +75,17 @@ def row(doc: dict[str, Any], who: Principal, view: CenterView, now: float) -> di
         "status": doc.get("status"),
         "queue_id": doc.get("queue_id"),
         "queue_path": doc.get("queue_path"),
-        "agent": ({"id": doc["agent_id"], "name": user_name(view, doc["agent_id"])}
-                  if doc.get("agent_id") else None),
+        "agent": (
+            {"id": doc["agent_id"], "name": user_name(view, doc["agent_id"])}
+            if doc.get("agent_id")
+            else None
+        ),
         "end_user": end_user_display(doc),
         "created_at": created,
         "age_seconds": round(max(now - created, 0.0), 3),
         "queue_wait_seconds": live_metrics(doc, now)["queue_wait_seconds"],
         "monitor_count": len(doc.get("monitors") or []),
-        "monitored_by_me": any(m.get("user_id") == who.user_id
-                               for m in doc.get("monitors") or []),
+        "monitored_by_me": any(m.get("user_id") == who.user_id for m in doc.get("monitors") or []),
         "actions": access.actions_for(who, doc),
     }
 
@@ -96,9 +103,12 @@ def call_details(doc: dict[str, Any], who: Principal, view: CenterView) -> dict[
         "transfers": list(doc.get("transfers") or []),
         "participants": list(doc.get("participants") or []),
         "monitors": [_monitor_view(m) for m in doc.get("monitors") or []],
-        "carrier": {"call_sid": carrier.get("call_sid"),
-                    "conference_sid": carrier.get("conference_sid"),
-                    "from": carrier.get("from"), "to": carrier.get("to")},
+        "carrier": {
+            "call_sid": carrier.get("call_sid"),
+            "conference_sid": carrier.get("conference_sid"),
+            "from": carrier.get("from"),
+            "to": carrier.get("to"),
+        },
         "connected_at": doc.get("connected_at"),
         "queued_at": doc.get("queued_at"),
         "ended_at": doc.get("ended_at"),

@@ -21,9 +21,13 @@ from notifications import announcement, on_event
 def _announcement(session_id: str) -> dict[str, Any]:
     ann = on_event.stored(session_id)
     if ann is None:
-        raise ApiError(404, "not_ready", "no announcement yet for this session (it is "
-                       "computed when the session is assigned)", field="session_id",
-                       headers={"Retry-After": "1"})
+        raise ApiError(
+            404,
+            "not_ready",
+            "no announcement yet for this session (it is computed when the session is assigned)",
+            field="session_id",
+            headers={"Retry-After": "1"},
+        )
     return ann
 
 

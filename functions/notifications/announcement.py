@@ -20,9 +20,13 @@ log = logs.get("notifications.announcement")
 
 # "{call type} from {queue name}": the language's whisper_text names the call type.
 DEFAULT_CALL_TYPE = "Incoming call"
-COUNTDOWN_PHRASES = {"en": "Call starting in {n}", "es": "La llamada comienza en {n}",
-                     "fr": "L'appel commence dans {n}", "de": "Anruf beginnt in {n}",
-                     "pt": "A chamada começa em {n}"}
+COUNTDOWN_PHRASES = {
+    "en": "Call starting in {n}",
+    "es": "La llamada comienza en {n}",
+    "fr": "L'appel commence dans {n}",
+    "de": "Anruf beginnt in {n}",
+    "pt": "A chamada começa em {n}",
+}
 
 
 def countdown_text(language: str, seconds: int) -> str:
@@ -31,21 +35,31 @@ def countdown_text(language: str, seconds: int) -> str:
 
 
 def _rendered(audio: tts.RenderedAudio) -> dict[str, Any]:
-    return {"object": audio.object_name, "content_type": audio.content_type,
-            "duration_seconds": audio.duration_seconds}
+    return {
+        "object": audio.object_name,
+        "content_type": audio.content_type,
+        "duration_seconds": audio.duration_seconds,
+    }
 
 
-def _whisper(view: CenterView, session: dict[str, Any], w: dict[str, Any], language: str
-             ) -> dict[str, Any] | None:
+def _whisper(
+    view: CenterView, session: dict[str, Any], w: dict[str, Any], language: str
+) -> dict[str, Any] | None:
     lang = view.language(language)
     speed = float(w.get("speed") or 1.0)
     wtype = w.get("type") or "queue_name"
     if wtype == "audio":
         clip = library.get(w.get("audio") or "", "whisper")
         if clip is not None:
-            return {"type": "audio", "clip_id": clip["id"], "text": None, "speed": None,
-                    "object": clip["object"], "content_type": "audio/mpeg",
-                    "duration_seconds": clip["duration_seconds"]}
+            return {
+                "type": "audio",
+                "clip_id": clip["id"],
+                "text": None,
+                "speed": None,
+                "object": clip["object"],
+                "content_type": "audio/mpeg",
+                "duration_seconds": clip["duration_seconds"],
+            }
         # Deleted underneath us (the API prevents it; a config file may not): still tell
         # the agent where the call comes from.
         logs.event(log, "whisper clip missing; using the queue name", clip_id=w.get("audio"))
@@ -66,19 +80,32 @@ def _tone(slot: str, choice: dict[str, Any]) -> dict[str, Any]:
     if cid:
         clip = library.get(cid, "tone")
         if clip is not None:
-            return {"slot": slot, "source": "custom", "id": cid, "name": clip["name"],
-                    "object": clip["object"], "content_type": "audio/mpeg",
-                    "duration_seconds": clip["duration_seconds"]}
+            return {
+                "slot": slot,
+                "source": "custom",
+                "id": cid,
+                "name": clip["name"],
+                "object": clip["object"],
+                "content_type": "audio/mpeg",
+                "duration_seconds": clip["duration_seconds"],
+            }
         logs.event(log, "custom tone missing; using the default", tone_id=cid)
         choice = DEFAULTS["tones"][slot]
     b = builtin_tones.get(choice["builtin"])
-    return {"slot": slot, "source": "builtin", "id": b.name, "name": b.name,
-            "object": b.object, "content_type": b.content_type,
-            "duration_seconds": b.duration_seconds}
+    return {
+        "slot": slot,
+        "source": "builtin",
+        "id": b.name,
+        "name": b.name,
+        "object": b.object,
+        "content_type": b.content_type,
+        "duration_seconds": b.duration_seconds,
+    }
 
 
-def compute(view: CenterView, session: dict[str, Any], agent_id: str, event_id: str
-            ) -> dict[str, Any]:
+def compute(
+    view: CenterView, session: dict[str, Any], agent_id: str, event_id: str
+) -> dict[str, Any]:
     kind = "calls" if session.get("channel") == "voice" else "chats"
     qid = session.get("queue_id")
     eff = effective(view, qid if qid in view.queues else None, kind)
@@ -91,27 +118,43 @@ def compute(view: CenterView, session: dict[str, Any], agent_id: str, event_id: 
         text = countdown_text(language, seconds)
         lang = view.language(language)
         countdown = {"text": text, "seconds": seconds} | _rendered(
-            tts.render(text, language, voice=lang.tts_voice, speed=1.0))
+            tts.render(text, language, voice=lang.tts_voice, speed=1.0)
+        )
     slots = ("incoming_call",) if kind == "calls" else ("new_chat", "new_message")
     tones = {slot: _tone(slot, eff["tones"][slot]) for slot in slots}
     freq = eff["frequency"]
-    repeat = ({"mode": "repeat", "every_seconds": freq["every_seconds"],
-               "until": freq["until"]}
-              if freq.get("mode") == "repeat" and freq.get("every_seconds")
-              else {"mode": "once"})
+    repeat = (
+        {"mode": "repeat", "every_seconds": freq["every_seconds"], "until": freq["until"]}
+        if freq.get("mode") == "repeat" and freq.get("every_seconds")
+        else {"mode": "once"}
+    )
     w_s = float(whisper["duration_seconds"]) if whisper else 0.0
     c_s = float(countdown["duration_seconds"]) if countdown else 0.0
     user = view.cfg.users.get(agent_id)
     sms_on = kind == "calls" and bool(eff["sms_on_incoming_call"])
     return {
-        "session_id": session["id"], "event_id": event_id, "agent_id": agent_id,
-        "kind": kind, "channel": session.get("channel"), "queue_id": qid,
-        "queue_path": session.get("queue_path"), "language": language,
-        "whisper": whisper, "countdown": countdown, "tones": tones, "repeat": repeat,
-        "sms": {"enabled": sms_on, "to": user.phone if user and sms_on else None,
-                "status": "pending" if sms_on else "disabled"},
-        "metrics": {"whisper_seconds": round(w_s, 3), "countdown_seconds": round(c_s, 3),
-                    "added_wait_seconds": round(w_s + c_s, 3)},
+        "session_id": session["id"],
+        "event_id": event_id,
+        "agent_id": agent_id,
+        "kind": kind,
+        "channel": session.get("channel"),
+        "queue_id": qid,
+        "queue_path": session.get("queue_path"),
+        "language": language,
+        "whisper": whisper,
+        "countdown": countdown,
+        "tones": tones,
+        "repeat": repeat,
+        "sms": {
+            "enabled": sms_on,
+            "to": user.phone if user and sms_on else None,
+            "status": "pending" if sms_on else "disabled",
+        },
+        "metrics": {
+            "whisper_seconds": round(w_s, 3),
+            "countdown_seconds": round(c_s, 3),
+            "added_wait_seconds": round(w_s + c_s, 3),
+        },
         "computed_at": time.time(),
     }
 

@@ -84,6 +84,13 @@ def get(name: str) -> BuiltinTone:
 
 @cache
 def catalog() -> list[dict[str, object]]:
-    return [{"id": n, "source": "builtin", "name": n.replace("-", " ").title(),
-             "duration_seconds": duration_of(n), "content_type": "audio/wav"}
-            for n in BUILTIN_TONES]
+    return [
+        {
+            "id": n,
+            "source": "builtin",
+            "name": n.replace("-", " ").title(),
+            "duration_seconds": duration_of(n),
+            "content_type": "audio/wav",
+        }
+        for n in BUILTIN_TONES
+    ]

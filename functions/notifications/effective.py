@@ -20,16 +20,20 @@ KINDS: tuple[Kind, ...] = ("calls", "chats")
 DEFAULTS: dict[str, Any] = {
     "whisper": {"enabled": False, "type": "queue_name", "speed": 1.0},
     "countdown": {"enabled": False, "seconds": 3},
-    "tones": {"incoming_call": {"builtin": "classic-ring"}, "new_chat": {"builtin": "chime"},
-              "new_message": {"builtin": "pop"}},
+    "tones": {
+        "incoming_call": {"builtin": "classic-ring"},
+        "new_chat": {"builtin": "chime"},
+        "new_message": {"builtin": "pop"},
+    },
     "frequency": {"mode": "once"},
     "sms_on_incoming_call": False,
 }
 TONE_SLOTS = ("incoming_call", "new_chat", "new_message")
 
 
-def _lay(out: dict[str, Any], sources: dict[str, str], part: dict[str, Any], where: str,
-         prefix: str = "") -> None:
+def _lay(
+    out: dict[str, Any], sources: dict[str, str], part: dict[str, Any], where: str, prefix: str = ""
+) -> None:
     for key, value in part.items():
         path = f"{prefix}{key}"
         if value is None:
@@ -55,13 +59,13 @@ def _leaves(d: dict[str, Any], prefix: str = "") -> list[str]:
     return out
 
 
-def resolve(view: CenterView, qid: str | None, kind: Kind) -> tuple[dict[str, Any],
-                                                                    dict[str, str]]:
+def resolve(view: CenterView, qid: str | None, kind: Kind) -> tuple[dict[str, Any], dict[str, str]]:
     """(effective settings, source of each leaf) for a queue (None: the global level)."""
     out = copy.deepcopy(DEFAULTS)
     sources = {leaf: "defaults" for leaf in _leaves(out)}
     levels: list[tuple[str, NotificationSettings | None]] = [
-        ("center", getattr(view.center.notifications, kind))]
+        ("center", getattr(view.center.notifications, kind))
+    ]
     for node in view.lineage(qid) if qid else []:
         own = node.cfg.notifications
         levels.append((f"queue:{node.id}", getattr(own, kind) if own else None))
@@ -83,22 +87,30 @@ def problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
         if w.get("type") == "tts" and not w.get("text"):
             out.append(("whisper.text", "required when the whisper type is tts"))
         if w.get("type") == "audio" and not w.get("audio"):
-            out.append(("whisper.audio", "required when the whisper type is audio "
-                                         "(id of an uploaded whisper clip)"))
+            out.append(
+                (
+                    "whisper.audio",
+                    "required when the whisper type is audio (id of an uploaded whisper clip)",
+                )
+            )
     f = settings["frequency"]
     if f.get("mode") == "repeat":
         if not f.get("every_seconds"):
             out.append(("frequency.every_seconds", "required when the mode is repeat"))
         if not f.get("until"):
-            out.append(("frequency.until", "required when the mode is repeat "
-                                           "(answered or no_contacts)"))
+            out.append(
+                ("frequency.until", "required when the mode is repeat (answered or no_contacts)")
+            )
     return out
 
 
 def custom_references(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(field, library kind, id) of every uploaded clip the settings point at."""
-    refs = [(f"tones.{slot}.custom", "tone", t["custom"])
-            for slot, t in settings["tones"].items() if t.get("custom")]
+    refs = [
+        (f"tones.{slot}.custom", "tone", t["custom"])
+        for slot, t in settings["tones"].items()
+        if t.get("custom")
+    ]
     w = settings["whisper"]
     if w.get("type") == "audio" and w.get("audio"):
         refs.append(("whisper.audio", "whisper", w["audio"]))

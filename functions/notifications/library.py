@@ -55,9 +55,13 @@ def read_upload(request: flask.Request) -> tuple[bytes, str | None]:
 
 
 def _too_large(size: int) -> None:
-    raise ApiError(413, "too_large", f"file: the file is {size} bytes; the limit is "
-                   f"{mp3.MAX_BYTES}", field="file",
-                   errors=[{"field": "file", "problem": f"larger than {mp3.MAX_BYTES} bytes"}])
+    raise ApiError(
+        413,
+        "too_large",
+        f"file: the file is {size} bytes; the limit is {mp3.MAX_BYTES}",
+        field="file",
+        errors=[{"field": "file", "problem": f"larger than {mp3.MAX_BYTES} bytes"}],
+    )
 
 
 def validate(data: bytes) -> mp3.Mp3Info:
@@ -66,9 +70,13 @@ def validate(data: bytes) -> mp3.Mp3Info:
     try:
         return mp3.inspect(data)
     except mp3.Mp3Error as exc:
-        raise ApiError(415, "not_mp3", f"file: not a valid MP3: {exc}", field="file",
-                       errors=[{"field": "file", "problem": f"not a valid MP3: {exc}"}]
-                       ) from None
+        raise ApiError(
+            415,
+            "not_mp3",
+            f"file: not a valid MP3: {exc}",
+            field="file",
+            errors=[{"field": "file", "problem": f"not a valid MP3: {exc}"}],
+        ) from None
 
 
 def _clean_name(name: str | None, fallback: str) -> str:
@@ -96,8 +104,19 @@ def _delete_object(obj: str) -> None:
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "kind", "name", "size", "duration_seconds", "sample_rate", "frames",
-            "version", "created_at", "updated_at", "created_by")
+    keys = (
+        "id",
+        "kind",
+        "name",
+        "size",
+        "duration_seconds",
+        "sample_rate",
+        "frames",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+    )
     return {"source": "custom", "content_type": "audio/mpeg"} | {k: doc.get(k) for k in keys}
 
 
@@ -134,10 +153,21 @@ def create(kind: ClipKind, data: bytes, name: str | None, user_id: str) -> dict[
     clip_id = ("t_" if kind == "tone" else "w_") + secrets.token_hex(8)
     obj, digest = _store_object(clip_id, kind, data)
     now = time.time()
-    doc = {"id": clip_id, "kind": kind, "name": name, "object": obj, "sha256": digest,
-           "size": len(data), "duration_seconds": info.duration_seconds,
-           "sample_rate": info.sample_rate, "frames": info.frames, "version": 1,
-           "created_at": now, "updated_at": now, "created_by": user_id}
+    doc = {
+        "id": clip_id,
+        "kind": kind,
+        "name": name,
+        "object": obj,
+        "sha256": digest,
+        "size": len(data),
+        "duration_seconds": info.duration_seconds,
+        "sample_rate": info.sample_rate,
+        "frames": info.frames,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": user_id,
+    }
     try:
         _coll().document(clip_id).create(doc)
     except Exception:
@@ -147,8 +177,9 @@ def create(kind: ClipKind, data: bytes, name: str | None, user_id: str) -> dict[
     return public(doc)
 
 
-def replace(kind: ClipKind, clip_id: str, data: bytes, name: str | None, user_id: str
-            ) -> dict[str, Any]:
+def replace(
+    kind: ClipKind, clip_id: str, data: bytes, name: str | None, user_id: str
+) -> dict[str, Any]:
     from google.cloud import firestore
 
     require(clip_id, kind)
@@ -163,11 +194,17 @@ def replace(kind: ClipKind, clip_id: str, data: bytes, name: str | None, user_id
         if not snap.exists:
             raise not_found("tone" if kind == "tone" else "whisper clip")
         cur = snap.to_dict()
-        new = cur | {"object": obj, "sha256": digest, "size": len(data),
-                     "duration_seconds": info.duration_seconds,
-                     "sample_rate": info.sample_rate, "frames": info.frames,
-                     "version": cur.get("version", 1) + 1, "updated_at": time.time(),
-                     "updated_by": user_id}
+        new = cur | {
+            "object": obj,
+            "sha256": digest,
+            "size": len(data),
+            "duration_seconds": info.duration_seconds,
+            "sample_rate": info.sample_rate,
+            "frames": info.frames,
+            "version": cur.get("version", 1) + 1,
+            "updated_at": time.time(),
+            "updated_by": user_id,
+        }
         if new_name:
             new["name"] = new_name
         t.set(ref, new)
@@ -208,8 +245,9 @@ def delete(kind: ClipKind, clip_id: str) -> None:
     doc = require(clip_id, kind)
     used = usages(get_view(), clip_id)
     if used:
-        err = conflict(f"{clip_id} is selected in {', '.join(used)}; select another "
-                       "tone there first")
+        err = conflict(
+            f"{clip_id} is selected in {', '.join(used)}; select another tone there first"
+        )
         err.field = "id"
         err.errors = [{"field": u, "problem": "selects this clip"} for u in used]
         raise err

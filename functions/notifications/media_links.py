@@ -24,8 +24,9 @@ PREVIEW_SECONDS = 15 * 60
 
 def _key() -> bytes:
     # Derived, so a leaked media link key could never mint portal tokens.
-    return hmac.new(settings().portal_token_secret.encode(), b"notifications-media-link",
-                    hashlib.sha256).digest()
+    return hmac.new(
+        settings().portal_token_secret.encode(), b"notifications-media-link", hashlib.sha256
+    ).digest()
 
 
 def _sig(obj: str, exp: int) -> str:
@@ -48,11 +49,13 @@ def serve(request: flask.Request, obj: str) -> flask.Response:
     if not hmac.compare_digest(sig, _sig(obj, exp)):
         raise ApiError(403, "bad_link", "the link signature is invalid", field="sig")
     if exp < time.time():
-        raise ApiError(403, "link_expired", "the link has expired; ask for a new one",
-                       field="exp")
+        raise ApiError(403, "link_expired", "the link has expired; ask for a new one", field="exp")
     blob = clients.storage_client().bucket(settings().media_bucket).get_blob(obj)
     if blob is None:
         raise not_found("media")
     data = blob.download_as_bytes()
-    return flask.Response(data, mimetype=blob.content_type or "application/octet-stream",
-                          headers={"Cache-Control": "private, max-age=60"})
+    return flask.Response(
+        data,
+        mimetype=blob.content_type or "application/octet-stream",
+        headers={"Cache-Control": "private, max-age=60"},
+    )

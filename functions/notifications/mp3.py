@@ -94,10 +94,11 @@ def inspect(data: bytes, max_bytes: int = MAX_BYTES) -> Mp3Info:
     pos = _id3v2_size(data)
     first = _frame_at(data, pos)
     if first is None:
-        raise Mp3Error("no MPEG audio Layer III frame where the audio should start "
-                       "(is this really an MP3?)")
+        raise Mp3Error(
+            "no MPEG audio Layer III frame where the audio should start (is this really an MP3?)"
+        )
     end = len(data)
-    if end - pos >= 128 and data[end - 128:end - 125] == b"TAG":
+    if end - pos >= 128 and data[end - 128 : end - 125] == b"TAG":
         end -= 128  # ID3v1 tag
     frames, samples = 0, 0
     while pos < end:
@@ -119,6 +120,10 @@ def inspect(data: bytes, max_bytes: int = MAX_BYTES) -> Mp3Info:
         raise Mp3Error(f"bytes at offset {pos} are not an MPEG audio frame")
     if frames < MIN_FRAMES:
         raise Mp3Error(f"only {frames} audio frame(s); at least {MIN_FRAMES} are needed")
-    return Mp3Info(frames, first.sample_rate, round(samples / first.sample_rate, 3),
-                   first.bitrate, data.startswith(b"ID3"))
-
+    return Mp3Info(
+        frames,
+        first.sample_rate,
+        round(samples / first.sample_rate, 3),
+        first.bitrate,
+        data.startswith(b"ID3"),
+    )

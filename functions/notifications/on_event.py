@@ -41,8 +41,7 @@ def handle(cloud_event: Any) -> None:
     key = f"notifications:announce:{event_id}"
     if not idempotency.claim(key):
         if idempotency.is_done(key):
-            logs.event(log, "duplicate delivery ignored", event_id=event_id,
-                       message_id=message_id)
+            logs.event(log, "duplicate delivery ignored", event_id=event_id, message_id=message_id)
             return
         raise Busy(f"event {event_id} is being processed by another delivery")
     try:
@@ -65,8 +64,14 @@ def announce(session_id: str, agent_id: str, event_id: str) -> dict[str, Any]:
         ann["sms"] = sms.notify_once(ann)
         ref.update({"sms": ann["sms"]})
     _add_to_wait(session_id, ann, event_id)
-    logs.event(log, "agent announcement ready", session_id=session_id, agent_id=agent_id,
-               **ann["metrics"], sms=ann["sms"]["status"])
+    logs.event(
+        log,
+        "agent announcement ready",
+        session_id=session_id,
+        agent_id=agent_id,
+        **ann["metrics"],
+        sms=ann["sms"]["status"],
+    )
     return {"session_id": session_id, **ann["metrics"]}
 
 
@@ -78,15 +83,21 @@ def _add_to_wait(session_id: str, ann: dict[str, Any], event_id: str) -> None:
     def changes(cur: dict[str, Any]) -> dict[str, Any]:
         m = dict(cur.get("metrics") or {})
         # Whatever an earlier count added is replaced, not stacked.
-        base = (float(m.get("wait_seconds") or 0) - float(m.get("whisper_seconds") or 0)
-                - float(m.get("countdown_seconds") or 0))
-        m.update(whisper_seconds=w, countdown_seconds=c,
-                 wait_seconds=round(base + w + c, 3))
+        base = (
+            float(m.get("wait_seconds") or 0)
+            - float(m.get("whisper_seconds") or 0)
+            - float(m.get("countdown_seconds") or 0)
+        )
+        m.update(whisper_seconds=w, countdown_seconds=c, wait_seconds=round(base + w + c, 3))
         return {"metrics": m}
 
-    store.update(session_id, changes, "session.agent_notified",
-                 {"agent_id": ann["agent_id"], "whisper_seconds": w, "countdown_seconds": c},
-                 key=f"{session_id}:agent_notified:{event_id}")
+    store.update(
+        session_id,
+        changes,
+        "session.agent_notified",
+        {"agent_id": ann["agent_id"], "whisper_seconds": w, "countdown_seconds": c},
+        key=f"{session_id}:agent_notified:{event_id}",
+    )
 
 
 def stored(session_id: str) -> dict[str, Any] | None:

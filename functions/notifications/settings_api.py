@@ -52,9 +52,12 @@ def _body(view: CenterView, qid: str | None) -> dict[str, Any]:
         own = view.center.notifications
     else:
         own = view.queues[qid].cfg.notifications
-    out: dict[str, Any] = {"version": view.version,
-                           "settings": own.model_dump(exclude_none=True) if own else {},
-                           "effective": {}, "sources": {}}
+    out: dict[str, Any] = {
+        "version": view.version,
+        "settings": own.model_dump(exclude_none=True) if own else {},
+        "effective": {},
+        "sources": {},
+    }
     if qid is not None:
         out = {"queue_id": qid, "path": view.queues[qid].path} | out
     for kind in KINDS:
@@ -103,8 +106,11 @@ def merge_patch(target: dict[str, Any], patch: dict[str, Any], path: str = "") -
         here = f"{path}{key}"
         if value is None:
             out.pop(key, None)
-        elif isinstance(value, dict) and not path.endswith("tones.") \
-                and isinstance(out.get(key), dict):
+        elif (
+            isinstance(value, dict)
+            and not path.endswith("tones.")
+            and isinstance(out.get(key), dict)
+        ):
             out[key] = merge_patch(out[key], value, here + ".")
         elif isinstance(value, dict):
             out[key] = merge_patch({}, value, here + ".")
@@ -137,8 +143,12 @@ def update(request: flask.Request, qid: str | None = None) -> flask.Response:
     cfg, version = store.load_config()
     expected = _if_match(request)
     if expected and expected != version:
-        raise ApiError(412, "version_mismatch", "the settings changed since you read them; "
-                       "reload and retry", field="If-Match")
+        raise ApiError(
+            412,
+            "version_mismatch",
+            "the settings changed since you read them; reload and retry",
+            field="If-Match",
+        )
     data = cfg.model_dump(mode="json")
     holder = data["center"] if qid is None else _locate(data, qid)
     current = holder.get("notifications") or {}
@@ -156,17 +166,23 @@ def update(request: flask.Request, qid: str | None = None) -> flask.Response:
     new_view = CenterView(new_cfg, "")
     _check_playable(new_view, qid)
     if store.load_config()[1] != version:  # someone applied in between: don't clobber it
-        raise ApiError(409, "conflict", "the configuration changed while saving; retry",
-                       field="If-Match")
+        raise ApiError(
+            409, "conflict", "the configuration changed while saving; retry", field="If-Match"
+        )
     report = store.apply(new_cfg)
-    logs.event(log, "notification settings updated", user=who.user_id,
-               queue_id=qid, version=report.hash, changed=report.changed)
+    logs.event(
+        log,
+        "notification settings updated",
+        user=who.user_id,
+        queue_id=qid,
+        version=report.hash,
+        changed=report.changed,
+    )
     return _respond(_body(CenterView(new_cfg, report.hash), qid))
 
 
 def _strip_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: _strip_none(v) if isinstance(v, dict) else v for k, v in d.items()
-            if v is not None}
+    return {k: _strip_none(v) if isinstance(v, dict) else v for k, v in d.items() if v is not None}
 
 
 def _check_playable(view: CenterView, qid: str | None) -> None:
@@ -196,5 +212,10 @@ def _check_playable(view: CenterView, qid: str | None) -> None:
                     errors.append({"field": f"{kind}.{field}", "problem": problem + where})
     if errors:
         first = errors[0]
-        raise ApiError(400, "invalid_field", f"{first['field']}: {first['problem']}",
-                       field=first["field"], errors=errors)
+        raise ApiError(
+            400,
+            "invalid_field",
+            f"{first['field']}: {first['problem']}",
+            field=first["field"],
+            errors=errors,
+        )

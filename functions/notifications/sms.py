@@ -23,8 +23,9 @@ def notify_once(ann: dict[str, Any]) -> dict[str, Any]:
     if not idempotency.claim(key, lease_seconds=60):
         return out | {"status": "sent_earlier"}
     try:
-        msg = carrier.twilio().messages.create(to=out["to"], from_=settings().twilio_caller_id,
-                                               body=sms_body(ann))
+        msg = carrier.twilio().messages.create(
+            to=out["to"], from_=settings().twilio_caller_id, body=sms_body(ann)
+        )
     except TwilioRestException as exc:
         if exc.status and 400 <= exc.status < 500 and exc.status != 429:
             # A bad number will not get better by retrying; record it and move on.

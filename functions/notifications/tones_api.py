@@ -69,5 +69,10 @@ def preview(request: flask.Request, kind: ClipKind, clip_id: str) -> dict[str, A
         doc = library.require(clip_id, kind)
         obj, ctype, dur = doc["object"], "audio/mpeg", doc["duration_seconds"]
     url, exp = sign(obj)
-    return {"id": clip_id, "url": url, "expires_at": exp, "content_type": ctype,
-            "duration_seconds": dur}
+    return {
+        "id": clip_id,
+        "url": url,
+        "expires_at": exp,
+        "content_type": ctype,
+        "duration_seconds": dur,
+    }

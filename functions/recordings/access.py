@@ -69,15 +69,24 @@ def _v4_url(sid: str, ttl: int) -> str:
     # Cloud Functions credentials hold no private key: sign through IAM (signBlob) with
     # the function's service account and a fresh access token.
     return storage_io.blob(sid).generate_signed_url(
-        version="v4", expiration=timedelta(seconds=ttl), method="GET",
+        version="v4",
+        expiration=timedelta(seconds=ttl),
+        method="GET",
         service_account_email=getattr(creds, "service_account_email", None),
-        access_token=creds.token)
+        access_token=creds.token,
+    )
 
 
 def _audit(sid: str, who: str, action: str, request: flask.Request, **extra: Any) -> None:
-    entry = {"recording_sid": sid, "key_id": who, "action": action, "at": time.time(),
-             "ip": request.headers.get("X-Forwarded-For", request.remote_addr),
-             "user_agent": request.headers.get("User-Agent", "")[:200], **extra}
+    entry = {
+        "recording_sid": sid,
+        "key_id": who,
+        "action": action,
+        "at": time.time(),
+        "ip": request.headers.get("X-Forwarded-For", request.remote_addr),
+        "user_agent": request.headers.get("User-Agent", "")[:200],
+        **extra,
+    }
     clients.firestore().collection(AUDIT).add(entry)
     logs.event(log, f"recording {sid}: {action} by key {who}", **entry)
 
@@ -94,8 +103,10 @@ def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
     if mode == "gcs_v4":
         url = _v4_url(sid, ttl)
     else:
-        url = (f"{settings().public_url.rstrip('/')}/recordings/{sid}/media"
-               f"?exp={exp}&sig={_sig(sid, exp)}")
+        url = (
+            f"{settings().public_url.rstrip('/')}/recordings/{sid}/media"
+            f"?exp={exp}&sig={_sig(sid, exp)}"
+        )
     _audit(sid, who, "url_issued", request, mode=mode, expires_at=exp)
     return {"url": url, "expires_at": exp, "mode": mode}
 
@@ -124,5 +135,9 @@ def media(request: flask.Request, sid: str) -> flask.Response:
             reader.close()
 
     _audit(sid, "signed-url", "media_read", request, expires_at=exp)
-    return flask.Response(body(), status=200, mimetype=doc.get("content_type") or "audio/x-wav",
-                          headers={"Content-Length": str(size)})
+    return flask.Response(
+        body(),
+        status=200,
+        mimetype=doc.get("content_type") or "audio/x-wav",
+        headers={"Content-Length": str(size)},
+    )

@@ -15,8 +15,12 @@ MAX_ATTEMPTS = 8
 LONGEST_WAIT_SECONDS = 6 * 3600.0
 
 
-def delay(attempt: int, retry_after: float | None = None, scale: float = 1.0,
-          rng: random.Random | None = None) -> float:
+def delay(
+    attempt: int,
+    retry_after: float | None = None,
+    scale: float = 1.0,
+    rng: random.Random | None = None,
+) -> float:
     """Seconds to wait before attempt `attempt + 1` (attempt counts from 0).
 
     Exponential with full jitter over the upper half: base * 2^attempt, capped, then a

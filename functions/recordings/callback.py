@@ -58,7 +58,7 @@ def handle(request: flask.Request) -> flask.Response:
     if url and not url.startswith(settings().twilio_api_base.rstrip("/") + "/"):
         raise bad_request("RecordingUrl", "is not on the configured carrier API")
     duration = params.get("RecordingDuration")
-    if duration is not None and not (duration.isdigit() and int(duration) < 10 ** 7):
+    if duration is not None and not (duration.isdigit() and int(duration) < 10**7):
         raise bad_request("RecordingDuration", "must be a whole number of seconds")
     if status != "completed":
         log.info("recording %s is %s: nothing to fetch", sid, status)
@@ -70,14 +70,24 @@ def handle(request: flask.Request) -> flask.Response:
     now = time.time()
     started = _started_at(params.get("RecordingStartTime"))
     doc = {
-        "sid": sid, "call_sid": call_sid, "session_id": call_sid, "status": "pending",
-        "crm": settings().crm, "duration": int(duration) if duration else None,
-        "created_at": now, "started_at": started,
+        "sid": sid,
+        "call_sid": call_sid,
+        "session_id": call_sid,
+        "status": "pending",
+        "crm": settings().crm,
+        "duration": int(duration) if duration else None,
+        "created_at": now,
+        "started_at": started,
         # Retention counts from the older of: the call's recording start, our first sight.
         "retention_from": min(now, started) if started else now,
-        "gen": 0, "attempts": 0, "lease": {"id": None, "until": 0, "no": 0},
-        "parts": [], "commit": {"state": "none"}, "deleted": {},
-        "redactions": _redactions(session, sid), "next_at": now,
+        "gen": 0,
+        "attempts": 0,
+        "lease": {"id": None, "until": 0, "no": 0},
+        "parts": [],
+        "commit": {"state": "none"},
+        "deleted": {},
+        "redactions": _redactions(session, sid),
+        "next_at": now,
     }
     current, created = state.create(sid, doc)
     if created or (current.get("status") == "pending" and int(current.get("gen", 0)) == 0):
@@ -86,8 +96,13 @@ def handle(request: flask.Request) -> flask.Response:
         except Exception:
             log.exception("could not enqueue delivery of %s", sid)
             # The carrier may retry; the sweeper also re-enqueues stuck recordings.
-            raise ApiError(503, "unavailable", "could not queue the recording",
-                           headers={"Retry-After": "30"}) from None
-    logs.event(log, f"recording {sid} of call {call_sid} accepted (new={created})",
-               recording_sid=sid, call_sid=call_sid)
+            raise ApiError(
+                503, "unavailable", "could not queue the recording", headers={"Retry-After": "30"}
+            ) from None
+    logs.event(
+        log,
+        f"recording {sid} of call {call_sid} accepted (new={created})",
+        recording_sid=sid,
+        call_sid=call_sid,
+    )
     return flask.Response("", status=204)

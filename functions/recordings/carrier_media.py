@@ -31,8 +31,9 @@ def open_media(sid: str, timeout: float) -> Iterator[tuple[Any, int, str]]:
     import requests
 
     try:
-        resp = requests.get(media_url(sid), auth=carrier.basic_auth(), stream=True,
-                            timeout=(3.05, timeout))
+        resp = requests.get(
+            media_url(sid), auth=carrier.basic_auth(), stream=True, timeout=(3.05, timeout)
+        )
     except requests.RequestException as exc:
         raise CarrierError(f"media: {exc.__class__.__name__}") from None
     try:
@@ -54,8 +55,11 @@ def delete(sid: str, timeout: float) -> bool:
     import requests
 
     try:
-        resp = requests.delete(carrier.api_url(f"Recordings/{sid}.json"),
-                               auth=carrier.basic_auth(), timeout=(3.05, timeout))
+        resp = requests.delete(
+            carrier.api_url(f"Recordings/{sid}.json"),
+            auth=carrier.basic_auth(),
+            timeout=(3.05, timeout),
+        )
     except requests.RequestException as exc:
         raise CarrierError(f"delete: {exc.__class__.__name__}") from None
     if resp.status_code == 404:

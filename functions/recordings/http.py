@@ -31,8 +31,9 @@ def recording_status(request: flask.Request) -> flask.Response:
 def deliver(request: flask.Request) -> flask.Response:
     raw = request.get_data(cache=True)
     if not tasks.verify(raw, request.headers.get(tasks.HEADER, "")):
-        raise ApiError(403, "bad_signature", f"{tasks.HEADER} is missing or invalid",
-                       field=tasks.HEADER)
+        raise ApiError(
+            403, "bad_signature", f"{tasks.HEADER} is missing or invalid", field=tasks.HEADER
+        )
     try:
         body = TaskBody.model_validate(json.loads(raw or b"null"))
     except ValidationError as exc:

@@ -39,8 +39,7 @@ def get(sid: str) -> dict[str, Any] | None:
     return snap.to_dict() if snap.exists else None
 
 
-def _txn(sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, Any]]
-         ) -> Any:
+def _txn(sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, Any]]) -> Any:
     """Run fn(current) in a transaction; fn returns (changes or None, result)."""
     from google.cloud import firestore
 
@@ -62,6 +61,7 @@ def _txn(sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | 
 
 def create(sid: str, doc: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Create the recording once; a repeated callback gets the existing one."""
+
     def fn(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Any]:
         if cur is not None:
             return None, (cur, False)
@@ -70,8 +70,9 @@ def create(sid: str, doc: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return _txn(sid, fn)
 
 
-def claim(sid: str, gen: int, lease_seconds: float, now: float | None = None
-          ) -> tuple[str, dict[str, Any]]:
+def claim(
+    sid: str, gen: int, lease_seconds: float, now: float | None = None
+) -> tuple[str, dict[str, Any]]:
     """Take the lease for task generation `gen`.
 
     Returns ("mine", doc with the new lease) or ("held", doc) when a live worker owns it.
@@ -87,16 +88,26 @@ def claim(sid: str, gen: int, lease_seconds: float, now: float | None = None
         lease = cur.get("lease") or {}
         if lease.get("id") and float(lease.get("until", 0)) > now:
             return None, ("held", cur)
-        new = {"id": uuid.uuid4().hex, "until": now + lease_seconds,
-               "no": int(lease.get("no", 0)) + 1, "taken_at": now}
-        return {"lease": new, "gen": max(gen, int(cur.get("gen", 0)))}, \
-            ("mine", cur | {"lease": new})
+        new = {
+            "id": uuid.uuid4().hex,
+            "until": now + lease_seconds,
+            "no": int(lease.get("no", 0)) + 1,
+            "taken_at": now,
+        }
+        return {"lease": new, "gen": max(gen, int(cur.get("gen", 0)))}, (
+            "mine",
+            cur | {"lease": new},
+        )
 
     return _txn(sid, fn)
 
 
-def write(sid: str, lease_id: str, changes: Callable[[dict[str, Any]], dict[str, Any]],
-          lease_seconds: float | None = None) -> dict[str, Any]:
+def write(
+    sid: str,
+    lease_id: str,
+    changes: Callable[[dict[str, Any]], dict[str, Any]],
+    lease_seconds: float | None = None,
+) -> dict[str, Any]:
     """Apply changes(current) if we still hold the lease (optionally extending it)."""
     now = time.time()
 
@@ -115,9 +126,11 @@ def write(sid: str, lease_id: str, changes: Callable[[dict[str, Any]], dict[str,
 
 def release(sid: str, lease_id: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Give the lease back (with final changes), e.g. when rescheduling or finishing."""
+
     def upd(cur: dict[str, Any]) -> dict[str, Any]:
-        return (changes or {}) | {"lease": {"id": None, "until": 0,
-                                            "no": (cur.get("lease") or {}).get("no", 0)}}
+        return (changes or {}) | {
+            "lease": {"id": None, "until": 0, "no": (cur.get("lease") or {}).get("no", 0)}
+        }
 
     return write(sid, lease_id, upd)
 
@@ -128,7 +141,8 @@ def set_part(parts: list[dict[str, Any]], index: int, **fields: Any) -> list[dic
     return out
 
 
-def update_unleased(sid: str, fn: Callable[[dict[str, Any] | None],
-                                           tuple[dict[str, Any] | None, Any]]) -> Any:
+def update_unleased(
+    sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, Any]]
+) -> Any:
     """For the sweeper and the access path: a transaction that ignores leases."""
     return _txn(sid, fn)

@@ -54,21 +54,32 @@ class Limited:
         return data
 
 
-def upload(sid: str, source: BinaryIO, size: int, content_type: str,
-           metadata: dict[str, str], timeout: float, tick: Any = None) -> dict[str, Any]:
+def upload(
+    sid: str,
+    source: BinaryIO,
+    size: int,
+    content_type: str,
+    metadata: dict[str, str],
+    timeout: float,
+    tick: Any = None,
+) -> dict[str, Any]:
     """Stream `size` bytes from source into the object; returns the object resource."""
     import requests
 
     b = blob(sid)
     b.metadata = metadata
     try:
-        session_url = b.create_resumable_upload_session(content_type=content_type, size=size,
-                                                        timeout=timeout)
+        session_url = b.create_resumable_upload_session(
+            content_type=content_type, size=size, timeout=timeout
+        )
         # The session URL authorizes the upload by itself: no credentials on this PUT.
         rng = f"bytes 0-{size - 1}/{size}" if size else "bytes */0"
-        resp = requests.put(session_url, data=Limited(source, size, tick) if size else b"",
-                            headers={"Content-Range": rng, "Content-Type": content_type},
-                            timeout=(3.05, timeout))
+        resp = requests.put(
+            session_url,
+            data=Limited(source, size, tick) if size else b"",
+            headers={"Content-Range": rng, "Content-Type": content_type},
+            timeout=(3.05, timeout),
+        )
     except requests.RequestException as exc:
         raise StorageError(f"upload: {exc.__class__.__name__}: {exc}") from None
     except Exception as exc:  # google.api_core errors while opening the session
@@ -137,15 +148,17 @@ class RangeReader:
         self._cur = memoryview(b"")
         self._eof = start >= end
         if not self._eof:
-            self._thread = threading.Thread(target=self._pump, args=(sid, start, end, timeout),
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._pump, args=(sid, start, end, timeout), daemon=True
+            )
             self._thread.start()
 
     def _pump(self, sid: str, start: int, end: int, timeout: float) -> None:
         w = _Writer(self._q, self._closed)
         try:
-            blob(sid).download_to_file(w, start=start, end=end - 1, checksum=None,
-                                       raw_download=True, timeout=timeout)
+            blob(sid).download_to_file(
+                w, start=start, end=end - 1, checksum=None, raw_download=True, timeout=timeout
+            )
             w.flush()
             w._put(None)
         except BaseException as exc:  # handed to the reader, which raises it

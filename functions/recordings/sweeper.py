@@ -62,15 +62,22 @@ def _expire(doc: dict[str, Any]) -> None:
     def fn(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Any]:
         if cur is None or cur.get("status") not in OPEN:
             return None, False
-        return {"status": "expired", "expired_at": time.time(),
-                "deleted": (cur.get("deleted") or {}) | {"object": time.time(),
-                                                         "carrier": time.time()},
-                "lease": {"id": None, "until": 0, "no": (cur.get("lease") or {}).get("no", 0)},
-                "gen": int(cur.get("gen", 0)) + 1}, True  # outstanding tasks become stale
+        return {
+            "status": "expired",
+            "expired_at": time.time(),
+            "deleted": (cur.get("deleted") or {}) | {"object": time.time(), "carrier": time.time()},
+            "lease": {"id": None, "until": 0, "no": (cur.get("lease") or {}).get("no", 0)},
+            "gen": int(cur.get("gen", 0)) + 1,
+        }, True  # outstanding tasks become stale
 
     if state.update_unleased(sid, fn):
-        alert("recording.expired", sid, "deleted undelivered at the retention limit",
-              status=doc.get("status"), last_error=doc.get("last_error"))
+        alert(
+            "recording.expired",
+            sid,
+            "deleted undelivered at the retention limit",
+            status=doc.get("status"),
+            last_error=doc.get("last_error"),
+        )
 
 
 def sweep(now: float | None = None) -> dict[str, int]:
@@ -86,10 +93,14 @@ def sweep(now: float | None = None) -> dict[str, int]:
                 counts["expired"] += 1
                 continue
             if age >= rs.alert_after_days * DAY and _mark_alerted(sid):
-                alert("recording.undelivered", sid,
-                      f"still undelivered after {age / DAY:.1f} days",
-                      status=doc.get("status"), last_error=doc.get("last_error"),
-                      delay_reason=doc.get("delay_reason"))
+                alert(
+                    "recording.undelivered",
+                    sid,
+                    f"still undelivered after {age / DAY:.1f} days",
+                    status=doc.get("status"),
+                    last_error=doc.get("last_error"),
+                    delay_reason=doc.get("delay_reason"),
+                )
                 counts["alerted"] += 1
             lease_until = float((doc.get("lease") or {}).get("until") or 0)
             next_at = float(doc.get("next_at") or 0)

@@ -69,4 +69,3 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
     except AlreadyExists:
         log.info("task %s already exists", name)
     return name
-

@@ -35,9 +35,16 @@ COMMIT_ROUNDS = 3
 
 def plan_parts(size: int, part_size: int) -> list[dict[str, Any]]:
     count = math.ceil(size / part_size) if size else 0
-    return [{"index": i + 1, "offset": i * part_size,
-             "size": min(part_size, size - i * part_size), "state": "pending",
-             "receipt": None} for i in range(count)]
+    return [
+        {
+            "index": i + 1,
+            "offset": i * part_size,
+            "size": min(part_size, size - i * part_size),
+            "state": "pending",
+            "receipt": None,
+        }
+        for i in range(count)
+    ]
 
 
 def delivery_of(doc: dict[str, Any]) -> Delivery:
@@ -45,17 +52,34 @@ def delivery_of(doc: dict[str, Any]) -> Delivery:
     n = len(parts)
     content_type = doc.get("content_type") or "audio/x-wav"
     ext = "mp3" if "mpeg" in content_type else "wav"
-    plist = tuple(Part(index=p["index"], count=n, offset=p["offset"], size=p["size"],
-                       file_name=f"recording {sid} part {p['index']} of {n}.{ext}",
-                       marker=f"cc-recording:{sid}:part:{p['index']}/{n}") for p in parts)
+    plist = tuple(
+        Part(
+            index=p["index"],
+            count=n,
+            offset=p["offset"],
+            size=p["size"],
+            file_name=f"recording {sid} part {p['index']} of {n}.{ext}",
+            marker=f"cc-recording:{sid}:part:{p['index']}/{n}",
+        )
+        for p in parts
+    )
     size = int(doc.get("size") or 0)
-    summary = (f"Call recording {sid} of call {doc.get('call_sid')}: {size} bytes"
-               + (f" in {n} part{'s' if n != 1 else ''}" if n else " (empty: nothing to attach)")
-               + ".")
-    return Delivery(recording_sid=sid, call_sid=doc.get("call_sid") or "",
-                    session_id=doc.get("session_id") or "", target=str(doc.get("target") or ""),
-                    size=size, marker=f"cc-recording:{sid}", content_type=content_type,
-                    parts=plist, summary=summary)
+    summary = (
+        f"Call recording {sid} of call {doc.get('call_sid')}: {size} bytes"
+        + (f" in {n} part{'s' if n != 1 else ''}" if n else " (empty: nothing to attach)")
+        + "."
+    )
+    return Delivery(
+        recording_sid=sid,
+        call_sid=doc.get("call_sid") or "",
+        session_id=doc.get("session_id") or "",
+        target=str(doc.get("target") or ""),
+        size=size,
+        marker=f"cc-recording:{sid}",
+        content_type=content_type,
+        parts=plist,
+        summary=summary,
+    )
 
 
 class Run:
@@ -71,15 +95,17 @@ class Run:
 
     # -- state helpers --------------------------------------------------------------
     def write(self, **changes: Any) -> None:
-        self.doc = state.write(self.sid, self.lease, lambda cur: changes,
-                               lease_seconds=self.rs.lease_seconds)
+        self.doc = state.write(
+            self.sid, self.lease, lambda cur: changes, lease_seconds=self.rs.lease_seconds
+        )
         self._renewed = time.monotonic()
 
     def tick(self, _sent: int = 0) -> None:
         """Called while bytes stream: renew the lease well before it runs out."""
         if time.monotonic() - self._renewed > self.rs.lease_seconds / 3:
-            self.doc = state.write(self.sid, self.lease, lambda cur: {},
-                                   lease_seconds=self.rs.lease_seconds)
+            self.doc = state.write(
+                self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
+            )
             self._renewed = time.monotonic()
 
     # -- the stages ---------------------------------------------------------------------
@@ -96,18 +122,29 @@ class Run:
     def ingest(self) -> None:
         timeout = self.rs.http_timeout_seconds
         with carrier_media.open_media(self.sid, timeout) as (raw, size, ctype):
-            obj = storage_io.upload(self.sid, raw, size, ctype,
-                                    {"recording_sid": self.sid,
-                                     "call_sid": self.doc.get("call_sid") or ""},
-                                    timeout, tick=self.tick)
-        self.write(status="stored", size=size, content_type=ctype,
-                   object={"bucket": settings().recordings_bucket,
-                           "name": storage_io.object_name(self.sid),
-                           "generation": obj.get("generation")},
-                   part_size=self.rs.part_size, parts=plan_parts(size, self.rs.part_size),
-                   stored_at=time.time())
-        log.info("recording %s stored: %d bytes, %d parts", self.sid, size,
-                 len(self.doc["parts"]))
+            obj = storage_io.upload(
+                self.sid,
+                raw,
+                size,
+                ctype,
+                {"recording_sid": self.sid, "call_sid": self.doc.get("call_sid") or ""},
+                timeout,
+                tick=self.tick,
+            )
+        self.write(
+            status="stored",
+            size=size,
+            content_type=ctype,
+            object={
+                "bucket": settings().recordings_bucket,
+                "name": storage_io.object_name(self.sid),
+                "generation": obj.get("generation"),
+            },
+            part_size=self.rs.part_size,
+            parts=plan_parts(size, self.rs.part_size),
+            stored_at=time.time(),
+        )
+        log.info("recording %s stored: %d bytes, %d parts", self.sid, size, len(self.doc["parts"]))
 
     def ensure_target(self) -> None:
         if self.doc.get("target"):
@@ -124,8 +161,10 @@ class Run:
         if not target:
             self.write(target_state="creating")
             target = self.sink.create_target(
-                session_id, f"Call {self.doc.get('call_sid')}",
-                f"Ticket created for the recording of call {self.doc.get('call_sid')}.")
+                session_id,
+                f"Call {self.doc.get('call_sid')}",
+                f"Ticket created for the recording of call {self.doc.get('call_sid')}.",
+            )
             if session is not None:
                 self._link_session(session_id, str(target))
         self.write(target=str(target), target_state="set")
@@ -140,9 +179,13 @@ class Run:
             return {"crm": crm | {"ticket_id": target}}
 
         try:
-            sessions.update(session_id, changes, "crm.ticket_linked",
-                            {"ticket_id": target, "by": "recordings"},
-                            f"{session_id}:crm-ticket:{target}")
+            sessions.update(
+                session_id,
+                changes,
+                "crm.ticket_linked",
+                {"ticket_id": target, "by": "recordings"},
+                f"{session_id}:crm-ticket:{target}",
+            )
         except Exception:  # the ticket is ours either way; the link is a convenience
             log.warning("could not link ticket %s to session %s", target, session_id)
 
@@ -161,23 +204,34 @@ class Run:
                 p = self.doc["parts"][part.index - 1]
                 now = time.time()
                 if p["state"] == "sent" and (
-                        not self.sink.stages_parts
-                        or self.sink.receipt_usable(p["receipt"] or {}, now)):  # type: ignore[attr-defined]
+                    not self.sink.stages_parts or self.sink.receipt_usable(p["receipt"] or {}, now)
+                ):  # type: ignore[attr-defined]
                     continue
                 if p["state"] == "sending" and not self.sink.stages_parts:
                     found = self.sink.find_part(d, part)
                     if found is not None:  # sent before, answer lost
-                        self.write(parts=state.set_part(self.doc["parts"], part.index,
-                                                        state="sent", receipt=found,
-                                                        sent_at=now, recovered=True))
+                        self.write(
+                            parts=state.set_part(
+                                self.doc["parts"],
+                                part.index,
+                                state="sent",
+                                receipt=found,
+                                sent_at=now,
+                                recovered=True,
+                            )
+                        )
                         continue
                 if reader is None or reader.pos != part.offset:
                     if reader is not None:
                         reader.close()
-                    reader = storage_io.RangeReader(self.sid, part.offset, d.size,
-                                                    self.rs.http_timeout_seconds)
-                self.write(parts=state.set_part(self.doc["parts"], part.index,
-                                                state="sending", receipt=None))
+                    reader = storage_io.RangeReader(
+                        self.sid, part.offset, d.size, self.rs.http_timeout_seconds
+                    )
+                self.write(
+                    parts=state.set_part(
+                        self.doc["parts"], part.index, state="sending", receipt=None
+                    )
+                )
                 body = storage_io.Limited(reader, part.size, self.tick)
                 try:
                     receipt = self.sink.send_part(d, part, body)  # type: ignore[arg-type]
@@ -189,8 +243,15 @@ class Run:
                     reader.close()
                     reader = None
                     raise Transient(f"part {part.index}: sent {body.sent} of {part.size}")
-                self.write(parts=state.set_part(self.doc["parts"], part.index, state="sent",
-                                                receipt=receipt, sent_at=time.time()))
+                self.write(
+                    parts=state.set_part(
+                        self.doc["parts"],
+                        part.index,
+                        state="sent",
+                        receipt=receipt,
+                        sent_at=time.time(),
+                    )
+                )
         finally:
             if reader is not None:
                 reader.close()
@@ -220,16 +281,18 @@ class Run:
                 self.confirm(found | {"recovered": True})
                 return True
             log.info("recording %s: tokens refused (%s), uploading again", self.sid, exc)
-            self.write(commit={"state": "refused", "at": time.time()},
-                       parts=[p | {"state": "pending", "receipt": None}
-                              for p in self.doc["parts"]])
+            self.write(
+                commit={"state": "refused", "at": time.time()},
+                parts=[p | {"state": "pending", "receipt": None} for p in self.doc["parts"]],
+            )
             return False
         self.confirm(result)
         return True
 
     def confirm(self, result: dict[str, Any]) -> None:
-        self.write(status="confirmed", confirmed_at=time.time(),
-                   commit={"state": "done", "result": result})
+        self.write(
+            status="confirmed", confirmed_at=time.time(), commit={"state": "done", "result": result}
+        )
         log.info("recording %s confirmed by the CRM", self.sid)
 
     def clean_up(self) -> None:
@@ -242,8 +305,9 @@ class Run:
             carrier_media.delete(self.sid, self.rs.http_timeout_seconds)
             deleted["carrier"] = time.time()
             self.write(deleted=deleted)
-        self.doc = state.release(self.sid, self.lease, {"status": "done", "done_at": time.time(),
-                                                        "delay_reason": None})
+        self.doc = state.release(
+            self.sid, self.lease, {"status": "done", "done_at": time.time(), "delay_reason": None}
+        )
         log.info("recording %s delivered and deleted", self.sid)
 
     # -- outcomes -----------------------------------------------------------------------
@@ -256,28 +320,46 @@ class Run:
         # leaves a task that waits out the lease and carries on (never a recording
         # without a task).
         tasks.enqueue(self.sid, gen, at=at)
-        self.doc = state.release(self.sid, self.lease, {
-            "gen": gen, "attempts": attempts + 1, "next_at": at, "delay_reason": reason,
-            "last_error": error[:500], "retry_after": retry_after})
-        logs.event(log, f"recording {self.sid}: retry in {wait:.1f}s ({reason}: {error})",
-                   recording_sid=self.sid, reason=reason, wait_seconds=wait, gen=gen)
+        self.doc = state.release(
+            self.sid,
+            self.lease,
+            {
+                "gen": gen,
+                "attempts": attempts + 1,
+                "next_at": at,
+                "delay_reason": reason,
+                "last_error": error[:500],
+                "retry_after": retry_after,
+            },
+        )
+        logs.event(
+            log,
+            f"recording {self.sid}: retry in {wait:.1f}s ({reason}: {error})",
+            recording_sid=self.sid,
+            reason=reason,
+            wait_seconds=wait,
+            gen=gen,
+        )
         return {"outcome": "rescheduled", "reason": reason, "wait_seconds": wait, "gen": gen}
 
     def shrink_or_reschedule(self, error: str) -> dict:
         """The CRM refused a part's size: cut smaller parts if none is visible yet."""
-        visible = any(p["state"] != "pending" for p in self.doc.get("parts") or []) and \
-            not self.sink.stages_parts
+        visible = (
+            any(p["state"] != "pending" for p in self.doc.get("parts") or [])
+            and not self.sink.stages_parts
+        )
         size = int(self.doc.get("size") or 0)
         smaller = max(1, int(self.doc.get("part_size") or self.rs.part_size) // 2)
         if not visible and self.doc["status"] == "stored":
-            self.write(part_size=smaller, parts=plan_parts(size, smaller),
-                       commit={"state": "none"})
+            self.write(part_size=smaller, parts=plan_parts(size, smaller), commit={"state": "none"})
         return self.reschedule("file_too_large", error)
 
     def fail(self, error: str) -> dict:
-        self.doc = state.release(self.sid, self.lease, {"status": "failed",
-                                                        "last_error": error[:500],
-                                                        "failed_at": time.time()})
+        self.doc = state.release(
+            self.sid,
+            self.lease,
+            {"status": "failed", "last_error": error[:500], "failed_at": time.time()},
+        )
         alert("recording.delivery_failed", self.sid, error)
         return {"outcome": "failed", "error": error}
 
@@ -293,10 +375,17 @@ def run(sid: str, gen: int) -> dict[str, Any]:
 
     try:
         return _run(sid, gen)
-    except (gexc.Aborted, gexc.DeadlineExceeded, gexc.ServiceUnavailable,
-            gexc.InternalServerError) as exc:
-        log.warning("recording %s: state store unavailable (%s); task to be redelivered",
-                    sid, exc.__class__.__name__)
+    except (
+        gexc.Aborted,
+        gexc.DeadlineExceeded,
+        gexc.ServiceUnavailable,
+        gexc.InternalServerError,
+    ) as exc:
+        log.warning(
+            "recording %s: state store unavailable (%s); task to be redelivered",
+            sid,
+            exc.__class__.__name__,
+        )
         return {"outcome": "contended", "redeliver": True}
 
 
@@ -312,8 +401,12 @@ def _run(sid: str, gen: int) -> dict[str, Any]:
         # look again when its lease ends; the name dedupes repeated duplicates.
         lease = doc.get("lease") or {}
         until = float(lease.get("until", time.time()))
-        tasks.enqueue(sid, max(gen, int(doc.get("gen", gen))), at=until + 0.5,
-                      suffix=f"-w{lease.get('no', 0)}-{int(until * 1000)}")
+        tasks.enqueue(
+            sid,
+            max(gen, int(doc.get("gen", gen))),
+            at=until + 0.5,
+            suffix=f"-w{lease.get('no', 0)}-{int(until * 1000)}",
+        )
         return {"outcome": "busy", "retry_at": until}
     r = Run(doc)
     try:

@@ -28,13 +28,24 @@ def handle_call_status(request: flask.Request) -> flask.Response:
         raise bad_request("CallSid", "must be a Twilio call sid (CA + 32 hex)")
     if status not in ENDED | ACTIVE:
         raise bad_request("CallStatus", f"unknown call status {status!r}")
-    carrier = {"call_sid": call_sid, "call_status": status,
-               "from": params.get("From"), "to": params.get("To"),
-               "direction": params.get("Direction")}
-    create: dict[str, Any] = {"channel": "voice", "carrier": carrier,
-                              "end_user": {"id": params.get("From"), "name": None,
-                                           "email": None, "phone": params.get("From"),
-                                           "anonymous": True}}
+    carrier = {
+        "call_sid": call_sid,
+        "call_status": status,
+        "from": params.get("From"),
+        "to": params.get("To"),
+        "direction": params.get("Direction"),
+    }
+    create: dict[str, Any] = {
+        "channel": "voice",
+        "carrier": carrier,
+        "end_user": {
+            "id": params.get("From"),
+            "name": None,
+            "email": None,
+            "phone": params.get("From"),
+            "anonymous": True,
+        },
+    }
     now = time.time()
     if status in ENDED:
         extra = {"carrier": carrier | {"duration": params.get("CallDuration")}}

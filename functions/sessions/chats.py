@@ -66,17 +66,23 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     body = parse_body(request, StartChat)
     qid, path = resolve_queue(body.queue_id, body.queue_path)
     # Validate signed custom data before anything is written (no half-made session).
-    custom = (_parse_custom_data(body.custom_data, user.identifier) if body.custom_data
-              else None)
+    custom = _parse_custom_data(body.custom_data, user.identifier) if body.custom_data else None
     view = get_view()
-    teams = [t for t, team in view.cfg.teams.items()
-             if qid in view.team_queues(frozenset([t]))]
+    teams = [t for t, team in view.cfg.teams.items() if qid in view.team_queues(frozenset([t]))]
     session_id = "CH" + secrets.token_hex(16)
     create = {
-        "channel": body.channel, "queue_id": qid, "queue_path": path,
-        "language": body.language or view.center.default_language, "team_ids": teams,
-        "end_user": {"id": user.identifier, "name": user.name, "email": user.email,
-                     "phone": user.phone, "anonymous": user.anonymous},
+        "channel": body.channel,
+        "queue_id": qid,
+        "queue_path": path,
+        "language": body.language or view.center.default_language,
+        "team_ids": teams,
+        "end_user": {
+            "id": user.identifier,
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "anonymous": user.anonymous,
+        },
     }
     doc, _ = store.transition(session_id, "queued", create=create)
     if user.anonymous:
@@ -118,8 +124,12 @@ def _add_message(session_id: str, sender: dict[str, Any], body: PostMessage) -> 
     db = clients.firestore()
     # A digest, not the raw ids: an identifier or client id with "/" (or any character
     # Firestore refuses in a document id) must not reach the path.
-    mid = body.client_id and hashlib.sha256(
-        f"{sender['role']}\0{sender['id']}\0{body.client_id}".encode()).hexdigest()[:40]
+    mid = (
+        body.client_id
+        and hashlib.sha256(
+            f"{sender['role']}\0{sender['id']}\0{body.client_id}".encode()
+        ).hexdigest()[:40]
+    )
     ref = db.collection(store.COLLECTION).document(session_id).collection("messages")
     doc_ref = ref.document(mid) if mid else ref.document()
     msg = {"id": doc_ref.id, "sender": sender, "text": body.text, "at": time.time()}
@@ -131,14 +141,16 @@ def end_user_message(request: flask.Request, session_id: str) -> tuple[dict[str,
     user, doc = _own_session(request, session_id)
     store.require_live(doc)
     body = parse_body(request, PostMessage)
-    return {"message": _add_message(session_id, {"role": "end_user", "id": user.identifier},
-                                    body)}, 201
+    return {
+        "message": _add_message(session_id, {"role": "end_user", "id": user.identifier}, body)
+    }, 201
 
 
 def end_user_end(request: flask.Request, session_id: str) -> dict[str, Any]:
     user, _ = _own_session(request, session_id)
-    doc, _ = store.transition(session_id, "ended",
-                              extra={"ended_by": {"type": "end_user", "id": user.identifier}})
+    doc, _ = store.transition(
+        session_id, "ended", extra={"ended_by": {"type": "end_user", "id": user.identifier}}
+    )
     return {"session": public_view(doc)}
 
 
@@ -171,11 +183,20 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
         carrier["conference_sid"] = body.conference_sid
     if body.agent_call_sid:
         carrier["agent_call_sid"] = body.agent_call_sid
-    participants = [*doc.get("participants", []),
-                    {"role": "agent", "id": body.agent_id, "call_sid": body.agent_call_sid,
-                     "joined_at": time.time()}]
-    new, changed = store.transition(session_id, "connected", extra={
-        "agent_id": body.agent_id, "carrier": carrier, "participants": participants})
+    participants = [
+        *doc.get("participants", []),
+        {
+            "role": "agent",
+            "id": body.agent_id,
+            "call_sid": body.agent_call_sid,
+            "joined_at": time.time(),
+        },
+    ]
+    new, changed = store.transition(
+        session_id,
+        "connected",
+        extra={"agent_id": body.agent_id, "carrier": carrier, "participants": participants},
+    )
     if not changed:
         raise ApiError(409, "not_queued", "session was assigned concurrently", field="status")
     return {"session": public_view(new)}
@@ -184,6 +205,15 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
 def public_view(doc: dict[str, Any] | None) -> dict[str, Any]:
     if doc is None:
         raise not_found("session")
-    keys = ("id", "channel", "status", "queue_id", "queue_path", "language", "created_at",
-            "agent_id", "profile")
+    keys = (
+        "id",
+        "channel",
+        "status",
+        "queue_id",
+        "queue_path",
+        "language",
+        "created_at",
+        "agent_id",
+        "profile",
+    )
     return {k: doc.get(k) for k in keys}

@@ -36,21 +36,30 @@ def end_user(request: flask.Request, session_id: str) -> tuple[sdk_jwt.EndUser, 
     """The SDK caller and the session, if the caller is that session's end user (else 404)."""
     user = sdk_jwt.verify_end_user(request)
     doc = store.get(session_id)
-    if doc is None or not doc.get("end_user", {}).get("id") or \
-            doc["end_user"]["id"] != user.identifier:
+    if (
+        doc is None
+        or not doc.get("end_user", {}).get("id")
+        or doc["end_user"]["id"] != user.identifier
+    ):
         raise not_found("session")  # another user's session looks like no session
     return user, doc
 
 
 def require_connected(doc: dict[str, Any]) -> None:
     if doc.get("status") != "connected":
-        raise ApiError(409, "session_not_live",
-                       f"session is {doc.get('status')}; SmartActions need a live, "
-                       "connected session", field="status")
+        raise ApiError(
+            409,
+            "session_not_live",
+            f"session is {doc.get('status')}; SmartActions need a live, connected session",
+            field="status",
+        )
 
 
 def require_sdk_channel(doc: dict[str, Any]) -> None:
     if doc.get("channel") not in SDK_CHANNELS:
-        raise ApiError(409, "channel_unsupported",
-                       f"SmartActions need a mobile or web SDK session, not "
-                       f"{doc.get('channel')!r}", field="channel")
+        raise ApiError(
+            409,
+            "channel_unsupported",
+            f"SmartActions need a mobile or web SDK session, not {doc.get('channel')!r}",
+            field="channel",
+        )

@@ -77,8 +77,12 @@ def _with(doc: dict[str, Any], rid: str, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event(req: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"request_id": req["id"], "kind": req["kind"], "state": req["state"],
-            "requested_by": req["requested_by"]} | extra
+    return {
+        "request_id": req["id"],
+        "kind": req["kind"],
+        "state": req["state"],
+        "requested_by": req["requested_by"],
+    } | extra
 
 
 def create(session_id: str, requested_by: str, body: CreateRequest) -> tuple[dict, bool]:
@@ -92,29 +96,48 @@ def create(session_id: str, requested_by: str, body: CreateRequest) -> tuple[dic
         raise bad_request("max_count", "only photo requests take a count")
     if body.client_request_id:
         digest = hashlib.sha256(
-            f"{session_id}:{requested_by}:{body.client_request_id}".encode()).hexdigest()
+            f"{session_id}:{requested_by}:{body.client_request_id}".encode()
+        ).hexdigest()
         rid = "SA" + digest[:32]
     else:
         rid = "SA" + secrets.token_hex(16)
     now = clock.now()
-    req = {"id": rid, "session_id": session_id, "kind": body.kind, "state": "requested",
-           "prompt": body.prompt, "requested_by": requested_by, "created_at": now,
-           "expires_at": now + ttl, "max_count": body.max_count or rule.max_count,
-           "media": [], "result": None, "decline_reason": None, "completed_at": None}
+    req = {
+        "id": rid,
+        "session_id": session_id,
+        "kind": body.kind,
+        "state": "requested",
+        "prompt": body.prompt,
+        "requested_by": requested_by,
+        "created_at": now,
+        "expires_at": now + ttl,
+        "max_count": body.max_count or rule.max_count,
+        "media": [],
+        "result": None,
+        "decline_reason": None,
+        "completed_at": None,
+    }
 
     def changes(cur: dict[str, Any]) -> dict[str, Any]:
         reqs = requests_of(cur)
         if rid in reqs:
             return {}  # a retry: the event key is already there, nothing is written
         if len(reqs) >= s.max_requests_per_session:
-            raise ApiError(409, "too_many_requests",
-                           f"a session takes at most {s.max_requests_per_session} requests",
-                           field="kind")
+            raise ApiError(
+                409,
+                "too_many_requests",
+                f"a session takes at most {s.max_requests_per_session} requests",
+                field="kind",
+            )
         return _with(cur, rid, req)
 
-    doc, changed = store.update(session_id, changes, "smartaction.requested",
-                                _event(req, expires_at=req["expires_at"]),
-                                key(session_id, rid, "requested"))
+    doc, changed = store.update(
+        session_id,
+        changes,
+        "smartaction.requested",
+        _event(req, expires_at=req["expires_at"]),
+        key(session_id, rid, "requested"),
+    )
     return find(doc, rid), changed
 
 
@@ -147,23 +170,25 @@ def open_request(cur: dict[str, Any], rid: str) -> dict[str, Any]:
     if is_due(req, clock.now()):
         raise ApiError(409, "expired", "the request's time limit has passed", field="state")
     if req["state"] != "requested":
-        raise ApiError(409, f"already_{req['state']}", f"the request is {req['state']}",
-                       field="state")
+        raise ApiError(
+            409, f"already_{req['state']}", f"the request is {req['state']}", field="state"
+        )
     if cur.get("status") != "connected":
-        raise ApiError(409, "session_not_live", f"session is {cur.get('status')}",
-                       field="status")
+        raise ApiError(409, "session_not_live", f"session is {cur.get('status')}", field="status")
     return req
 
 
 def check_room(req: dict[str, Any], field: str = "media") -> None:
     if not RULES[req["kind"]].takes_media:
-        raise ApiError(409, "no_media", f"a {req['kind']} request takes no media",
-                       field=field)
+        raise ApiError(409, "no_media", f"a {req['kind']} request takes no media", field=field)
     if len(req["media"]) >= req["max_count"]:
-        raise ApiError(409, "too_many_files",
-                       f"{field}: this {req['kind']} request takes at most "
-                       f"{req['max_count']} file(s)", field=field,
-                       errors=[{"field": field, "problem": f"at most {req['max_count']}"}])
+        raise ApiError(
+            409,
+            "too_many_files",
+            f"{field}: this {req['kind']} request takes at most {req['max_count']} file(s)",
+            field=field,
+            errors=[{"field": field, "problem": f"at most {req['max_count']}"}],
+        )
 
 
 def add_media(session_id: str, rid: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -175,10 +200,18 @@ def add_media(session_id: str, rid: str, item: dict[str, Any]) -> dict[str, Any]
         req["media"] = [*req["media"], item]
         return _with(cur, rid, req)
 
-    doc, _ = store.update(session_id, changes, "smartaction.media_added",
-                          {"request_id": rid, "object": item["object"],
-                           "content_type": item["content_type"], "size": item["size"]},
-                          key(session_id, rid, f"media:{item['object']}"))
+    doc, _ = store.update(
+        session_id,
+        changes,
+        "smartaction.media_added",
+        {
+            "request_id": rid,
+            "object": item["object"],
+            "content_type": item["content_type"],
+            "size": item["size"],
+        },
+        key(session_id, rid, f"media:{item['object']}"),
+    )
     return find(doc, rid)
 
 
@@ -213,8 +246,9 @@ def fulfil(session_id: str, rid: str, body: Fulfil) -> dict[str, Any]:
     data: dict[str, Any] = {"request_id": rid, "state": "fulfilled"}
     if body.verification is not None:
         data["verification"] = body.verification.model_dump()
-    doc, _ = store.update(session_id, changes, "smartaction.fulfilled", data,
-                          key(session_id, rid, "fulfilled"))
+    doc, _ = store.update(
+        session_id, changes, "smartaction.fulfilled", data, key(session_id, rid, "fulfilled")
+    )
     return find(doc, rid)
 
 
@@ -224,7 +258,11 @@ def decline(session_id: str, rid: str, body: Decline) -> dict[str, Any]:
         req.update(state="declined", decline_reason=body.reason, completed_at=clock.now())
         return _with(cur, rid, req)
 
-    doc, _ = store.update(session_id, changes, "smartaction.declined",
-                          {"request_id": rid, "state": "declined"},
-                          key(session_id, rid, "declined"))
+    doc, _ = store.update(
+        session_id,
+        changes,
+        "smartaction.declined",
+        {"request_id": rid, "state": "declined"},
+        key(session_id, rid, "declined"),
+    )
     return find(doc, rid)

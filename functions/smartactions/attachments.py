@@ -31,8 +31,13 @@ class AttachmentQuery(BaseModel):
 
 
 def _refuse(field: str, problem: str, status: int = 415) -> ApiError:
-    return ApiError(status, "unsupported_media", f"{field}: {problem}", field=field,
-                    errors=[{"field": field, "problem": problem}])
+    return ApiError(
+        status,
+        "unsupported_media",
+        f"{field}: {problem}",
+        field=field,
+        errors=[{"field": field, "problem": problem}],
+    )
 
 
 def upload(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int]:
@@ -46,9 +51,12 @@ def upload(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int
         raise _refuse("query.filename", "only .png, .jpg and .mp4 files can be attached")
     s = sa_settings()
     if len(doc.get(FIELD) or []) >= s.max_attachments_per_session:
-        raise ApiError(409, "too_many_files",
-                       f"a chat takes at most {s.max_attachments_per_session} attachments",
-                       field="body")
+        raise ApiError(
+            409,
+            "too_many_files",
+            f"a chat takes at most {s.max_attachments_per_session} attachments",
+            field="body",
+        )
     from smartactions.uploads import content_length
 
     size = content_length(request)
@@ -56,15 +64,25 @@ def upload(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int
     actual = sniff(head)
     if actual != expected:
         what = actual.name.upper() if actual else describe(head)
-        raise _refuse("body", f"{q.filename} is {what}, not {expected.name.upper()}; "
-                      "attachments are judged by content")
+        raise _refuse(
+            "body",
+            f"{q.filename} is {what}, not {expected.name.upper()}; "
+            "attachments are judged by content",
+        )
     limit = s.max_video_bytes if expected.family == "video" else s.max_image_bytes
     if size > limit:
         raise media.too_large("body", limit)
     aid = "AT" + secrets.token_hex(12)
     name = media.object_name(session_id, "attachments", expected.extension)
-    item = media.put(request.stream, size, head, expected.content_type, name, limit,
-                     {"session_id": session_id, "attachment_id": aid})
+    item = media.put(
+        request.stream,
+        size,
+        head,
+        expected.content_type,
+        name,
+        limit,
+        {"session_id": session_id, "attachment_id": aid},
+    )
     item |= {"id": aid, "filename": q.filename, "by": user.identifier}
 
     def changes(cur: dict[str, Any]) -> dict[str, Any]:
@@ -72,20 +90,32 @@ def upload(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int
         if len(items) >= s.max_attachments_per_session:
             raise ApiError(409, "too_many_files", "attachment limit reached", field="body")
         if cur.get("status") not in ("queued", "connected"):
-            raise ApiError(409, "session_not_live", f"session is {cur.get('status')}",
-                           field="status")
+            raise ApiError(
+                409, "session_not_live", f"session is {cur.get('status')}", field="status"
+            )
         return {FIELD: [*items, item]}
 
     try:
-        store.update(session_id, changes, "attachment.added",
-                     {"attachment_id": aid, "content_type": item["content_type"],
-                      "size": size, "by": user.identifier},
-                     f"{session_id}:attachment:{aid}")
+        store.update(
+            session_id,
+            changes,
+            "attachment.added",
+            {
+                "attachment_id": aid,
+                "content_type": item["content_type"],
+                "size": size,
+                "by": user.identifier,
+            },
+            f"{session_id}:attachment:{aid}",
+        )
     except Exception:
         media.delete(name)
         raise
-    return {"attachment": {k: item[k] for k in ("id", "filename", "content_type", "size",
-                                                 "uploaded_at")}}, 201
+    return {
+        "attachment": {
+            k: item[k] for k in ("id", "filename", "content_type", "size", "uploaded_at")
+        }
+    }, 201
 
 
 def list_for_agent(request: flask.Request, session_id: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class SmartActionsSettings(BaseModel):
 
 @cache
 def sa_settings() -> SmartActionsSettings:
-    env = {k[len(PREFIX):].lower(): v for k, v in os.environ.items()
-           if k.upper().startswith(PREFIX)}
+    env = {
+        k[len(PREFIX) :].lower(): v for k, v in os.environ.items() if k.upper().startswith(PREFIX)
+    }
     return SmartActionsSettings.model_validate(env)

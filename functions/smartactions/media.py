@@ -35,8 +35,10 @@ def retain_until(now: float) -> float:
 
 def retention_metadata(now: float) -> tuple[dict[str, str], datetime]:
     until = retain_until(now)
-    return ({"retain_until": datetime.fromtimestamp(until, UTC).isoformat()},
-            datetime.fromtimestamp(now, UTC))
+    return (
+        {"retain_until": datetime.fromtimestamp(until, UTC).isoformat()},
+        datetime.fromtimestamp(now, UTC),
+    )
 
 
 class TooLarge(Exception):
@@ -84,20 +86,38 @@ def check_type(head: bytes, allowed: tuple[MediaType, ...], field: str) -> Media
     if mt is None or mt not in allowed:
         names = ", ".join(m.name.upper() for m in allowed)
         what = mt.name.upper() if mt else describe(head)
-        raise ApiError(415, "unsupported_media", f"{field}: content is {what}; "
-                       f"only {names} accepted (judged by content)", field=field,
-                       errors=[{"field": field, "problem": f"content is {what}"}])
+        raise ApiError(
+            415,
+            "unsupported_media",
+            f"{field}: content is {what}; only {names} accepted (judged by content)",
+            field=field,
+            errors=[{"field": field, "problem": f"content is {what}"}],
+        )
     return mt
 
 
 def too_large(field: str, limit: int) -> ApiError:
-    return ApiError(413, "too_large", f"{field}: larger than {limit} bytes", field=field,
-                    errors=[{"field": field, "problem": f"larger than {limit} bytes"}])
+    return ApiError(
+        413,
+        "too_large",
+        f"{field}: larger than {limit} bytes",
+        field=field,
+        errors=[{"field": field, "problem": f"larger than {limit} bytes"}],
+    )
 
 
-def put(stream: IO[bytes], size: int, head: bytes, content_type: str, name: str,
-        limit: int, meta: dict[str, str], *, retention: bool = True, field: str = "body"
-        ) -> dict[str, Any]:
+def put(
+    stream: IO[bytes],
+    size: int,
+    head: bytes,
+    content_type: str,
+    name: str,
+    limit: int,
+    meta: dict[str, str],
+    *,
+    retention: bool = True,
+    field: str = "body",
+) -> dict[str, Any]:
     """Stream a new object into the bucket; nothing remains if it turns out bad.
 
     `if_generation_match=0` makes it create-only, so a replayed upload never overwrites.
@@ -110,8 +130,7 @@ def put(stream: IO[bytes], size: int, head: bytes, content_type: str, name: str,
     blob.metadata = meta | rmeta if retention else dict(meta)
     reader = CheckedReader(head, stream, limit)
     try:
-        blob.upload_from_file(reader, size=size, content_type=content_type,
-                              if_generation_match=0)
+        blob.upload_from_file(reader, size=size, content_type=content_type, if_generation_match=0)
     except TooLarge:
         delete(name)
         raise too_large(field, limit) from None
@@ -123,11 +142,21 @@ def put(stream: IO[bytes], size: int, head: bytes, content_type: str, name: str,
         raise
     if reader.count != size:
         delete(name)
-        raise ApiError(400, "length_mismatch", f"{field}: got {reader.count} bytes, "
-                       f"Content-Length said {size}", field=field)
-    return {"object": name, "content_type": content_type, "size": size,
-            "sha256": reader.sha.hexdigest(), "md5": blob.md5_hash, "uploaded_at": now,
-            "retain_until": retain_until(now)}
+        raise ApiError(
+            400,
+            "length_mismatch",
+            f"{field}: got {reader.count} bytes, Content-Length said {size}",
+            field=field,
+        )
+    return {
+        "object": name,
+        "content_type": content_type,
+        "size": size,
+        "sha256": reader.sha.hexdigest(),
+        "md5": blob.md5_hash,
+        "uploaded_at": now,
+        "retain_until": retain_until(now),
+    }
 
 
 def inspect(name: str) -> tuple[bytes, int, dict[str, str], str | None] | None:
@@ -166,5 +195,6 @@ def exists(name: str) -> bool:
 
 
 def list_names(prefix: str) -> list[str]:
-    return [b.name for b in clients.storage_client().list_blobs(settings().media_bucket,
-                                                                prefix=prefix)]
+    return [
+        b.name for b in clients.storage_client().list_blobs(settings().media_bucket, prefix=prefix)
+    ]

@@ -36,8 +36,12 @@ def _call_sid(doc: dict[str, Any]) -> str:
     if not sid and str(doc.get("id", "")).startswith("CA"):
         sid = doc["id"]  # voice sessions are keyed by their CallSid
     if not sid:
-        raise ApiError(409, "not_a_call", "this session has no carrier call to redact",
-                       field="carrier.call_sid")
+        raise ApiError(
+            409,
+            "not_a_call",
+            "this session has no carrier call to redact",
+            field="carrier.call_sid",
+        )
     return sid
 
 
@@ -56,11 +60,15 @@ def _carrier_update(call_sid: str, recording: str, **params: Any) -> Any:
     except TwilioRestException as exc:
         log.warning("recording update refused: %s %s", exc.status, exc.msg)
         if exc.status in (400, 404):
-            raise ApiError(409, "no_active_recording",
-                           "the call has no recording in progress to pause or resume",
-                           field="action") from None
-        raise ApiError(502, "carrier_error", f"the carrier answered {exc.status}",
-                       field="action") from None
+            raise ApiError(
+                409,
+                "no_active_recording",
+                "the call has no recording in progress to pause or resume",
+                field="action",
+            ) from None
+        raise ApiError(
+            502, "carrier_error", f"the carrier answered {exc.status}", field="action"
+        ) from None
 
 
 def handle(request: flask.Request, session_id: str) -> dict[str, Any]:
@@ -72,24 +80,39 @@ def handle(request: flask.Request, session_id: str) -> dict[str, Any]:
     current = _open_span(doc)
     if body.action == "pause":
         if current is not None:
-            raise ApiError(409, "already_paused", "the recording is already paused",
-                           field="action")
-        rec = _carrier_update(call_sid, "Twilio.CURRENT", status="paused",
-                              pause_behavior=sa_settings().pause_behavior)
+            raise ApiError(409, "already_paused", "the recording is already paused", field="action")
+        rec = _carrier_update(
+            call_sid, "Twilio.CURRENT", status="paused", pause_behavior=sa_settings().pause_behavior
+        )
         index = len(spans)
-        span = {"recording_sid": rec.sid, "call_sid": call_sid, "paused_at": clock.now(),
-                "resumed_at": None, "paused_by": who.user_id, "resumed_by": None}
+        span = {
+            "recording_sid": rec.sid,
+            "call_sid": call_sid,
+            "paused_at": clock.now(),
+            "resumed_at": None,
+            "paused_by": who.user_id,
+            "resumed_by": None,
+        }
 
         def changes(cur: dict[str, Any]) -> dict[str, Any]:
             if _open_span(cur) is not None:
-                raise ApiError(409, "already_paused", "the recording is already paused",
-                               field="action")
+                raise ApiError(
+                    409, "already_paused", "the recording is already paused", field="action"
+                )
             return {FIELD: [*copy.deepcopy(cur.get(FIELD) or []), span]}
 
-        new, _ = store.update(session_id, changes, "recording.paused",
-                              {"recording_sid": rec.sid, "call_sid": call_sid,
-                               "paused_at": span["paused_at"], "by": who.user_id},
-                              f"{session_id}:redact:{index}:paused")
+        new, _ = store.update(
+            session_id,
+            changes,
+            "recording.paused",
+            {
+                "recording_sid": rec.sid,
+                "call_sid": call_sid,
+                "paused_at": span["paused_at"],
+                "by": who.user_id,
+            },
+            f"{session_id}:redact:{index}:paused",
+        )
     else:
         if current is None:
             raise ApiError(409, "not_paused", "the recording is not paused", field="action")
@@ -100,16 +123,25 @@ def handle(request: flask.Request, session_id: str) -> dict[str, Any]:
         def changes(cur: dict[str, Any]) -> dict[str, Any]:
             items = copy.deepcopy(cur.get(FIELD) or [])
             if index >= len(items) or items[index].get("resumed_at") is not None:
-                raise ApiError(409, "not_paused", "the recording is not paused",
-                               field="action")
+                raise ApiError(409, "not_paused", "the recording is not paused", field="action")
             items[index] |= {"resumed_at": resumed_at, "resumed_by": who.user_id}
             return {FIELD: items}
 
-        new, _ = store.update(session_id, changes, "recording.resumed",
-                              {"recording_sid": span["recording_sid"], "call_sid": call_sid,
-                               "paused_at": span["paused_at"], "resumed_at": resumed_at,
-                               "by": who.user_id},
-                              f"{session_id}:redact:{index}:resumed")
+        new, _ = store.update(
+            session_id,
+            changes,
+            "recording.resumed",
+            {
+                "recording_sid": span["recording_sid"],
+                "call_sid": call_sid,
+                "paused_at": span["paused_at"],
+                "resumed_at": resumed_at,
+                "by": who.user_id,
+            },
+            f"{session_id}:redact:{index}:resumed",
+        )
     open_now = _open_span(new)
-    return {"recording": {"state": "paused" if open_now else "recording"},
-            FIELD: new.get(FIELD) or []}
+    return {
+        "recording": {"state": "paused" if open_now else "recording"},
+        FIELD: new.get(FIELD) or [],
+    }

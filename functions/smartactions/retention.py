@@ -25,8 +25,10 @@ def purge(now: float | None = None, prefix: str = "sessions/") -> list[str]:
         if until:
             due = datetime.fromisoformat(until).timestamp() <= ts
         else:  # uploaded through a signed URL and never verified
-            due = blob.time_created is not None and \
-                blob.time_created.timestamp() + unverified_after <= ts
+            due = (
+                blob.time_created is not None
+                and blob.time_created.timestamp() + unverified_after <= ts
+            )
         if due:
             blob.delete()
             deleted.append(blob.name)

@@ -40,8 +40,9 @@ def _secret() -> bytes:
     if explicit:
         return explicit.encode()
     # A key of its own, so a media URL token is never a valid end-user JWT and vice versa.
-    return hmac.new(settings().company_secret.encode(), b"smartactions-media-urls",
-                    hashlib.sha256).digest()
+    return hmac.new(
+        settings().company_secret.encode(), b"smartactions-media-urls", hashlib.sha256
+    ).digest()
 
 
 def _token(claims: dict[str, Any], ttl: int) -> tuple[str, float]:
@@ -53,17 +54,21 @@ def _token(claims: dict[str, Any], ttl: int) -> tuple[str, float]:
 def check_token(token: str, method: str) -> dict[str, Any]:
     """Claims of a function-signed URL token, or 403 (bad / tampered) / 410 (expired)."""
     try:
-        claims = jwt.decode(token, _secret(), algorithms=["HS256"], audience=AUDIENCE,
-                            options={"verify_exp": False, "require": ["exp", "o", "m", "b"]})
+        claims = jwt.decode(
+            token,
+            _secret(),
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            options={"verify_exp": False, "require": ["exp", "o", "m", "b"]},
+        )
     except jwt.InvalidTokenError:
-        raise ApiError(403, "bad_signature", "the URL signature is not valid",
-                       field="token") from None
+        raise ApiError(
+            403, "bad_signature", "the URL signature is not valid", field="token"
+        ) from None
     if claims["m"] != method or claims["b"] != settings().media_bucket:
-        raise ApiError(403, "bad_signature", f"this URL is not valid for {method}",
-                       field="token")
+        raise ApiError(403, "bad_signature", f"this URL is not valid for {method}", field="token")
     if clock.now() >= float(claims["exp"]):
-        raise ApiError(410, "url_expired", "the URL has expired; ask for a new one",
-                       field="token")
+        raise ApiError(410, "url_expired", "the URL has expired; ask for a new one", field="token")
     return claims
 
 
@@ -79,8 +84,7 @@ def _signer_kwargs(credentials: Any | None) -> dict[str, Any]:
 
     if not creds.valid:
         creds.refresh(google.auth.transport.requests.Request())
-    return {"service_account_email": creds.service_account_email,
-            "access_token": creds.token}
+    return {"service_account_email": creds.service_account_email, "access_token": creds.token}
 
 
 def _endpoint() -> str | None:
@@ -97,20 +101,34 @@ def read_url(name: str, ttl: int, credentials: Any | None = None) -> tuple[str, 
 
     blob = clients.storage_client().bucket(settings().media_bucket).blob(name)
     kwargs: dict[str, Any] = {"api_access_endpoint": _endpoint()} if _endpoint() else {}
-    url = blob.generate_signed_url(version="v4", expiration=timedelta(seconds=ttl),
-                                   method="GET", **kwargs, **_signer_kwargs(credentials))
+    url = blob.generate_signed_url(
+        version="v4",
+        expiration=timedelta(seconds=ttl),
+        method="GET",
+        **kwargs,
+        **_signer_kwargs(credentials),
+    )
     return url, clock.now() + ttl
 
 
-def upload_url(name: str, content_type: str, max_bytes: int, meta: dict[str, str],
-               ttl: int, credentials: Any | None = None
-               ) -> tuple[str, dict[str, str], float]:
+def upload_url(
+    name: str,
+    content_type: str,
+    max_bytes: int,
+    meta: dict[str, str],
+    ttl: int,
+    credentials: Any | None = None,
+) -> tuple[str, dict[str, str], float]:
     """(URL, headers the uploader must send, expires_at) to PUT one new object."""
     if mode() == "function":
-        tok, exp = _token({"o": name, "m": "PUT", "ct": content_type, "max": max_bytes,
-                           "meta": meta}, ttl)
-        return (f"{settings().public_url.rstrip('/')}/uploads/{tok}",
-                {"Content-Type": content_type}, exp)
+        tok, exp = _token(
+            {"o": name, "m": "PUT", "ct": content_type, "max": max_bytes, "meta": meta}, ttl
+        )
+        return (
+            f"{settings().public_url.rstrip('/')}/uploads/{tok}",
+            {"Content-Type": content_type},
+            exp,
+        )
     from core import clients
 
     blob = clients.storage_client().bucket(settings().media_bucket).blob(name)
@@ -118,13 +136,22 @@ def upload_url(name: str, content_type: str, max_bytes: int, meta: dict[str, str
     from datetime import UTC, datetime
 
     # custom-time lets the lifecycle rule remove an upload that is never verified.
-    headers = {"x-goog-content-length-range": f"0,{max_bytes}",
-               "x-goog-if-generation-match": "0",
-               "x-goog-custom-time": datetime.fromtimestamp(clock.now(), UTC)
-               .strftime("%Y-%m-%dT%H:%M:%SZ"),
-               **{f"x-goog-meta-{k}": v for k, v in meta.items()}}
+    headers = {
+        "x-goog-content-length-range": f"0,{max_bytes}",
+        "x-goog-if-generation-match": "0",
+        "x-goog-custom-time": datetime.fromtimestamp(clock.now(), UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        ),
+        **{f"x-goog-meta-{k}": v for k, v in meta.items()},
+    }
     kwargs: dict[str, Any] = {"api_access_endpoint": _endpoint()} if _endpoint() else {}
-    url = blob.generate_signed_url(version="v4", expiration=timedelta(seconds=ttl),
-                                   method="PUT", content_type=content_type, headers=headers,
-                                   **kwargs, **_signer_kwargs(credentials))
+    url = blob.generate_signed_url(
+        version="v4",
+        expiration=timedelta(seconds=ttl),
+        method="PUT",
+        content_type=content_type,
+        headers=headers,
+        **kwargs,
+        **_signer_kwargs(credentials),
+    )
     return url, {"Content-Type": content_type, **headers}, clock.now() + ttl

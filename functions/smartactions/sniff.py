@@ -20,8 +20,24 @@ JPEG = MediaType("jpeg", "image/jpeg", "jpg", "image")
 MP4 = MediaType("mp4", "video/mp4", "mp4", "video")
 
 # ISO base-media brands that are MP4 (QuickTime "qt  " is .mov, not accepted).
-_MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41",
-                         b"mp42", b"avc1", b"M4V ", b"dash", b"mmp4", b"MSNV", b"3gp5"})
+_MP4_BRANDS = frozenset(
+    {
+        b"isom",
+        b"iso2",
+        b"iso3",
+        b"iso4",
+        b"iso5",
+        b"iso6",
+        b"mp41",
+        b"mp42",
+        b"avc1",
+        b"M4V ",
+        b"dash",
+        b"mmp4",
+        b"MSNV",
+        b"3gp5",
+    }
+)
 
 # Recognised only to say clearly what was refused.
 _KNOWN_OTHER: tuple[tuple[bytes, str], ...] = (

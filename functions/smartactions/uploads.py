@@ -27,8 +27,9 @@ class VerifyUpload(BaseModel):
     object: str = Field(min_length=1, max_length=1024)
 
 
-def _open_request(request: flask.Request, session_id: str, rid: str
-                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+def _open_request(
+    request: flask.Request, session_id: str, rid: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(session, request) for the caller's own session, with room for one more file."""
     _, doc = access.end_user(request, session_id)
     doc = actions.expire_due(session_id, doc)
@@ -62,8 +63,9 @@ def stream(request: flask.Request, session_id: str, rid: str) -> tuple[dict[str,
     if size > limit:
         raise media.too_large("body", limit)
     name = media.object_name(session_id, f"smartactions/{rid}", mt.extension)
-    item = media.put(request.stream, size, head, mt.content_type, name, limit,
-                     _meta(session_id, req))
+    item = media.put(
+        request.stream, size, head, mt.content_type, name, limit, _meta(session_id, req)
+    )
     try:
         req = actions.add_media(session_id, rid, item)
     except Exception:
@@ -85,11 +87,18 @@ def issue(request: flask.Request, session_id: str, rid: str) -> tuple[dict[str, 
     if body.size > limit:
         raise media.too_large("size", limit)
     name = media.object_name(session_id, f"smartactions/{rid}", mt.extension)
-    url, headers, exp = signing.upload_url(name, mt.content_type, limit,
-                                           _meta(session_id, req),
-                                           sa_settings().upload_url_ttl_seconds)
-    return {"upload": {"url": url, "method": "PUT", "headers": headers, "object": name,
-                       "expires_at": exp}}, 201
+    url, headers, exp = signing.upload_url(
+        name, mt.content_type, limit, _meta(session_id, req), sa_settings().upload_url_ttl_seconds
+    )
+    return {
+        "upload": {
+            "url": url,
+            "method": "PUT",
+            "headers": headers,
+            "object": name,
+            "expires_at": exp,
+        }
+    }, 201
 
 
 def verify(request: flask.Request, session_id: str, rid: str) -> tuple[dict[str, Any], int]:
@@ -97,7 +106,7 @@ def verify(request: flask.Request, session_id: str, rid: str) -> tuple[dict[str,
     _, doc = access.end_user(request, session_id)
     body = parse_body(request, VerifyUpload)
     prefix = f"sessions/{session_id}/smartactions/{rid}/"
-    if not body.object.startswith(prefix) or "/" in body.object[len(prefix):]:
+    if not body.object.startswith(prefix) or "/" in body.object[len(prefix) :]:
         raise bad_request("object", "not an upload of this request")
     req = actions.find(doc, rid)
     if any(m["object"] == body.object for m in req["media"]):
@@ -114,15 +123,25 @@ def verify(request: flask.Request, session_id: str, rid: str) -> tuple[dict[str,
         mt = media.check_type(head, rule.media_types, "object")
         ext = body.object.rsplit(".", 1)[-1]
         if EXTENSIONS.get(ext) != mt:
-            raise ApiError(415, "unsupported_media", f"object: content is {mt.name.upper()}"
-                           f" but the upload was issued for .{ext}", field="object")
+            raise ApiError(
+                415,
+                "unsupported_media",
+                f"object: content is {mt.name.upper()} but the upload was issued for .{ext}",
+                field="object",
+            )
         if size > rule.max_bytes(mt):
             raise media.too_large("object", rule.max_bytes(mt))
         now = clock.now()
         media.finalize(body.object, _meta(session_id, req), now)
-        item = {"object": body.object, "content_type": mt.content_type, "size": size,
-                "sha256": None, "md5": md5, "uploaded_at": now,
-                "retain_until": media.retain_until(now)}
+        item = {
+            "object": body.object,
+            "content_type": mt.content_type,
+            "size": size,
+            "sha256": None,
+            "md5": md5,
+            "uploaded_at": now,
+            "retain_until": media.retain_until(now),
+        }
         req = actions.add_media(session_id, rid, item)
     except Exception:
         media.delete(body.object)  # refused: the uploaded bytes do not stay

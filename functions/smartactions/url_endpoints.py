@@ -38,9 +38,11 @@ def download(request: flask.Request, token: str) -> flask.Response:
             while chunk := fh.read(READ_CHUNK):
                 yield chunk
 
-    return flask.Response(body(), mimetype=blob.content_type or "application/octet-stream",
-                          headers={"Content-Length": str(blob.size or 0),
-                                   "Cache-Control": "private, no-store"})
+    return flask.Response(
+        body(),
+        mimetype=blob.content_type or "application/octet-stream",
+        headers={"Content-Length": str(blob.size or 0), "Cache-Control": "private, no-store"},
+    )
 
 
 def upload(request: flask.Request, token: str) -> flask.Response:
@@ -48,20 +50,32 @@ def upload(request: flask.Request, token: str) -> flask.Response:
     _require_mode()
     claims = signing.check_token(token, "PUT")
     if request.headers.get("Content-Type") != claims["ct"]:
-        raise ApiError(403, "bad_signature", f"this URL requires Content-Type {claims['ct']}",
-                       field="Content-Type")
+        raise ApiError(
+            403,
+            "bad_signature",
+            f"this URL requires Content-Type {claims['ct']}",
+            field="Content-Type",
+        )
     size = content_length(request)
     if size > int(claims["max"]):
         raise media.too_large("body", int(claims["max"]))
     if media.exists(claims["o"]):
-        raise ApiError(412, "precondition_failed", "the object was already uploaded",
-                       field="token")
+        raise ApiError(412, "precondition_failed", "the object was already uploaded", field="token")
     from google.api_core.exceptions import PreconditionFailed
 
     try:
-        media.put(request.stream, size, b"", claims["ct"], claims["o"], int(claims["max"]),
-                  dict(claims.get("meta") or {}), retention=False)
+        media.put(
+            request.stream,
+            size,
+            b"",
+            claims["ct"],
+            claims["o"],
+            int(claims["max"]),
+            dict(claims.get("meta") or {}),
+            retention=False,
+        )
     except PreconditionFailed:
-        raise ApiError(412, "precondition_failed", "the object was already uploaded",
-                       field="token") from None
+        raise ApiError(
+            412, "precondition_failed", "the object was already uploaded", field="token"
+        ) from None
     return flask.Response(status=200)

@@ -10,9 +10,11 @@ from smartactions.config import sa_settings
 
 def media_item(item: dict[str, Any], now: float) -> dict[str, Any]:
     """A media entry with a short-lived read URL, never past the object's retention."""
-    out = {k: item.get(k) for k in ("content_type", "size", "sha256", "uploaded_at",
-                                    "retain_until", "filename", "id")
-           if k in item}
+    out = {
+        k: item.get(k)
+        for k in ("content_type", "size", "sha256", "uploaded_at", "retain_until", "filename", "id")
+        if k in item
+    }
     left = int(item["retain_until"] - now)
     if left <= 0:
         return out | {"url": None, "url_expires_at": None, "retention_expired": True}
@@ -22,13 +24,33 @@ def media_item(item: dict[str, Any], now: float) -> dict[str, Any]:
 
 def for_agent(req: dict[str, Any]) -> dict[str, Any]:
     now = clock.now()
-    keys = ("id", "kind", "state", "prompt", "requested_by", "created_at", "expires_at",
-            "max_count", "result", "decline_reason", "completed_at")
+    keys = (
+        "id",
+        "kind",
+        "state",
+        "prompt",
+        "requested_by",
+        "created_at",
+        "expires_at",
+        "max_count",
+        "result",
+        "decline_reason",
+        "completed_at",
+    )
     return {k: req.get(k) for k in keys} | {
-        "media": [media_item(m, now) for m in req.get("media", [])]}
+        "media": [media_item(m, now) for m in req.get("media", [])]
+    }
 
 
 def for_end_user(req: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "kind", "state", "prompt", "created_at", "expires_at", "max_count",
-            "completed_at")
+    keys = (
+        "id",
+        "kind",
+        "state",
+        "prompt",
+        "created_at",
+        "expires_at",
+        "max_count",
+        "completed_at",
+    )
     return {k: req.get(k) for k in keys} | {"media_count": len(req.get("media", []))}

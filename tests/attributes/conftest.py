@@ -21,12 +21,24 @@ REDIRECTION = {
         "uri": "sip:overflow@pbx.partner.example",
         "data_parameters_enabled": True,
         "data_parameters": [
-            {"field": "verified_customer", "type": "dynamic", "source": "sip_header",
-             "source_field": "X-Verified"},
-            {"field": "bad_actor", "type": "dynamic", "source": "sip_header",
-             "source_field": "X-Fraud-Flag"},
-            {"field": "repeat_customer", "type": "dynamic", "source": "ujet_metadata",
-             "source_field": "Repeat Customer"},
+            {
+                "field": "verified_customer",
+                "type": "dynamic",
+                "source": "sip_header",
+                "source_field": "X-Verified",
+            },
+            {
+                "field": "bad_actor",
+                "type": "dynamic",
+                "source": "sip_header",
+                "source_field": "X-Fraud-Flag",
+            },
+            {
+                "field": "repeat_customer",
+                "type": "dynamic",
+                "source": "ujet_metadata",
+                "source_field": "Repeat Customer",
+            },
         ],
         "data_records": {"in_metadata": True, "in_crm_record": True},
     },
@@ -47,8 +59,13 @@ def with_redirection(timezone: str | None = None) -> dict[str, Any]:
             for c in q["children"]:
                 if c["id"] == "support-mobile":
                     c["virtual_agent"]["data_parameters"] = [
-                        {"field": "caller_verified", "type": "dynamic",
-                         "source": "session_metadata", "source_field": "Verified Customer"}]
+                        {
+                            "field": "caller_verified",
+                            "type": "dynamic",
+                            "source": "session_metadata",
+                            "source_field": "Verified Customer",
+                        }
+                    ]
     if timezone:
         cfg["center"]["timezone"] = timezone
     return cfg
@@ -62,8 +79,9 @@ def attrs_config(apply_config: Callable[..., Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _generous_rate_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-                         ) -> Iterator[None]:
+def _generous_rate_limit(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Most tests are not about the rate limit; test_rate_limit sets it back to 10.
 
     The served functions are started first so they keep the real limit (they inherit
@@ -97,18 +115,31 @@ def make_call(queue_id: str = "billing-refunds", sid: str | None = None) -> str:
 
     sid = sid or call_sid()
     node = get_view().queue(queue_id)
-    store.ensure(sid, "queued", {"channel": "voice", "queue_id": queue_id,
-                                 "queue_path": node.path if node else None,
-                                 "end_user": {"id": "+14155550123", "name": None,
-                                              "email": None, "phone": "+14155550123",
-                                              "anonymous": True}})
+    store.ensure(
+        sid,
+        "queued",
+        {
+            "channel": "voice",
+            "queue_id": queue_id,
+            "queue_path": node.path if node else None,
+            "end_user": {
+                "id": "+14155550123",
+                "name": None,
+                "email": None,
+                "phone": "+14155550123",
+                "anonymous": True,
+            },
+        },
+    )
     return sid
 
 
-def start_chat(client: Any, token: str, queue_id: str = "billing-refunds",
-               **extra: Any) -> Any:
-    return client.post("/sdk/chats", json={"queue_id": queue_id, **extra},
-                       headers={"Authorization": f"Bearer {token}"})
+def start_chat(client: Any, token: str, queue_id: str = "billing-refunds", **extra: Any) -> Any:
+    return client.post(
+        "/sdk/chats",
+        json={"queue_id": queue_id, **extra},
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def zendesk(suite: Any, path: str) -> Any:

@@ -22,11 +22,16 @@ def test_patch_and_get_flags_on_a_call(suite, demo, app_client, subscribe) -> No
     got = client.get(url, headers=basic())
     assert got.status_code == 200
     assert got.get_json()["call"]["customer_flag"] == {
-        "verified_customer": False, "bad_actor": False, "repeat_customer": False,
-        "label": "unverified", "labels": ["unverified"]}
+        "verified_customer": False,
+        "bad_actor": False,
+        "repeat_customer": False,
+        "label": "unverified",
+        "labels": ["unverified"],
+    }
 
-    r = client.patch(url, json={"verified_customer": True, "repeat_customers": True},
-                     headers=basic())
+    r = client.patch(
+        url, json={"verified_customer": True, "repeat_customers": True}, headers=basic()
+    )
     assert r.status_code == 200, r.get_json()
     flag = r.get_json()["call"]["customer_flag"]
     assert flag["verified_customer"] and flag["repeat_customer"] and not flag["bad_actor"]
@@ -39,8 +44,7 @@ def test_patch_and_get_flags_on_a_call(suite, demo, app_client, subscribe) -> No
     assert doc["profile"]["bad_actor"] and not doc["profile"]["verified_customer"]
     assert doc["profile"]["repeat_customer"]
     assert [h["source"] for h in doc["profile_history"]] == ["apps_api", "apps_api"]
-    assert doc["profile_history"][0]["set"] == {"verified_customer": True,
-                                                "repeat_customer": True}
+    assert doc["profile_history"][0]["set"] == {"verified_customer": True, "repeat_customer": True}
 
     # The same value again changes nothing and publishes nothing.
     assert client.patch(url, json={"bad_actor": True}, headers=basic()).status_code == 200
@@ -52,8 +56,9 @@ def test_patch_and_get_flags_on_a_call(suite, demo, app_client, subscribe) -> No
     assert store.get(sid)["profile"]["bad_actor"] is False  # the replay of k1 did nothing
 
     msgs = pull_all(suite, sub, timeout=8, expect=4)
-    profile_events = [json.loads(m.data) for m in msgs
-                      if m.attributes["type"] == "session.profile_changed"]
+    profile_events = [
+        json.loads(m.data) for m in msgs if m.attributes["type"] == "session.profile_changed"
+    ]
     assert len(profile_events) == 3
     assert profile_events[0]["data"]["profile"]["label"] == "verified"
     assert {m.attributes["session_id"] for m in msgs} == {sid}
@@ -65,13 +70,16 @@ def test_chat_route_and_kind_checks(suite, demo, app_client, sdk_token) -> None:
     client = app_client("attributes_http", PUBLIC)
     call = make_call()
 
-    r = client.patch(f"/apps/api/v1/chats/{chat}/customer_flag",
-                     json={"repeat_customer": True}, headers=basic())
+    r = client.patch(
+        f"/apps/api/v1/chats/{chat}/customer_flag", json={"repeat_customer": True}, headers=basic()
+    )
     assert r.status_code == 200
     assert r.get_json()["chat"]["customer_flag"]["label"] == "repeat customer"
     # A call id on the chats route (and a chat on the calls route) is unknown there.
-    for url in (f"/apps/api/v1/chats/{call}/customer_flag",
-                f"/apps/api/v1/calls/{chat}/customer_flag"):
+    for url in (
+        f"/apps/api/v1/chats/{call}/customer_flag",
+        f"/apps/api/v1/calls/{chat}/customer_flag",
+    ):
         assert client.get(url, headers=basic()).status_code == 404
         r = client.patch(url, json={"bad_actor": True}, headers=basic())
         assert r.status_code == 404
@@ -87,8 +95,12 @@ def test_errors_401_404_400(suite, demo, app_client) -> None:
     sid = make_call()
     url = f"/apps/api/v1/calls/{sid}/customer_flag"
 
-    for headers in ({}, basic("other-company"), basic(password="wrong"),
-                    {"Authorization": "Bearer x"}):
+    for headers in (
+        {},
+        basic("other-company"),
+        basic(password="wrong"),
+        {"Authorization": "Bearer x"},
+    ):
         r = client.patch(url, json={"bad_actor": True}, headers=headers)
         assert r.status_code == 401 and "WWW-Authenticate" in r.headers
         assert r.get_json()["error"]["code"] == "unauthorized"
@@ -96,13 +108,16 @@ def test_errors_401_404_400(suite, demo, app_client) -> None:
     for bad in ("CA" + "f" * 32, "__x__", "nope"):
         r = client.get(f"/apps/api/v1/calls/{bad}/customer_flag", headers=basic())
         assert r.status_code == 404, bad
-    assert client.get(f"/apps/api/v1/tickets/{sid}/customer_flag",
-                      headers=basic()).status_code == 404
+    assert (
+        client.get(f"/apps/api/v1/tickets/{sid}/customer_flag", headers=basic()).status_code == 404
+    )
 
-    cases = [({"verified_customer": True, "vip": True}, "vip", "unknown field"),
-             ({"bad_actor": "yes"}, "bad_actor", None),
-             ({"repeat_customer": True, "repeat_customers": False}, "body", None),
-             ({}, "body", None)]
+    cases = [
+        ({"verified_customer": True, "vip": True}, "vip", "unknown field"),
+        ({"bad_actor": "yes"}, "bad_actor", None),
+        ({"repeat_customer": True, "repeat_customers": False}, "body", None),
+        ({}, "body", None),
+    ]
     for body, field, problem in cases:
         r = client.patch(url, json=body, headers=basic())
         assert r.status_code == 400, body
@@ -110,15 +125,19 @@ def test_errors_401_404_400(suite, demo, app_client) -> None:
         assert err["field"] == field, err
         if problem:
             assert err["errors"][0]["problem"] == problem
-    r = client.patch(url, data="{not json", headers=basic() | {"Content-Type":
-                                                              "application/json"})
+    r = client.patch(url, data="{not json", headers=basic() | {"Content-Type": "application/json"})
     assert r.status_code == 400
-    assert store.get(sid)["profile"] == {"verified_customer": False, "bad_actor": False,
-                                         "repeat_customer": False, "label": "unverified"}
+    assert store.get(sid)["profile"] == {
+        "verified_customer": False,
+        "bad_actor": False,
+        "repeat_customer": False,
+        "label": "unverified",
+    }
 
 
-def test_rate_limit_429_holds_across_instances(suite, demo, app_client, functions,
-                                               monkeypatch) -> None:
+def test_rate_limit_429_holds_across_instances(
+    suite, demo, app_client, functions, monkeypatch
+) -> None:
     """Ten per second per customer, counted in Firestore: an in-process instance and the
     served function share the budget."""
     import requests
@@ -151,8 +170,11 @@ def test_rate_limit_429_holds_across_instances(suite, demo, app_client, function
     limited = [r for r in codes if r.status_code == 429]
     assert len(limited) == 6
     assert all(int(r.headers["Retry-After"]) >= 1 for r in limited)
-    body = limited[0].json() if hasattr(limited[0], "json") and callable(limited[0].json) \
+    body = (
+        limited[0].json()
+        if hasattr(limited[0], "json") and callable(limited[0].json)
         else limited[0].get_json()
+    )
     assert body["error"]["code"] == "rate_limited"
     # Wrong credentials are refused before they can spend the customer's budget.
     time.sleep(1.1)

@@ -64,8 +64,7 @@ def test_anonymous_chat_gets_contact_in_seoul_time(suite, apply_config, app_clie
     sid = chat.get_json()["session"]["id"]
     doc = store.get(sid)
     assert doc["end_user"]["id"] == vid and doc["end_user"]["anonymous"] is True
-    first_seen = clients.firestore().collection("visitors").document(vid).get().get(
-        "first_seen")
+    first_seen = clients.firestore().collection("visitors").document(vid).get().get("first_seen")
     from attributes.visitors import contact_name
 
     expected = contact_name("mobile", first_seen, "Asia/Seoul")
@@ -76,8 +75,11 @@ def test_anonymous_chat_gets_contact_in_seoul_time(suite, apply_config, app_clie
     t = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == sid]
     assert len(t) == 1 and t[0]["requester_id"] == users[0]["id"]
     # The visitor can write in its own chat with the same token.
-    msg = sessions.post(f"/sdk/chats/{sid}/messages", json={"text": "hi"},
-                        headers={"Authorization": f"Bearer {token}"})
+    msg = sessions.post(
+        f"/sdk/chats/{sid}/messages",
+        json={"text": "hi"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert msg.status_code == 201
 
 
@@ -87,8 +89,9 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     attrs = app_client("attributes_http", PUBLIC)
     sessions = app_client("sessions_http", PUBLIC)
     token = _register(attrs, "web", "browser-a").get_json()["visitor_token"]
-    vid = attrs.post("/sdk/visitors", json={"channel": "web", "device_id": "browser-a",
-                                            "visitor_token": token}).get_json()["visitor_id"]
+    vid = attrs.post(
+        "/sdk/visitors", json={"channel": "web", "device_id": "browser-a", "visitor_token": token}
+    ).get_json()["visitor_id"]
     s1 = start_chat(sessions, token).get_json()["session"]["id"]
     s2 = start_chat(sessions, token, queue_id="support-internet").get_json()["session"]["id"]
     other_token = _register(attrs, "web", "browser-b").get_json()["visitor_token"]
@@ -99,12 +102,21 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     alice = {"Authorization": f"Bearer {sdk_token('alice', name='Alice', email='a@x.example')}"}
     # Proof is the signed token: an id alone, a forged token, or a visitor token used as
     # the signed-in identity are all refused.
-    assert attrs.post("/sdk/visitors/merge", json={"visitor_id": vid},
-                      headers=alice).status_code == 400
-    assert attrs.post("/sdk/visitors/merge", json={"visitor_token": token[:-4] + "AAAA"},
-                      headers=alice).status_code == 401
-    r = attrs.post("/sdk/visitors/merge", json={"visitor_token": token},
-                   headers={"Authorization": f"Bearer {other_token}"})
+    assert (
+        attrs.post("/sdk/visitors/merge", json={"visitor_id": vid}, headers=alice).status_code
+        == 400
+    )
+    assert (
+        attrs.post(
+            "/sdk/visitors/merge", json={"visitor_token": token[:-4] + "AAAA"}, headers=alice
+        ).status_code
+        == 401
+    )
+    r = attrs.post(
+        "/sdk/visitors/merge",
+        json={"visitor_token": token},
+        headers={"Authorization": f"Bearer {other_token}"},
+    )
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "sign_in_required"
 
     r = attrs.post("/sdk/visitors/merge", json={"visitor_token": token}, headers=alice)
@@ -135,8 +147,10 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     bob = {"Authorization": f"Bearer {sdk_token('bob')}"}
     r = attrs.post("/sdk/visitors/merge", json={"visitor_token": token}, headers=bob)
     assert r.status_code == 409
-    assert all(t["requester_id"] != users.get("bob", {}).get("id")
-               for t in zendesk(suite, "tickets")["tickets"])
+    assert all(
+        t["requester_id"] != users.get("bob", {}).get("id")
+        for t in zendesk(suite, "tickets")["tickets"]
+    )
 
 
 def test_merge_survives_a_lost_crm_acknowledgement(suite, demo, app_client, sdk_token) -> None:
@@ -151,9 +165,15 @@ def test_merge_survives_a_lost_crm_acknowledgement(suite, demo, app_client, sdk_
     token = _register(attrs, "web", "browser-c").get_json()["visitor_token"]
     sid = start_chat(sessions, token).get_json()["session"]["id"]
     zd = suite.url("zendesk")
-    requests.post(f"{zd}/_control/faults", json={
-        "route": "/api/v2/users/*/merge*", "method": "PUT",
-        "faults": [{"kind": "drop_ack", "status": 502}]}, timeout=5).raise_for_status()
+    requests.post(
+        f"{zd}/_control/faults",
+        json={
+            "route": "/api/v2/users/*/merge*",
+            "method": "PUT",
+            "faults": [{"kind": "drop_ack", "status": 502}],
+        },
+        timeout=5,
+    ).raise_for_status()
     carol = {"Authorization": f"Bearer {sdk_token('carol')}"}
     r = attrs.post("/sdk/visitors/merge", json={"visitor_token": token}, headers=carol)
     assert r.status_code == 503 and "Retry-After" in r.headers
@@ -161,7 +181,10 @@ def test_merge_survives_a_lost_crm_acknowledgement(suite, demo, app_client, sdk_
     r = attrs.post("/sdk/visitors/merge", json={"visitor_token": token}, headers=carol)
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["merge"]["sessions"] == [sid]
-    merges = [q for q in requests.get(f"{zd}/_control/requests", timeout=5).json()["requests"]
-              if q.get("method") == "PUT" and q.get("path", "").endswith("/merge.json")]
+    merges = [
+        q
+        for q in requests.get(f"{zd}/_control/requests", timeout=5).json()["requests"]
+        if q.get("method") == "PUT" and q.get("path", "").endswith("/merge.json")
+    ]
     assert len(merges) == 1
     assert store.get(sid)["end_user"]["id"] == "carol"

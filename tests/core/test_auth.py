@@ -30,8 +30,19 @@ def bearer(token: str) -> flask.Request:
 
 def test_sdk_jwt_accepts_a_good_token() -> None:
     now = int(time.time())
-    user = sdk_jwt.verify_end_user(bearer(sdk({"identifier": "u1", "iat": now, "exp": now + 60,
-                                                "phone": "+14155550100", "name": "Kim"})))
+    user = sdk_jwt.verify_end_user(
+        bearer(
+            sdk(
+                {
+                    "identifier": "u1",
+                    "iat": now,
+                    "exp": now + 60,
+                    "phone": "+14155550100",
+                    "name": "Kim",
+                }
+            )
+        )
+    )
     assert user.identifier == "u1" and user.phone == "+14155550100"
 
 
@@ -40,8 +51,11 @@ def test_sdk_jwt_accepts_a_good_token() -> None:
     [
         ({"identifier": "u1", "iat": -7200, "exp": -3600}, None, "token_expired"),
         ({"identifier": "u1", "iat": 3600, "exp": 7200}, None, "token_not_yet_valid"),
-        ({"identifier": "u1", "iat": 0, "exp": 60}, "another-secret-of-length-32-xxxx",
-         "bad_token"),
+        (
+            {"identifier": "u1", "iat": 0, "exp": 60},
+            "another-secret-of-length-32-xxxx",
+            "bad_token",
+        ),
         ({"identifier": "u1", "exp": 60}, None, "bad_token"),  # no iat
         ({"identifier": "u1", "iat": 0, "exp": 3 * 86400}, None, "bad_token"),  # too long-lived
     ],
@@ -56,14 +70,14 @@ def test_sdk_jwt_rejections(claims: dict, secret: str | None, code: str) -> None
 
 def test_sdk_jwt_rejects_alg_none_and_bad_phone() -> None:
     now = int(time.time())
-    unsigned = jwt.encode({"identifier": "u", "iat": now, "exp": now + 60}, None,
-                          algorithm="none")
+    unsigned = jwt.encode({"identifier": "u", "iat": now, "exp": now + 60}, None, algorithm="none")
     with pytest.raises(ApiError) as exc:
         sdk_jwt.verify_end_user(bearer(unsigned))
     assert exc.value.status == 401
     with pytest.raises(ApiError) as exc:
-        sdk_jwt.verify_end_user(bearer(sdk({"identifier": "u", "iat": now, "exp": now + 60,
-                                            "phone": "555-1234"})))
+        sdk_jwt.verify_end_user(
+            bearer(sdk({"identifier": "u", "iat": now, "exp": now + 60, "phone": "555-1234"}))
+        )
     assert exc.value.status == 400 and exc.value.field == "token.phone"
     with pytest.raises(ApiError) as exc:
         sdk_jwt.verify_end_user(request_with({}))
@@ -78,9 +92,9 @@ def basic(user: str, password: str) -> flask.Request:
 def test_apps_api_basic_auth() -> None:
     s = settings()
     assert apps_basic.verify_apps_api(basic(s.company_subdomain, s.apps_api_token_list[0])) == (
-        s.company_subdomain)
-    for user, pw in ((s.company_subdomain, "wrong"), ("other", s.apps_api_token_list[0]),
-                     ("", "")):
+        s.company_subdomain
+    )
+    for user, pw in ((s.company_subdomain, "wrong"), ("other", s.apps_api_token_list[0]), ("", "")):
         with pytest.raises(ApiError) as exc:
             apps_basic.verify_apps_api(basic(user, pw))
         assert exc.value.status == 401 and "WWW-Authenticate" in exc.value.headers
@@ -119,7 +133,16 @@ def test_cloud_refuses_local_default_secrets(monkeypatch) -> None:
     with pytest.raises(ValidationError) as exc:
         Settings.model_validate({"K_SERVICE": "x"})
     assert "COMPANY_SECRET" in str(exc.value) and "TWILIO_AUTH_TOKEN" in str(exc.value)
-    real = {alias: "s3cret-" + alias for alias in (
-        "TWILIO_AUTH_TOKEN", "ZENDESK_API_TOKEN", "SALESFORCE_CLIENT_SECRET", "APPS_API_TOKENS",
-        "CX_WEBHOOK_SECRET", "COMPANY_SECRET", "PORTAL_TOKEN_SECRET")}
+    real = {
+        alias: "s3cret-" + alias
+        for alias in (
+            "TWILIO_AUTH_TOKEN",
+            "ZENDESK_API_TOKEN",
+            "SALESFORCE_CLIENT_SECRET",
+            "APPS_API_TOKENS",
+            "CX_WEBHOOK_SECRET",
+            "COMPANY_SECRET",
+            "PORTAL_TOKEN_SECRET",
+        )
+    }
     assert Settings.model_validate(real).company_secret == "s3cret-COMPANY_SECRET"

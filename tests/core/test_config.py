@@ -32,31 +32,68 @@ def test_demo_file_is_valid() -> None:
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment"),
     [
-        (lambda d: d["center"].update(timezone="Mars/Olympus"), "center.timezone",
-         "unknown IANA time zone"),
-        (lambda d: d["hours"]["business"]["weekly"].update(mon=["9-5"]),
-         "hours.business.weekly.mon[0]", "HH:MM"),
-        (lambda d: d["queues"][0]["children"][0].update(colour="red"),
-         "queues[0].children[0].colour", "Extra inputs"),
-        (lambda d: d["queues"][1]["children"][0]["deflection"]["voice"].update(phone="555"),
-         "queues[1].children[0].deflection.voice.phone", "E.164"),
-        (lambda d: d["queues"][0]["children"][0]["deflection"]["voice"].update(queue="nope"),
-         "queues[0].children[0].deflection.voice.queue", "unknown queue 'nope'"),
-        (lambda d: d["queues"][1]["children"][1]["deflection"]["mobile"].update(
-            options=["email"]), "queues[1].children[1].deflection.mobile",
-         "never both"),
-        (lambda d: d["users"]["ada"].update(roles=["wizard"]), "users.ada.roles[0]",
-         "unknown role 'wizard'"),
-        (lambda d: d["teams"]["billing-team"].update(queues=["ghost"]),
-         "teams.billing-team.queues[0]", "unknown queue 'ghost'"),
-        (lambda d: d["queues"][2]["children"].append({"id": "billing", "name": "Dup"}),
-         "queues[2].children[2].id", "duplicate queue id"),
-        (lambda d: d["hours"]["business"]["exceptions"].append({"date": "2026-07-04"}),
-         "hours.business.exceptions[2]", "exactly one"),
-        (lambda d: d["center"]["hours"].update(default="missing"), "center.hours.default",
-         "unknown hours id"),
-        (lambda d: d["roles"]["qa-lead"].update(permissions=["fly"]),
-         "roles.qa-lead.permissions[0]", "unknown permission"),
+        (
+            lambda d: d["center"].update(timezone="Mars/Olympus"),
+            "center.timezone",
+            "unknown IANA time zone",
+        ),
+        (
+            lambda d: d["hours"]["business"]["weekly"].update(mon=["9-5"]),
+            "hours.business.weekly.mon[0]",
+            "HH:MM",
+        ),
+        (
+            lambda d: d["queues"][0]["children"][0].update(colour="red"),
+            "queues[0].children[0].colour",
+            "Extra inputs",
+        ),
+        (
+            lambda d: d["queues"][1]["children"][0]["deflection"]["voice"].update(phone="555"),
+            "queues[1].children[0].deflection.voice.phone",
+            "E.164",
+        ),
+        (
+            lambda d: d["queues"][0]["children"][0]["deflection"]["voice"].update(queue="nope"),
+            "queues[0].children[0].deflection.voice.queue",
+            "unknown queue 'nope'",
+        ),
+        (
+            lambda d: d["queues"][1]["children"][1]["deflection"]["mobile"].update(
+                options=["email"]
+            ),
+            "queues[1].children[1].deflection.mobile",
+            "never both",
+        ),
+        (
+            lambda d: d["users"]["ada"].update(roles=["wizard"]),
+            "users.ada.roles[0]",
+            "unknown role 'wizard'",
+        ),
+        (
+            lambda d: d["teams"]["billing-team"].update(queues=["ghost"]),
+            "teams.billing-team.queues[0]",
+            "unknown queue 'ghost'",
+        ),
+        (
+            lambda d: d["queues"][2]["children"].append({"id": "billing", "name": "Dup"}),
+            "queues[2].children[2].id",
+            "duplicate queue id",
+        ),
+        (
+            lambda d: d["hours"]["business"]["exceptions"].append({"date": "2026-07-04"}),
+            "hours.business.exceptions[2]",
+            "exactly one",
+        ),
+        (
+            lambda d: d["center"]["hours"].update(default="missing"),
+            "center.hours.default",
+            "unknown hours id",
+        ),
+        (
+            lambda d: d["roles"]["qa-lead"].update(permissions=["fly"]),
+            "roles.qa-lead.permissions[0]",
+            "unknown permission",
+        ),
     ],
 )
 def test_validation_names_the_path(mutate, path: str, fragment: str) -> None:
@@ -72,14 +109,22 @@ def test_cli_validate_reports_file_paths(tmp_path) -> None:
     d["center"]["support_email"] = "not-an-email"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(d))
-    out = subprocess.run([sys.executable, "-m", "core.config", "validate", str(bad)],
-                         capture_output=True, text=True, cwd=ROOT / "functions")
+    out = subprocess.run(
+        [sys.executable, "-m", "core.config", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "functions",
+    )
     assert out.returncode == 1
     assert "center.support_email" in out.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text("center: [unclosed\n")
-    out = subprocess.run([sys.executable, "-m", "core.config", "validate", str(broken)],
-                         capture_output=True, text=True, cwd=ROOT / "functions")
+    out = subprocess.run(
+        [sys.executable, "-m", "core.config", "validate", str(broken)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "functions",
+    )
     assert out.returncode == 1 and "line" in out.stderr
 
 
@@ -94,8 +139,9 @@ def test_apply_twice_changes_nothing_and_removals_are_removed(suite, apply_confi
     assert not second.changed and second.unchanged == first.unchanged + len(first.created)
 
     d = demo_dict()
-    d["queues"][0]["children"] = [c for c in d["queues"][0]["children"]
-                                  if c["id"] != "billing-refunds"]
+    d["queues"][0]["children"] = [
+        c for c in d["queues"][0]["children"] if c["id"] != "billing-refunds"
+    ]
     d["users"].pop("bea")
     d["center"]["support_email"] = "help@acme-telecom.example"
     third = apply_config(copy.deepcopy(d))
@@ -114,8 +160,12 @@ def test_cli_apply_is_idempotent(suite) -> None:
 
     env = {**os.environ}
     run = lambda: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "core.config", "apply", str(DEMO_CONFIG)], capture_output=True,
-        text=True, cwd=ROOT / "functions", env=env)
+        [sys.executable, "-m", "core.config", "apply", str(DEMO_CONFIG)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "functions",
+        env=env,
+    )
     first = run()
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["changed"] is True
@@ -130,14 +180,19 @@ def test_view_inheritance_and_hours_resolution(demo) -> None:
     assert v.queue("billing-refunds").path == "Billing > Refunds"
     assert v.channels("billing-refunds") == ["voice", "mobile", "web", "chat", "sms"]
     assert v.hours_id("support-internet", "voice", None) == (
-        "late-night", "queue:support-internet.default")
+        "late-night",
+        "queue:support-internet.default",
+    )
     assert v.hours_id("billing-refunds", "chat", None)[0] == "chat-extended"
     assert v.hours_id("sales-spanish", "voice", "es-US")[0] == "spanish-desk"
     assert v.hours_id("sales-spanish", "voice", "en-US")[0] == "business"
     base = v.center.notifications.calls.model_dump(exclude_none=True)
-    eff = v.effective("billing-refunds", lambda q: q.notifications and q.notifications.calls,
-                      base)
-    assert eff["whisper"] == {"enabled": True, "type": "tts", "speed": 1.0,
-                              "text": "Billing customer, check the payment history first"}
+    eff = v.effective("billing-refunds", lambda q: q.notifications and q.notifications.calls, base)
+    assert eff["whisper"] == {
+        "enabled": True,
+        "type": "tts",
+        "speed": 1.0,
+        "text": "Billing customer, check the payment history first",
+    }
     assert eff["countdown"] == {"enabled": True, "seconds": 3}
     assert sorted(v.agents_of_queue("billing-refunds")) == ["alex", "mona"]

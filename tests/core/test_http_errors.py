@@ -34,8 +34,9 @@ def boom(request: flask.Request) -> dict:
 
 
 app = flask.Flask("t")
-app.add_url_rule("/<path:p>", "all", lambda p: router.dispatch(flask.request),
-                 methods=["GET", "POST", "PUT"])
+app.add_url_rule(
+    "/<path:p>", "all", lambda p: router.dispatch(flask.request), methods=["GET", "POST", "PUT"]
+)
 client = app.test_client()
 
 

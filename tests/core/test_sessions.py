@@ -18,8 +18,12 @@ def call_sid() -> str:
 def post_status(client, params: dict[str, str], *, signature: dict[str, str] | None = None):
     url = f"{PUBLIC}/twilio/call-status"
     headers = twilio_signed(url, params) if signature is None else signature
-    return client.post("/twilio/call-status", data=urlencode(params), headers=headers,
-                       content_type="application/x-www-form-urlencoded")
+    return client.post(
+        "/twilio/call-status",
+        data=urlencode(params),
+        headers=headers,
+        content_type="application/x-www-form-urlencoded",
+    )
 
 
 def test_status_callback_good_and_bad_signature(suite, demo, app_client, subscribe) -> None:
@@ -28,8 +32,14 @@ def test_status_callback_good_and_bad_signature(suite, demo, app_client, subscri
     sub = subscribe("session-events")
     client = app_client("sessions_http", PUBLIC)
     sid = call_sid()
-    params = {"CallSid": sid, "CallStatus": "ringing", "AccountSid": "AC" + "0" * 32,
-              "From": "+14155550123", "To": "+18005550000", "Direction": "inbound"}
+    params = {
+        "CallSid": sid,
+        "CallStatus": "ringing",
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+14155550123",
+        "To": "+18005550000",
+        "Direction": "inbound",
+    }
 
     forged = post_status(client, params, signature={"X-Twilio-Signature": "Zm9yZ2Vk"})
     assert forged.status_code == 403
@@ -40,8 +50,10 @@ def test_status_callback_good_and_bad_signature(suite, demo, app_client, subscri
     assert post_status(client, params, signature=other).status_code == 403
     # Tampering with a parameter after signing breaks the signature.
     headers = twilio_signed(f"{PUBLIC}/twilio/call-status", params)
-    assert post_status(client, params | {"CallStatus": "completed"},
-                       signature=headers).status_code == 403
+    assert (
+        post_status(client, params | {"CallStatus": "completed"}, signature=headers).status_code
+        == 403
+    )
 
     assert post_status(client, params).status_code == 204
     doc = store.get(sid)
@@ -59,8 +71,7 @@ def test_status_callback_good_and_bad_signature(suite, demo, app_client, subscri
     msgs = pull_all(suite, sub, timeout=6, expect=2)
     events = [json.loads(m.data) for m in msgs]
     transitions = [(e["data"]["from"], e["data"]["to"]) for e in events]
-    assert sorted(transitions, key=str) == sorted([(None, "queued"), ("queued", "ended")],
-                                                  key=str)
+    assert sorted(transitions, key=str) == sorted([(None, "queued"), ("queued", "ended")], key=str)
     assert len({m.attributes["event_id"] for m in msgs}) == 2
     assert all(m.attributes["session_id"] == sid for m in msgs)
 

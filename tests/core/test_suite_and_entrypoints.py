@@ -38,12 +38,16 @@ def test_an_emulator_that_dies_is_reported_with_its_log(monkeypatch, tmp_path) -
 
 def test_main_py_matches_entrypoints() -> None:
     tree = ast.parse((ROOT / "functions" / "main.py").read_text())
-    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)
-             and not n.name.startswith("_")}
+    funcs = {
+        n.name: n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+    }
     assert set(funcs) == {e.name for e in ENTRYPOINTS}
     for ep in ENTRYPOINTS:
         deco = ast.unparse(funcs[ep.name].decorator_list[0])
-        assert deco == ("functions_framework.http" if ep.kind == "http"
-                        else "functions_framework.cloud_event")
+        assert deco == (
+            "functions_framework.http" if ep.kind == "http" else "functions_framework.cloud_event"
+        )
         assert f"'{ep.module}'" in ast.unparse(funcs[ep.name])
         assert (ROOT / "functions" / (ep.module.replace(".", "/") + ".py")).exists(), ep.module

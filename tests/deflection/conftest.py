@@ -45,8 +45,9 @@ def find_queue(cfg: dict[str, Any], qid: str) -> dict[str, Any]:
 
 @pytest.fixture
 def twilio_post(functions: Suite) -> Callable[..., requests.Response]:
-    def _post(path: str, params: dict[str, str], query: dict[str, str] | None = None,
-              signed: bool = True) -> requests.Response:
+    def _post(
+        path: str, params: dict[str, str], query: dict[str, str] | None = None, signed: bool = True
+    ) -> requests.Response:
         url = functions.function_url(FN) + path
         if query:
             url += "?" + urlencode(query)
@@ -71,8 +72,7 @@ def wait_for(fetch: Callable[[], Any], timeout: float = 10.0) -> Any:
     raise AssertionError("condition not met in time")
 
 
-def wait_session(sid: str, status: str | None = None, timeout: float = 10.0
-                 ) -> dict[str, Any]:
+def wait_session(sid: str, status: str | None = None, timeout: float = 10.0) -> dict[str, Any]:
     from core.sessions import store
 
     def fetch() -> dict[str, Any] | None:

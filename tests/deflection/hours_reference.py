@@ -50,13 +50,15 @@ def ref_is_open(spec: dict[str, Any], tz: str, at: dt.datetime) -> bool:
             end = int(b[:2]) * 60 + int(b[3:])
             if end <= start:
                 end += 24 * 60
-            if midnight + dt.timedelta(minutes=start) <= local < \
-                    midnight + dt.timedelta(minutes=end):
+            if (
+                midnight + dt.timedelta(minutes=start)
+                <= local
+                < midnight + dt.timedelta(minutes=end)
+            ):
                 return True
     return False
 
 
-def open_minutes(spec: dict[str, Any], tz: str, start: dt.datetime, minutes: int
-                 ) -> list[bool]:
+def open_minutes(spec: dict[str, Any], tz: str, start: dt.datetime, minutes: int) -> list[bool]:
     """Open or not at each whole minute start, start + 1 min, ..."""
     return [ref_is_open(spec, tz, start + dt.timedelta(minutes=i)) for i in range(minutes)]

@@ -14,8 +14,7 @@ NY = "America/New_York"
 UTC = dt.UTC
 
 
-def local(y: int, mo: int, d: int, h: int, mi: int = 0, tz: str = NY, fold: int = 0
-          ) -> dt.datetime:
+def local(y: int, mo: int, d: int, h: int, mi: int = 0, tz: str = NY, fold: int = 0) -> dt.datetime:
     return dt.datetime(y, mo, d, h, mi, tzinfo=ZoneInfo(tz), fold=fold)
 
 
@@ -23,8 +22,9 @@ def spec(**kw: object) -> HoursSpec:
     return HoursSpec.model_validate(kw)
 
 
-EVERY_NIGHT = spec(weekly={d: ["01:00-03:00"] for d in
-                           ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+EVERY_NIGHT = spec(
+    weekly={d: ["01:00-03:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+)
 
 
 def test_spring_forward_night_is_open_one_real_hour() -> None:
@@ -38,8 +38,9 @@ def test_spring_forward_night_is_open_one_real_hour() -> None:
 def test_fall_back_night_counts_the_repeated_hour_once_per_instant() -> None:
     day = dt.datetime(2026, 11, 1, 4, tzinfo=UTC)
     ivs = open_intervals(EVERY_NIGHT, NY, day, day + dt.timedelta(hours=6))
-    assert ivs == [(dt.datetime(2026, 11, 1, 5, tzinfo=UTC),
-                    dt.datetime(2026, 11, 1, 8, tzinfo=UTC))]
+    assert ivs == [
+        (dt.datetime(2026, 11, 1, 5, tzinfo=UTC), dt.datetime(2026, 11, 1, 8, tzinfo=UTC))
+    ]
     assert is_open(EVERY_NIGHT, NY, local(2026, 11, 1, 1, 30, fold=0))
     assert is_open(EVERY_NIGHT, NY, local(2026, 11, 1, 1, 30, fold=1))
     slots = open_slots(EVERY_NIGHT, NY, day, day + dt.timedelta(hours=6), 30)
@@ -53,8 +54,12 @@ def test_interval_crossing_midnight_belongs_to_its_start_day() -> None:
     assert not is_open(s, NY, local(2026, 5, 16, 2))
     assert not is_open(s, NY, local(2026, 5, 15, 1))  # Thursday's night is not Friday's
     d = explain(s, NY, local(2026, 5, 16, 1))
-    assert (d.rule, d.name, d.interval, d.day) == ("weekly", "fri", "22:00-02:00",
-                                                   dt.date(2026, 5, 15))
+    assert (d.rule, d.name, d.interval, d.day) == (
+        "weekly",
+        "fri",
+        "22:00-02:00",
+        dt.date(2026, 5, 15),
+    )
 
 
 def test_exceptions_and_holidays_take_precedence_in_order() -> None:
@@ -62,13 +67,21 @@ def test_exceptions_and_holidays_take_precedence_in_order() -> None:
         weekly={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
         holidays={"country": "US"},
         exceptions=[
-            {"date": "2024-12-24", "name": "Christmas Eve", "yearly": True,
-             "hours": ["09:00-13:00"]},
+            {
+                "date": "2024-12-24",
+                "name": "Christmas Eve",
+                "yearly": True,
+                "hours": ["09:00-13:00"],
+            },
             {"date": "2026-12-24", "name": "Inventory", "closed": True},
             {"date": "2026-12-26", "name": "Saturday opening", "hours": ["10:00-12:00"]},
-            {"date": "2026-07-03", "name": "Open on the observed holiday",
-             "hours": ["09:00-12:00"]},
-        ])
+            {
+                "date": "2026-07-03",
+                "name": "Open on the observed holiday",
+                "hours": ["09:00-12:00"],
+            },
+        ],
+    )
     # Yearly exception from 2024 on; the one-off on 2026-12-24 beats it.
     d = explain(s, NY, local(2025, 12, 24, 12))
     assert (d.open, d.rule, d.name) == (True, "exception", "Christmas Eve")
@@ -105,5 +118,8 @@ def test_naive_instants_are_refused() -> None:
 def test_slots_stay_on_the_grid_of_the_opening() -> None:
     s = spec(weekly={"mon": ["09:00-11:00"]})
     slots = open_slots(s, NY, local(2026, 6, 1, 9, 10), local(2026, 6, 2, 0), 30)
-    assert [a.astimezone(ZoneInfo(NY)).strftime("%H:%M") for a, _ in slots] == \
-        ["09:30", "10:00", "10:30"]
+    assert [a.astimezone(ZoneInfo(NY)).strftime("%H:%M") for a, _ in slots] == [
+        "09:30",
+        "10:00",
+        "10:30",
+    ]

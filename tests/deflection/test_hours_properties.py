@@ -22,10 +22,24 @@ from tests.deflection.hours_reference import DAYS, open_minutes, ref_is_open
 
 UTC = dt.UTC
 ZONES = [
-    "America/New_York", "America/Los_Angeles", "America/St_Johns", "America/Santiago",
-    "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Dublin", "Europe/Moscow",
-    "Australia/Sydney", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Apia",
-    "Asia/Kolkata", "Asia/Kathmandu", "Asia/Tehran", "Africa/Casablanca", "Antarctica/Troll",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/St_Johns",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Dublin",
+    "Europe/Moscow",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "Pacific/Apia",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Tehran",
+    "Africa/Casablanca",
+    "Antarctica/Troll",
     "UTC",
 ]
 
@@ -73,7 +87,8 @@ def scenario(draw: Any) -> tuple[dict[str, Any], str, dt.datetime, int]:
         anchor = draw(st.sampled_from(ts))
     else:
         anchor = dt.datetime(year, 1, 1, tzinfo=UTC) + dt.timedelta(
-            hours=draw(st.integers(0, 364 * 24)))
+            hours=draw(st.integers(0, 364 * 24))
+        )
     start = anchor - dt.timedelta(minutes=draw(st.integers(0, 36 * 60)))
     start = start.replace(second=0, microsecond=0)
     minutes = draw(st.integers(24 * 60, 72 * 60))
@@ -84,8 +99,11 @@ def scenario(draw: Any) -> tuple[dict[str, Any], str, dt.datetime, int]:
         day = local_day + dt.timedelta(days=draw(st.integers(-1, 3)))
         yearly = draw(st.booleans())
         if yearly:
-            day = day.replace(year=day.year - draw(st.integers(0, 2))) if not (
-                day.month == 2 and day.day == 29) else day
+            day = (
+                day.replace(year=day.year - draw(st.integers(0, 2)))
+                if not (day.month == 2 and day.day == 29)
+                else day
+            )
         ex: dict[str, Any] = {"date": day.isoformat(), "yearly": yearly, "name": f"ex{_}"}
         if draw(st.booleans()):
             ex["closed"] = True
@@ -94,15 +112,19 @@ def scenario(draw: Any) -> tuple[dict[str, Any], str, dt.datetime, int]:
         exceptions.append(ex)
     spec: dict[str, Any] = {"weekly": weekly, "exceptions": exceptions}
     if draw(st.integers(0, 4)) == 0:
-        spec["holidays"] = draw(st.sampled_from([{"country": "US"}, {"country": "GB"},
-                                                 {"country": "DE", "subdiv": "BY"}]))
+        spec["holidays"] = draw(
+            st.sampled_from(
+                [{"country": "US"}, {"country": "GB"}, {"country": "DE", "subdiv": "BY"}]
+            )
+        )
     if draw(st.integers(0, 19)) == 0:
         spec = {"always_open": True}
     return spec, tz, start, minutes
 
 
-def covered_minutes(ivs: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime,
-                    minutes: int) -> list[bool]:
+def covered_minutes(
+    ivs: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime, minutes: int
+) -> list[bool]:
     out = [False] * minutes
     for a, b in ivs:
         i0 = int((a - start).total_seconds() // 60)
@@ -112,8 +134,9 @@ def covered_minutes(ivs: list[tuple[dt.datetime, dt.datetime]], start: dt.dateti
     return out
 
 
-PROFILE = settings(max_examples=60, deadline=None, derandomize=True,
-                   suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROFILE
@@ -163,7 +186,7 @@ def test_next_open_close_and_slots_match_the_reference(case: Any, data: Any) -> 
     for a, b in slots:
         assert b - a == dt.timedelta(minutes=length) and at <= a and b <= end
         j0 = int((a - start).total_seconds() // 60)
-        assert all(expected[j0:j0 + length]), (a, b)
+        assert all(expected[j0 : j0 + length]), (a, b)
     assert all(slots[k][1] <= slots[k + 1][0] for k in range(len(slots) - 1))
     # Every open stretch long enough holds at least one slot.
     run = 0

@@ -12,11 +12,15 @@ from tests.conftest import pull_all
 from tests.deflection.conftest import MON_NIGHT, MON_NOON, call_sid, wait_session
 
 
-def voice(twilio_post: Any, query: dict[str, str], caller: str = "+14155550123",
-          to: str = "+18005550100") -> tuple[str, ET.Element]:
+def voice(
+    twilio_post: Any, query: dict[str, str], caller: str = "+14155550123", to: str = "+18005550100"
+) -> tuple[str, ET.Element]:
     sid = call_sid()
-    r = twilio_post("/twilio/voice", {"CallSid": sid, "From": caller, "To": to,
-                                      "AccountSid": "AC" + "0" * 32}, query)
+    r = twilio_post(
+        "/twilio/voice",
+        {"CallSid": sid, "From": caller, "To": to, "AccountSid": "AC" + "0" * 32},
+        query,
+    )
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].startswith("text/xml")
     return sid, ET.fromstring(r.text)
@@ -29,8 +33,9 @@ def test_open_queue_enqueues_and_marks_the_session_queued(demo: Any, twilio_post
     assert doc["queue_id"] == "billing-payments" and doc["deflection"] is None
 
 
-def test_queue_option_sends_the_caller_to_a_24_7_queue(demo: Any, twilio_post: Any,
-                                                      subscribe: Any, suite: Any) -> None:
+def test_queue_option_sends_the_caller_to_a_24_7_queue(
+    demo: Any, twilio_post: Any, subscribe: Any, suite: Any
+) -> None:
     sub = subscribe("session-events")
     sid, xml = voice(twilio_post, {"queue": "billing-refunds", "at": MON_NIGHT})
     assert xml[0].tag == "Enqueue" and xml[0].text == "sales-general"
@@ -62,11 +67,12 @@ def test_message_option_plays_tts_audio_then_hangs_up(demo: Any, twilio_post: An
 
 
 def test_voicemail_option_greets_in_the_callers_language_and_records(
-        demo: Any, twilio_post: Any) -> None:
-    _, en = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US",
-                                "at": MON_NIGHT})
-    sid, es = voice(twilio_post, {"queue": "sales-spanish", "language": "es-US",
-                                  "at": "2026-06-02T06:30:00Z"})  # 23:30 in Los Angeles
+    demo: Any, twilio_post: Any
+) -> None:
+    _, en = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US", "at": MON_NIGHT})
+    sid, es = voice(
+        twilio_post, {"queue": "sales-spanish", "language": "es-US", "at": "2026-06-02T06:30:00Z"}
+    )  # 23:30 in Los Angeles
     assert [c.tag for c in en] == ["Play", "Record", "Hangup"]
     assert [c.tag for c in es] == ["Play", "Record", "Hangup"]
     assert en[0].text != es[0].text  # greeting rendered per language
@@ -78,19 +84,18 @@ def test_voicemail_option_greets_in_the_callers_language_and_records(
 
 
 def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: Any) -> None:
-    _, xml = voice(twilio_post, {"queue": "sales-spanish", "at": MON_NIGHT},
-                   caller="anonymous")
+    _, xml = voice(twilio_post, {"queue": "sales-spanish", "at": MON_NIGHT}, caller="anonymous")
     gather = xml.find("Gather")
     assert gather is not None and gather.find("Play") is not None
     action = gather.get("action", "")
     path, _, qs = action.partition("?")
     query = dict(p.split("=", 1) for p in qs.split("&"))
     query = {k: requests.utils.unquote(v) for k, v in query.items()}
-    r = twilio_post("/twilio/voicemail/number", {"CallSid": call_sid(), "Digits": "12"},
-                    query)
+    r = twilio_post("/twilio/voicemail/number", {"CallSid": call_sid(), "Digits": "12"}, query)
     assert ET.fromstring(r.text).find("Gather") is not None  # too short: asked again
-    r = twilio_post("/twilio/voicemail/number",
-                    {"CallSid": call_sid(), "Digits": "4155550100"}, query)
+    r = twilio_post(
+        "/twilio/voicemail/number", {"CallSid": call_sid(), "Digits": "4155550100"}, query
+    )
     xml2 = ET.fromstring(r.text)
     assert [c.tag for c in xml2] == ["Play", "Play", "Record", "Hangup"]  # entered, greeting
     assert "callback=4155550100" in xml2.find("Record").get("recordingStatusCallback", "")
@@ -130,8 +135,11 @@ def test_bad_webhooks_are_refused_with_the_field(demo: Any, twilio_post: Any) ->
 
 def sms(twilio_post: Any, query: dict[str, str]) -> tuple[str, requests.Response]:
     sid = "SM" + call_sid()[2:]
-    r = twilio_post("/twilio/sms", {"MessageSid": sid, "From": "+14155550123",
-                                    "To": "+18005550100", "Body": "hello?"}, query)
+    r = twilio_post(
+        "/twilio/sms",
+        {"MessageSid": sid, "From": "+14155550123", "To": "+18005550100", "Body": "hello?"},
+        query,
+    )
     assert r.status_code == 200, r.text
     return sid, r
 

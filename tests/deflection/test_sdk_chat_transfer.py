@@ -17,22 +17,40 @@ from tests.deflection.conftest import (
 )
 
 
-def sdk(fn_url: str, token: str, body: dict[str, Any], at: str = MON_NIGHT,
-        path: str = "/sdk/deflection") -> requests.Response:
-    return requests.post(f"{fn_url}{path}", params={"at": at}, json=body,
-                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+def sdk(
+    fn_url: str,
+    token: str,
+    body: dict[str, Any],
+    at: str = MON_NIGHT,
+    path: str = "/sdk/deflection",
+) -> requests.Response:
+    return requests.post(
+        f"{fn_url}{path}",
+        params={"at": at},
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
 
 
-def test_mobile_gets_every_configured_option_with_real_slots(demo: Any, fn_url: str,
-                                                              sdk_token: Any) -> None:
-    r = sdk(fn_url, sdk_token("u-1", email="u1@example.com"), {
-        "queue_id": "billing-payments", "platform": "mobile", "language": "en-US",
-        "app_version": "5.2.1", "device_type": "Pixel 8"})
+def test_mobile_gets_every_configured_option_with_real_slots(
+    demo: Any, fn_url: str, sdk_token: Any
+) -> None:
+    r = sdk(
+        fn_url,
+        sdk_token("u-1", email="u1@example.com"),
+        {
+            "queue_id": "billing-payments",
+            "platform": "mobile",
+            "language": "en-US",
+            "app_version": "5.2.1",
+            "device_type": "Pixel 8",
+        },
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["open"] is False and body["deflected"] is True
-    assert [o["type"] for o in body["options"]] == ["scheduled_call", "email", "phone",
-                                                    "voicemail"]
+    assert [o["type"] for o in body["options"]] == ["scheduled_call", "email", "phone", "voicemail"]
     slots = body["options"][0]["slots"]
     ny = ZoneInfo("America/New_York")
     first = dt.datetime.fromisoformat(slots[0]["start"].replace("Z", "+00:00")).astimezone(ny)
@@ -51,31 +69,35 @@ def test_mobile_gets_every_configured_option_with_real_slots(demo: Any, fn_url: 
     assert doc["deflection"]["options"] == ["scheduled_call", "email", "phone", "voicemail"]
 
 
-def test_web_never_gets_mobile_only_options_or_fields(demo: Any, fn_url: str,
-                                                      sdk_token: Any) -> None:
+def test_web_never_gets_mobile_only_options_or_fields(
+    demo: Any, fn_url: str, sdk_token: Any
+) -> None:
     tok = sdk_token("u-2")
     body = sdk(fn_url, tok, {"queue_id": "billing-payments", "platform": "web"}).json()
     assert [o["type"] for o in body["options"]] == ["scheduled_call", "email"]
     assert "App version" not in body["options"][1]["body"]
-    r = sdk(fn_url, tok, {"queue_id": "billing-payments", "platform": "web",
-                          "app_version": "1"})
+    r = sdk(fn_url, tok, {"queue_id": "billing-payments", "platform": "web", "app_version": "1"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "app_version"
 
 
-def test_queue_level_mobile_override_options_or_queue(demo: Any, fn_url: str,
-                                                      sdk_token: Any) -> None:
+def test_queue_level_mobile_override_options_or_queue(
+    demo: Any, fn_url: str, sdk_token: Any
+) -> None:
     tok = sdk_token("u-3")
     body = sdk(fn_url, tok, {"queue_id": "billing-refunds", "platform": "mobile"}).json()
     assert [o["type"] for o in body["options"]] == ["email", "voicemail"]
     body = sdk(fn_url, tok, {"queue_id": "support-mobile", "platform": "mobile"}).json()
     assert body["options"] == [] and body["deflected"] is True
-    assert body["deflect_to_queue"] == {"queue_id": "sales-general",
-                                        "path": "Sales > General", "open": True}
-    assert wait_session(body["session_id"], "deflected")["deflection"]["target"] == \
-        "sales-general"
+    assert body["deflect_to_queue"] == {
+        "queue_id": "sales-general",
+        "path": "Sales > General",
+        "open": True,
+    }
+    assert wait_session(body["session_id"], "deflected")["deflection"]["target"] == "sales-general"
     # Open: nothing offered, no session marked.
-    body = sdk(fn_url, tok, {"queue_id": "billing-payments", "platform": "mobile"},
-               at=MON_NOON).json()
+    body = sdk(
+        fn_url, tok, {"queue_id": "billing-payments", "platform": "mobile"}, at=MON_NOON
+    ).json()
     assert body["open"] is True and body["options"] == [] and body["session_id"] is None
 
 
@@ -110,22 +132,33 @@ def test_chat_after_hours_offers_email(demo: Any, fn_url: str, sdk_token: Any) -
     assert body["message"].startswith("We're offline")
     assert body["next_open"] == "2026-06-02T12:00:00Z"  # Tuesday 08:00 New York
     assert wait_session(body["session_id"], "deflected")["channel"] == "chat"
-    body = sdk(fn_url, tok, {"queue_id": "billing-refunds"}, path="/sdk/chat/deflection",
-               at="2026-06-02T01:00:00Z").json()  # 21:00: chat hours run to 23:00
+    body = sdk(
+        fn_url,
+        tok,
+        {"queue_id": "billing-refunds"},
+        path="/sdk/chat/deflection",
+        at="2026-06-02T01:00:00Z",
+    ).json()  # 21:00: chat hours run to 23:00
     assert body["open"] is True and body["session_id"] is None
 
 
 def targets(fn_url: str, token: str, channel: str, at: str) -> dict[str, Any]:
-    r = requests.get(f"{fn_url}/agent/transfer-targets", params={"channel": channel, "at": at},
-                     headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    r = requests.get(
+        f"{fn_url}/agent/transfer-targets",
+        params={"channel": channel, "at": at},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     return {t["queue_id"]: t["reason"] for t in body["targets"]} | {
-        t["queue_id"]: "-" + t["reason"] for t in body["excluded"]}
+        t["queue_id"]: "-" + t["reason"] for t in body["excluded"]
+    }
 
 
-def test_transfer_targets_follow_the_rules(apply_config: Any, fn_url: str,
-                                           portal_token: Any) -> None:
+def test_transfer_targets_follow_the_rules(
+    apply_config: Any, fn_url: str, portal_token: Any
+) -> None:
     cfg = demo_dict()
     # billing-payments: no voice deflection; its agents (alex) decide.
     find_queue(cfg, "billing-payments")["deflection"]["voice"] = {"enabled": False}
@@ -136,18 +169,34 @@ def test_transfer_targets_follow_the_rules(apply_config: Any, fn_url: str,
     assert got["support-mobile"] == "-virtual_agent_limited_to_queue_hours"
     assert got["billing-refunds"] == "after_hours_with_deflection"
     assert got["billing-payments"] == "-after_hours_no_agent_logged_in"
-    r = requests.put(f"{fn_url}/agent/presence", json={"status": "online"},
-                     headers={"Authorization": f"Bearer {alex}"}, timeout=30)
+    r = requests.put(
+        f"{fn_url}/agent/presence",
+        json={"status": "online"},
+        headers={"Authorization": f"Bearer {alex}"},
+        timeout=30,
+    )
     assert r.json()["status"] == "online"
-    assert targets(fn_url, alex, "voice", MON_NIGHT)["billing-payments"] == \
-        "after_hours_agent_logged_in"
+    assert (
+        targets(fn_url, alex, "voice", MON_NIGHT)["billing-payments"]
+        == "after_hours_agent_logged_in"
+    )
     # bea (support) logging in does not make a billing queue reachable.
-    requests.put(f"{fn_url}/agent/presence", json={"status": "offline"},
-                 headers={"Authorization": f"Bearer {alex}"}, timeout=30)
-    requests.put(f"{fn_url}/agent/presence", json={"status": "online"},
-                 headers={"Authorization": f"Bearer {portal_token('bea')}"}, timeout=30)
-    assert targets(fn_url, alex, "voice", MON_NIGHT)["billing-payments"] == \
-        "-after_hours_no_agent_logged_in"
+    requests.put(
+        f"{fn_url}/agent/presence",
+        json={"status": "offline"},
+        headers={"Authorization": f"Bearer {alex}"},
+        timeout=30,
+    )
+    requests.put(
+        f"{fn_url}/agent/presence",
+        json={"status": "online"},
+        headers={"Authorization": f"Bearer {portal_token('bea')}"},
+        timeout=30,
+    )
+    assert (
+        targets(fn_url, alex, "voice", MON_NIGHT)["billing-payments"]
+        == "-after_hours_no_agent_logged_in"
+    )
     # In hours every leaf is a target; chat has the switch off after hours.
     assert all(not v.startswith("-") for v in targets(fn_url, alex, "voice", MON_NOON).values())
     chat = targets(fn_url, alex, "chat", "2026-06-02T04:00:00Z")  # 00:00: chat closed
@@ -156,40 +205,51 @@ def test_transfer_targets_follow_the_rules(apply_config: Any, fn_url: str,
     assert chat["support-mobile"] == "-virtual_agent_limited_to_queue_hours"
 
 
-def test_transfer_targets_24_7_virtual_agent_outside_hours(apply_config: Any, fn_url: str,
-                                                          portal_token: Any) -> None:
+def test_transfer_targets_24_7_virtual_agent_outside_hours(
+    apply_config: Any, fn_url: str, portal_token: Any
+) -> None:
     cfg = demo_dict()
     q = find_queue(cfg, "sales-general")
     q["hours"] = {"default": "business"}  # no longer always open; its bot still is
     apply_config(cfg)
     got = targets(fn_url, portal_token("bea"), "chat", "2026-06-02T04:00:00Z")
     assert got["sales-general"] == "virtual_agent_24_7"
-    r = requests.get(f"{fn_url}/agent/transfer-targets", params={"channel": "fax"},
-                     headers={"Authorization": f"Bearer {portal_token('bea')}"}, timeout=30)
+    r = requests.get(
+        f"{fn_url}/agent/transfer-targets",
+        params={"channel": "fax"},
+        headers={"Authorization": f"Bearer {portal_token('bea')}"},
+        timeout=30,
+    )
     assert r.status_code == 400 and r.json()["error"]["field"] == "query.channel"
-    r = requests.get(f"{fn_url}/agent/transfer-targets", params={"channel": "voice"},
-                     timeout=30)
+    r = requests.get(f"{fn_url}/agent/transfer-targets", params={"channel": "voice"}, timeout=30)
     assert r.status_code == 401
 
 
 def test_explain_names_the_rule(demo: Any, fn_url: str, portal_token: Any) -> None:
     def explain(user: str, **params: str) -> requests.Response:
-        return requests.get(f"{fn_url}/explain", params=params, timeout=30,
-                            headers={"Authorization": f"Bearer {portal_token(user)}"})
+        return requests.get(
+            f"{fn_url}/explain",
+            params=params,
+            timeout=30,
+            headers={"Authorization": f"Bearer {portal_token(user)}"},
+        )
 
-    body = explain("ada", queue="billing-refunds", channel="voice",
-                   at="2026-12-25T15:00:00Z").json()
+    body = explain(
+        "ada", queue="billing-refunds", channel="voice", at="2026-12-25T15:00:00Z"
+    ).json()
     assert body["hours"]["rule"]["rule"] == "holiday"
     assert body["hours"]["rule"]["name"] == "Christmas Day"
     assert body["hours"]["source"] == "center.default"
     assert body["decision"]["action"] == "queue" and body["decision"]["target"] == "sales-general"
-    body = explain("ada", queue="billing-refunds", channel="voice",
-                   at="2026-12-24T16:00:00Z").json()  # 11:00 on Christmas Eve: half day
+    body = explain(
+        "ada", queue="billing-refunds", channel="voice", at="2026-12-24T16:00:00Z"
+    ).json()  # 11:00 on Christmas Eve: half day
     assert body["hours"]["rule"]["rule"] == "exception"
     assert body["hours"]["rule"]["interval"] == "09:00-13:00"
     assert body["hours"]["next_close"] == "2026-12-24T18:00:00+00:00"
-    body = explain("ada", queue="sales-spanish", channel="voice", language="es-US",
-                   at=MON_NIGHT).json()
+    body = explain(
+        "ada", queue="sales-spanish", channel="voice", language="es-US", at=MON_NIGHT
+    ).json()
     assert body["hours"]["source"] == "queue:sales-spanish.languages.es-US"
     assert body["hours"]["timezone"] == "America/Los_Angeles"
     # A manager of billing cannot look at support queues.

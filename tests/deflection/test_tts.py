@@ -44,10 +44,12 @@ def test_render_is_cached_in_the_bucket_and_in_memory(tts) -> None:  # noqa: ANN
 
 def test_every_input_of_the_key_changes_the_object(tts) -> None:  # noqa: ANN001
     base = tts.render("We are closed right now.", "en-US")
-    others = [tts.render("We are closed right now!", "en-US"),
-              tts.render("We are closed right now.", "es-US"),
-              tts.render("We are closed right now.", "en-US", "en-US-Standard-B"),
-              tts.render("We are closed right now.", "en-US", speed=1.5)]
+    others = [
+        tts.render("We are closed right now!", "en-US"),
+        tts.render("We are closed right now.", "es-US"),
+        tts.render("We are closed right now.", "en-US", "en-US-Standard-B"),
+        tts.render("We are closed right now.", "en-US", speed=1.5),
+    ]
     assert len({base.object_name, *(o.object_name for o in others)}) == 5
 
 
@@ -61,8 +63,14 @@ def test_speed_changes_the_duration(tts) -> None:  # noqa: ANN001
 
 def test_concurrent_callers_share_one_synthesis(tts) -> None:  # noqa: ANN001
     results = []
-    threads = [threading.Thread(target=lambda: results.append(
-        tts.render("Concurrent callers hear one rendering.", "en-US"))) for _ in range(6)]
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                tts.render("Concurrent callers hear one rendering.", "en-US")
+            )
+        )
+        for _ in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -71,12 +79,15 @@ def test_concurrent_callers_share_one_synthesis(tts) -> None:  # noqa: ANN001
     assert tts.stats["synthesized"] == 1
 
 
-@pytest.mark.parametrize("kwargs, problem", [
-    ({"text": "  ", "language": "en-US"}, "empty"),
-    ({"text": "hi", "language": "en-US", "speed": 9.0}, "speed"),
-    ({"text": "hi", "language": ""}, "language"),
-    ({"text": "hi", "language": "en-US", "audio_format": "mp3"}, "wav only"),
-])
+@pytest.mark.parametrize(
+    "kwargs, problem",
+    [
+        ({"text": "  ", "language": "en-US"}, "empty"),
+        ({"text": "hi", "language": "en-US", "speed": 9.0}, "speed"),
+        ({"text": "hi", "language": ""}, "language"),
+        ({"text": "hi", "language": "en-US", "audio_format": "mp3"}, "wav only"),
+    ],
+)
 def test_bad_input_is_refused(tts, kwargs, problem) -> None:  # noqa: ANN001
     with pytest.raises(ValueError, match=problem):
         tts.render(**kwargs)

@@ -24,22 +24,33 @@ TUE_MORNING = "2026-06-02T13:30:00Z"  # Tuesday 09:30 New York: business open
 
 def leave_voicemail(suite: Any, twilio_post: Any, queue: str, seconds: int = 3) -> str:
     sid = call_sid()
-    r = twilio_post("/twilio/voice", {"CallSid": sid, "From": "+14155550123",
-                                      "To": "+18005550100"}, {"queue": queue, "at": MON_NIGHT})
+    r = twilio_post(
+        "/twilio/voice",
+        {"CallSid": sid, "From": "+14155550123", "To": "+18005550100"},
+        {"queue": queue, "at": MON_NIGHT},
+    )
     rec = ET.fromstring(r.text).find("Record")
     assert rec is not None, r.text
     wait_session(sid, "deflected")
     # The carrier records, then calls the (signed) recording-status callback.
-    requests.post(f"{suite.url('twilio')}/_control/recordings", json={
-        "call_sid": sid, "seconds": seconds, "bytes_per_second": 800,
-        "status_callback": rec.get("recordingStatusCallback")}, timeout=10).raise_for_status()
+    requests.post(
+        f"{suite.url('twilio')}/_control/recordings",
+        json={
+            "call_sid": sid,
+            "seconds": seconds,
+            "bytes_per_second": 800,
+            "status_callback": rec.get("recordingStatusCallback"),
+        },
+        timeout=10,
+    ).raise_for_status()
     return sid
 
 
 def tick(suite: Any, at: str) -> None:
     pub = pubsub_v1.PublisherClient()
-    pub.publish(pub.topic_path(suite.project, "scheduler-voicemail"),
-                json.dumps({"at": at}).encode()).result(timeout=10)
+    pub.publish(
+        pub.topic_path(suite.project, "scheduler-voicemail"), json.dumps({"at": at}).encode()
+    ).result(timeout=10)
 
 
 def voicemails() -> list[dict[str, Any]]:
@@ -47,7 +58,8 @@ def voicemails() -> list[dict[str, Any]]:
 
 
 def test_voicemail_is_stored_then_delivered_to_agents_when_open(
-        demo: Any, functions: Any, twilio_post: Any) -> None:
+    demo: Any, functions: Any, twilio_post: Any
+) -> None:
     sid = leave_voicemail(functions, twilio_post, "sales-spanish")
     doc = wait_session(sid, "voicemail")
     vm = wait_for(voicemails)[0]
@@ -76,10 +88,17 @@ def test_voicemail_is_stored_then_delivered_to_agents_when_open(
 
 
 def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
-        apply_config: Any, functions: Any, twilio_post: Any) -> None:
+    apply_config: Any, functions: Any, twilio_post: Any
+) -> None:
     cfg = demo_dict()
-    cfg["queues"].append({"id": "night-line", "name": "Night line", "channels": ["voice"],
-                          "deflection": {"voice": {"enabled": True, "option": "voicemail"}}})
+    cfg["queues"].append(
+        {
+            "id": "night-line",
+            "name": "Night line",
+            "channels": ["voice"],
+            "deflection": {"voice": {"enabled": True, "option": "voicemail"}},
+        }
+    )
     apply_config(cfg)
     leave_voicemail(functions, twilio_post, "night-line", seconds=2)
     vm = wait_for(voicemails)[0]
@@ -94,8 +113,8 @@ def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
     tickets = requests.get(f"{zd}/_control/tickets", timeout=10).json()["tickets"]
     assert len(tickets) == 1 and tickets[0]["external_id"] == f"voicemail:{vm['id']}"
     assert tickets[0]["id"] == done["delivery"]["ticket_id"]
-    atts = requests.get(f"{zd}/_control/tickets/{tickets[0]['id']}/attachments",
-                        timeout=10).json()["attachments"]
+    atts = requests.get(f"{zd}/_control/tickets/{tickets[0]['id']}/attachments", timeout=10).json()[
+        "attachments"
+    ]
     assert len(atts) == 1 and atts[0]["size"] == 1600
     assert atts[0]["content_type"] == "audio/wav"
-

@@ -91,9 +91,18 @@ def put_call(queue_id: str = QUEUE, agent_id: str = "alex") -> str:
     sid = "CA" + secrets.token_hex(16)
     now = time.time()
     node = get_view().queue(queue_id)
-    doc = new_session(sid, "voice", "connected", now - 60, queue_id=queue_id,
-                      queue_path=node.path if node else None, team_ids=["billing-team"],
-                      agent_id=agent_id, queued_at=now - 60, updated_at=now - 30)
+    doc = new_session(
+        sid,
+        "voice",
+        "connected",
+        now - 60,
+        queue_id=queue_id,
+        queue_path=node.path if node else None,
+        team_ids=["billing-team"],
+        agent_id=agent_id,
+        queued_at=now - 60,
+        updated_at=now - 30,
+    )
     doc["connected_at"] = now - 30
     doc["carrier"] = {"call_sid": sid, "conference_sid": "CF" + secrets.token_hex(16)}
     clients.firestore().collection(COLLECTION).document(sid).set(doc)
@@ -102,18 +111,31 @@ def put_call(queue_id: str = QUEUE, agent_id: str = "alex") -> str:
 
 def make(urls: dict[str, str]) -> Seeds:
     """Seed through the served functions (urls: entry-point name -> base URL)."""
-    r = requests.post(f"{urls['sessions_http']}/sdk/chats", headers=bearer(sdk()),
-                      json={"channel": "mobile", "queue_id": QUEUE}, timeout=30)
+    r = requests.post(
+        f"{urls['sessions_http']}/sdk/chats",
+        headers=bearer(sdk()),
+        json={"channel": "mobile", "queue_id": QUEUE},
+        timeout=30,
+    )
     assert r.status_code == 201, r.text
     chat = r.json()["session"]["id"]
-    r = requests.post(f"{urls['sessions_http']}/agent/sessions/{chat}/assign",
-                      headers=bearer(portal("alex")), json={"agent_id": "alex"}, timeout=30)
+    r = requests.post(
+        f"{urls['sessions_http']}/agent/sessions/{chat}/assign",
+        headers=bearer(portal("alex")),
+        json={"agent_id": "alex"},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
-    r = requests.post(f"{urls['smartactions_http']}/agent/sessions/{chat}/smartactions",
-                      headers=bearer(portal("alex")), json={"kind": "photo"}, timeout=30)
+    r = requests.post(
+        f"{urls['smartactions_http']}/agent/sessions/{chat}/smartactions",
+        headers=bearer(portal("alex")),
+        json={"kind": "photo"},
+        timeout=30,
+    )
     assert r.status_code == 201, r.text
     rid = r.json()["request"]["id"]
-    r = requests.post(f"{urls['monitoring_http']}/chats/{chat}/view",
-                      headers=bearer(portal("ada")), timeout=30)
+    r = requests.post(
+        f"{urls['monitoring_http']}/chats/{chat}/view", headers=bearer(portal("ada")), timeout=30
+    )
     assert r.status_code in (200, 201), r.text
     return Seeds(chat, put_call(), rid, r.json()["token"])

@@ -43,83 +43,125 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     # sessions_http
     ("sessions_http", "POST", "/twilio/call-status"): Expect("twilio"),
     ("sessions_http", "POST", "/sdk/chats"): Expect("sdk"),
-    ("sessions_http", "POST", "/sdk/chats/<session_id>/messages"):
-        Expect("sdk", other="sdk:someone-else", body={"text": "hi"}),
-    ("sessions_http", "POST", "/sdk/chats/<session_id>/end"):
-        Expect("sdk", other="sdk:someone-else"),
-    ("sessions_http", "POST", "/agent/chats/<session_id>/messages"):
-        Expect("portal", lacking="mona", other="bea", body={"text": "hi"}),
-    ("sessions_http", "POST", "/agent/sessions/<session_id>/assign"):
-        Expect("portal", lacking="alex", other="bea", body={"agent_id": "bea"}),
+    ("sessions_http", "POST", "/sdk/chats/<session_id>/messages"): Expect(
+        "sdk", other="sdk:someone-else", body={"text": "hi"}
+    ),
+    ("sessions_http", "POST", "/sdk/chats/<session_id>/end"): Expect(
+        "sdk", other="sdk:someone-else"
+    ),
+    ("sessions_http", "POST", "/agent/chats/<session_id>/messages"): Expect(
+        "portal", lacking="mona", other="bea", body={"text": "hi"}
+    ),
+    ("sessions_http", "POST", "/agent/sessions/<session_id>/assign"): Expect(
+        "portal", lacking="alex", other="bea", body={"agent_id": "bea"}
+    ),
     # deflection_http
-    **{("deflection_http", "POST", p): Expect("twilio") for p in (
-        "/twilio/voice", "/twilio/voicemail/number", "/twilio/voicemail/done",
-        "/twilio/voicemail/recording", "/twilio/sms")},
+    **{
+        ("deflection_http", "POST", p): Expect("twilio")
+        for p in (
+            "/twilio/voice",
+            "/twilio/voicemail/number",
+            "/twilio/voicemail/done",
+            "/twilio/voicemail/recording",
+            "/twilio/sms",
+        )
+    },
     ("deflection_http", "POST", "/sdk/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/chat/deflection"): Expect("sdk"),
     ("deflection_http", "GET", "/agent/transfer-targets"): Expect("portal", query="channel=voice"),
     ("deflection_http", "GET", "/agent/presence"): Expect("portal"),
     ("deflection_http", "PUT", "/agent/presence"): Expect("portal"),
-    ("deflection_http", "GET", "/explain"):
-        Expect("portal", other="bea", query="queue=billing-refunds&channel=voice"),
+    ("deflection_http", "GET", "/explain"): Expect(
+        "portal", other="bea", query="queue=billing-refunds&channel=voice"
+    ),
     # recordings_http
     ("recordings_http", "POST", "/twilio/recording-status"): Expect("twilio"),
     ("recordings_http", "POST", "/tasks/deliver"): Expect("task"),
     ("recordings_http", "GET", "/recordings/<sid>/url"): Expect("crm_key"),
-    ("recordings_http", "GET", "/recordings/<sid>/media"):
-        Expect("signed_url", query="exp=9999999999&sig=00"),
+    ("recordings_http", "GET", "/recordings/<sid>/media"): Expect(
+        "signed_url", query="exp=9999999999&sig=00"
+    ),
     # monitoring_http
     ("monitoring_http", "GET", "/calls"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/chats"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/audit"): Expect("portal", lacking="mona"),
-    **{("monitoring_http", m, p): Expect("portal", lacking="alex", other="sam") for m, p in (
-        ("GET", "/calls/<session_id>"), ("GET", "/chats/<session_id>"),
-        ("POST", "/calls/<session_id>/monitor"), ("POST", "/calls/<session_id>/monitor/stop"),
-        ("POST", "/chats/<session_id>/view"), ("POST", "/chats/<session_id>/view/stop"))},
-    **{("monitoring_http", "POST", p): Expect("portal", lacking="sam", other="quinn",
-                                              body=REASON)
-       for p in ("/calls/<session_id>/end", "/chats/<session_id>/end")},
+    **{
+        ("monitoring_http", m, p): Expect("portal", lacking="alex", other="sam")
+        for m, p in (
+            ("GET", "/calls/<session_id>"),
+            ("GET", "/chats/<session_id>"),
+            ("POST", "/calls/<session_id>/monitor"),
+            ("POST", "/calls/<session_id>/monitor/stop"),
+            ("POST", "/chats/<session_id>/view"),
+            ("POST", "/chats/<session_id>/view/stop"),
+        )
+    },
+    **{
+        ("monitoring_http", "POST", p): Expect("portal", lacking="sam", other="quinn", body=REASON)
+        for p in ("/calls/<session_id>/end", "/chats/<session_id>/end")
+    },
     ("monitoring_http", "GET", "/chats/<session_id>/transcript"): Expect("viewer"),
     # attributes_http
-    ("attributes_http", "GET", "/apps/api/v1/<collection>/<session_id>/customer_flag"):
-        Expect("apps"),
-    ("attributes_http", "PATCH", "/apps/api/v1/<collection>/<session_id>/customer_flag"):
-        Expect("apps", body={"verified_customer": True}),
+    ("attributes_http", "GET", "/apps/api/v1/<collection>/<session_id>/customer_flag"): Expect(
+        "apps"
+    ),
+    ("attributes_http", "PATCH", "/apps/api/v1/<collection>/<session_id>/customer_flag"): Expect(
+        "apps", body={"verified_customer": True}
+    ),
     ("attributes_http", "POST", "/twilio/sip/inbound"): Expect("twilio"),
     ("attributes_http", "POST", "/twilio/sip/redirect"): Expect("twilio"),
     ("attributes_http", "POST", "/dialogflow/cx/webhook"): Expect("cx"),
     ("attributes_http", "POST", "/sdk/visitors"): Expect("public"),
     ("attributes_http", "POST", "/sdk/visitors/merge"): Expect("sdk"),
     # notifications_http
-    **{("notifications_http", m, p): Expect("portal", lacking="mona") for m, p in (
-        ("GET", "/notifications/settings"), ("PUT", "/notifications/settings"),
-        ("PATCH", "/notifications/settings"), ("GET", "/notifications/queues/<qid>/settings"),
-        ("PUT", "/notifications/queues/<qid>/settings"),
-        ("PATCH", "/notifications/queues/<qid>/settings"),
-        *((m, f"{prefix}{tail}") for prefix in ("/notifications/tones",
-                                               "/notifications/whisper-clips")
-          for m, tail in (("GET", ""), ("POST", ""), ("GET", "/<clip_id>"),
-                          ("PUT", "/<clip_id>"), ("DELETE", "/<clip_id>"),
-                          ("GET", "/<clip_id>/preview"))))},
-    ("notifications_http", "GET", "/agent/sessions/<session_id>/announcement"):
-        Expect("portal", other="bea"),
-    ("notifications_http", "POST", "/twilio/agent-announcement/<session_id>"):
-        Expect("twilio"),
-    ("notifications_http", "GET", "/media/<path:obj>"):
-        Expect("signed_url", query="exp=9999999999&sig=00"),
+    **{
+        ("notifications_http", m, p): Expect("portal", lacking="mona")
+        for m, p in (
+            ("GET", "/notifications/settings"),
+            ("PUT", "/notifications/settings"),
+            ("PATCH", "/notifications/settings"),
+            ("GET", "/notifications/queues/<qid>/settings"),
+            ("PUT", "/notifications/queues/<qid>/settings"),
+            ("PATCH", "/notifications/queues/<qid>/settings"),
+            *(
+                (m, f"{prefix}{tail}")
+                for prefix in ("/notifications/tones", "/notifications/whisper-clips")
+                for m, tail in (
+                    ("GET", ""),
+                    ("POST", ""),
+                    ("GET", "/<clip_id>"),
+                    ("PUT", "/<clip_id>"),
+                    ("DELETE", "/<clip_id>"),
+                    ("GET", "/<clip_id>/preview"),
+                )
+            ),
+        )
+    },
+    ("notifications_http", "GET", "/agent/sessions/<session_id>/announcement"): Expect(
+        "portal", other="bea"
+    ),
+    ("notifications_http", "POST", "/twilio/agent-announcement/<session_id>"): Expect("twilio"),
+    ("notifications_http", "GET", "/media/<path:obj>"): Expect(
+        "signed_url", query="exp=9999999999&sig=00"
+    ),
     # smartactions_http
     ("smartactions_http", "POST", A): Expect("portal", other="bea", body={"kind": "photo"}),
     ("smartactions_http", "GET", A): Expect("portal", other="bea"),
     ("smartactions_http", "GET", f"{A}/<rid>"): Expect("portal", other="bea"),
-    ("smartactions_http", "GET", "/agent/sessions/<session_id>/attachments"):
-        Expect("portal", other="bea"),
-    ("smartactions_http", "POST", "/agent/sessions/<session_id>/redact"):
-        Expect("portal", other="bea", body={"action": "pause"}),
+    ("smartactions_http", "GET", "/agent/sessions/<session_id>/attachments"): Expect(
+        "portal", other="bea"
+    ),
+    ("smartactions_http", "POST", "/agent/sessions/<session_id>/redact"): Expect(
+        "portal", other="bea", body={"action": "pause"}
+    ),
     ("smartactions_http", "GET", S): Expect("sdk", other="sdk:someone-else"),
-    **{("smartactions_http", "POST", f"{S}/<rid>{tail}"): Expect("sdk", other="sdk:someone-else")
-       for tail in ("/media", "/uploads", "/uploads/verify", "/fulfil", "/decline")},
-    ("smartactions_http", "POST", "/sdk/sessions/<session_id>/attachments"):
-        Expect("sdk", other="sdk:someone-else", query="filename=a.png"),
+    **{
+        ("smartactions_http", "POST", f"{S}/<rid>{tail}"): Expect("sdk", other="sdk:someone-else")
+        for tail in ("/media", "/uploads", "/uploads/verify", "/fulfil", "/decline")
+    },
+    ("smartactions_http", "POST", "/sdk/sessions/<session_id>/attachments"): Expect(
+        "sdk", other="sdk:someone-else", query="filename=a.png"
+    ),
     ("smartactions_http", "GET", "/media/<token>"): Expect("signed_url"),
     ("smartactions_http", "PUT", "/uploads/<token>"): Expect("signed_url"),
 }
@@ -141,11 +183,13 @@ def _credentials(caller: str) -> tuple[dict[str, str], dict[str, str]]:
     portal_tok = bearer(seeding.portal("ada"))
     sdk_tok = bearer(seeding.sdk())
     if caller == "portal":
-        return sdk_tok, bearer(_forged({"sub": "ada", "iat": now, "exp": now + 600,
-                                        "iss": "contact-center-portal"}))
+        return sdk_tok, bearer(
+            _forged({"sub": "ada", "iat": now, "exp": now + 600, "iss": "contact-center-portal"})
+        )
     if caller == "sdk":
-        return portal_tok, bearer(_forged({"identifier": seeding.END_USER, "iat": now,
-                                           "exp": now + 600}))
+        return portal_tok, bearer(
+            _forged({"identifier": seeding.END_USER, "iat": now, "exp": now + 600})
+        )
     if caller == "apps":
         return portal_tok, basic("demo", "wrong-token")
     if caller == "twilio":
@@ -163,8 +207,13 @@ def _credentials(caller: str) -> tuple[dict[str, str], dict[str, str]]:
 
 def _url(base: str, rule: str, seeds: seeding.Seeds, query: str) -> str:
     names = _PARAM.findall(rule)
-    placeholders = {"sid": "RE" + "0" * 32, "clip_id": "missing", "token": "x.y.z",
-                    "obj": "tones/x.mp3", **{n: "x" for n in names}}
+    placeholders = {
+        "sid": "RE" + "0" * 32,
+        "clip_id": "missing",
+        "token": "x.y.z",
+        "obj": "tones/x.mp3",
+        **{n: "x" for n in names},
+    }
     values = seeds.ids({n: placeholders[n] for n in names}, rule)
     path = _PARAM.sub(lambda m: str(values[m.group(1)]), rule)
     return f"{base}{path}" + (f"?{query}" if query else "")
@@ -196,21 +245,26 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
             ("no credentials", {}, {refusal, 400} if e.caller == "signed_url" else {refusal}),
         ]
         if e.caller != "signed_url":
-            rows += [("wrong caller type", wrong, {refusal}),
-                     ("bad credential", forged, {refusal})]
+            rows += [("wrong caller type", wrong, {refusal}), ("bad credential", forged, {refusal})]
         if e.lacking:
-            rows.append((f"{e.lacking} lacks the permission",
-                         bearer(seeding.portal(e.lacking)), {403}))
+            rows.append(
+                (f"{e.lacking} lacks the permission", bearer(seeding.portal(e.lacking)), {403})
+            )
         if e.other:
-            who = (bearer(seeding.sdk(e.other[4:])) if e.other.startswith("sdk:")
-                   else bearer(seeding.portal(e.other)))
+            who = (
+                bearer(seeding.sdk(e.other[4:]))
+                if e.other.startswith("sdk:")
+                else bearer(seeding.portal(e.other))
+            )
             rows.append((f"{e.other} (another team / end user)", who, {404}))
         for label, headers, expected in rows:
             r = _send(method, url, e, headers)
             sent += 1
             if r.status_code not in expected:
-                bad.append(f"{fn} {method} {rule} [{label}]: {r.status_code}, expected "
-                           f"{sorted(expected)}: {r.text[:200]}")
+                bad.append(
+                    f"{fn} {method} {rule} [{label}]: {r.status_code}, expected "
+                    f"{sorted(expected)}: {r.text[:200]}"
+                )
     return sent, bad
 
 
@@ -224,8 +278,9 @@ def test_every_route_is_in_the_table() -> None:
 
 def test_table_agrees_with_the_openapi_description() -> None:
     described = {(fn, r.method, r.path): r.auth for fn, rs in ROUTES.items() for r in rs}
-    wrong = {k: (v.caller, described.get(k)) for k, v in EXPECT.items()
-             if described.get(k) != v.caller}
+    wrong = {
+        k: (v.caller, described.get(k)) for k, v in EXPECT.items() if described.get(k) != v.caller
+    }
     assert not wrong, wrong
 
 

@@ -18,12 +18,18 @@ from smartactions import media, sniff
 from tests.notifications.conftest import mp3_frames
 from tests.smartactions.conftest import jpeg_bytes, mp4_bytes, png_bytes
 
-FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
-HTTP = settings(max_examples=25, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+HTTP = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -38,17 +44,21 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
         if op == "flip":
             data[i] = draw(st.integers(0, 255))
         elif op == "cut":
-            del data[i:i + draw(st.integers(1, 600))]
+            del data[i : i + draw(st.integers(1, 600))]
         elif op == "insert":
             data[i:i] = draw(st.binary(max_size=64))
         else:
-            data += bytes(data[i:i + draw(st.integers(1, 500))])
+            data += bytes(data[i : i + draw(st.integers(1, 500))])
     return bytes(data)
 
 
 MEDIA = [png_bytes(), png_bytes(extra=40), jpeg_bytes(), mp4_bytes(64)]
-MP3 = [mp3_frames(3), mp3_frames(4, mpeg2=True), mp3_frames(2, id3_title="Bell"),
-       mp3_frames(3, id3v1=True)]
+MP3 = [
+    mp3_frames(3),
+    mp3_frames(4, mpeg2=True),
+    mp3_frames(2, id3_title="Bell"),
+    mp3_frames(3, id3v1=True),
+]
 any_bytes = st.binary(max_size=2048)
 
 
@@ -56,7 +66,7 @@ any_bytes = st.binary(max_size=2048)
 @given(st.one_of(any_bytes, mutated(MEDIA)))
 def test_media_sniffer_never_raises(data: bytes) -> None:
     head = media.read_head(io.BytesIO(data))
-    assert head == data[:sniff.HEAD_BYTES]
+    assert head == data[: sniff.HEAD_BYTES]
     found = sniff.sniff(head)
     assert found is None or found in (sniff.PNG, sniff.JPEG, sniff.MP4)
     assert isinstance(sniff.describe(head), str)
@@ -77,8 +87,7 @@ def test_mp3_validation_only_says_mp3error(data: bytes) -> None:
         assert str(exc)
     else:
         assert info.frames >= mp3.MIN_FRAMES and info.duration_seconds > 0
-        assert info.sample_rate in (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100,
-                                    48000)
+        assert info.sample_rate in (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 
 
 def test_the_fuzzed_validators_can_accept_and_refuse() -> None:
@@ -94,20 +103,30 @@ def test_the_fuzzed_validators_can_accept_and_refuse() -> None:
 
 
 @pytest.fixture
-def live_chat(demo: Any, app_client: Callable[[str], Any], portal_token: Callable[[str], str],
-              sdk_token: Callable[..., str]) -> Callable[[], tuple[Any, str, str]]:
+def live_chat(
+    demo: Any,
+    app_client: Callable[[str], Any],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> Callable[[], tuple[Any, str, str]]:
     """A live web chat of end user `fuzz-user` (made once per test, not per example)."""
     made: list[tuple[Any, str, str]] = []
 
     def _get() -> tuple[Any, str, str]:
         if not made:
             sessions, token = app_client("sessions_http"), sdk_token("fuzz-user")
-            r = sessions.post("/sdk/chats", json={"channel": "web", "queue_id": "billing-refunds"},
-                              headers={"Authorization": f"Bearer {token}"})
+            r = sessions.post(
+                "/sdk/chats",
+                json={"channel": "web", "queue_id": "billing-refunds"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
             assert r.status_code == 201, r.get_json()
             sid = r.get_json()["session"]["id"]
-            r = sessions.post(f"/agent/sessions/{sid}/assign", json={"agent_id": "alex"},
-                              headers={"Authorization": f"Bearer {portal_token('alex')}"})
+            r = sessions.post(
+                f"/agent/sessions/{sid}/assign",
+                json={"agent_id": "alex"},
+                headers={"Authorization": f"Bearer {portal_token('alex')}"},
+            )
             assert r.status_code == 200, r.get_json()
             made.append((app_client("smartactions_http"), sid, token))
         return made[0]
@@ -117,25 +136,36 @@ def live_chat(demo: Any, app_client: Callable[[str], Any], portal_token: Callabl
 
 @HTTP
 @given(data=st.one_of(any_bytes.filter(bool), mutated(MP3)))
-def test_tone_upload_never_5xx(data: bytes, app_client: Callable[[str], Any], demo: Any,
-                               portal_token: Callable[[str], str]) -> None:
+def test_tone_upload_never_5xx(
+    data: bytes, app_client: Callable[[str], Any], demo: Any, portal_token: Callable[[str], str]
+) -> None:
     client = app_client("notifications_http")
-    r = client.post("/notifications/tones?name=fuzz", data=data,
-                    headers={"Authorization": f"Bearer {portal_token('ada')}",
-                             "Content-Type": "audio/mpeg"})
+    r = client.post(
+        "/notifications/tones?name=fuzz",
+        data=data,
+        headers={"Authorization": f"Bearer {portal_token('ada')}", "Content-Type": "audio/mpeg"},
+    )
     assert r.status_code in (201, 400, 413, 415, 422), (r.status_code, r.get_data()[:300])
     assert r.is_json
 
 
 @HTTP
-@given(data=st.one_of(any_bytes.filter(bool), mutated(MEDIA)),
-       name=st.sampled_from(["a.png", "b.jpg", "c.mp4"]))
-def test_attachment_upload_never_5xx(data: bytes, name: str, suite: Any,
-                                     live_chat: Callable[[], tuple[Any, str, str]]) -> None:
+@given(
+    data=st.one_of(any_bytes.filter(bool), mutated(MEDIA)),
+    name=st.sampled_from(["a.png", "b.jpg", "c.mp4"]),
+)
+def test_attachment_upload_never_5xx(
+    data: bytes, name: str, suite: Any, live_chat: Callable[[], tuple[Any, str, str]]
+) -> None:
     client, sid, token = live_chat()
-    r = client.post(f"/sdk/sessions/{sid}/attachments?filename={name}", data=data,
-                    headers={"Authorization": f"Bearer {token}",
-                             "Content-Type": "application/octet-stream",
-                             "Content-Length": str(len(data))})
+    r = client.post(
+        f"/sdk/sessions/{sid}/attachments?filename={name}",
+        data=data,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/octet-stream",
+            "Content-Length": str(len(data)),
+        },
+    )
     assert r.status_code in (201, 400, 409, 413, 415), (r.status_code, r.get_data()[:300])
     assert r.is_json

@@ -39,8 +39,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from openapi_routes import http_functions  # noqa: E402
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "12"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # Operations that end the seeded session run last, so the others meet it live.
 LAST = ("/end", "/decline", "/fulfil", "/stop")
 TOTALS: dict[str, int] = {"cases": 0, "5xx": 0}
@@ -57,8 +61,11 @@ def _framework_404(case: Any, response: Any) -> bool:
     found = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
     ctype = found[0] if isinstance(found, list) else found
     values = unquote("".join(str(v) for v in (case.path_parameters or {}).values()))
-    return (response.status_code == 404 and ctype.startswith("text/html")
-            and any(ord(c) < 0x20 or c == "\x7f" for c in values))
+    return (
+        response.status_code == 404
+        and ctype.startswith("text/html")
+        and any(ord(c) < 0x20 or c == "\x7f" for c in values)
+    )
 
 
 def _task_signature(case: Any) -> dict[str, str]:
@@ -72,18 +79,29 @@ def _task_signature(case: Any) -> dict[str, str]:
     return {tasks.HEADER: tasks.sign(raw)}
 
 
-def _fuzz_operation(op: Any, mode: GenerationMode, base_url: str, seeds: seeding.Seeds,
-                    examples: int, failures: list[str]) -> int:
+def _fuzz_operation(
+    op: Any,
+    mode: GenerationMode,
+    base_url: str,
+    seeds: seeding.Seeds,
+    examples: int,
+    failures: list[str],
+) -> int:
     caller = op.definition.raw["x-caller"]
     headers = seeding.valid_headers(caller, seeds)
     strategy = op.as_strategy(generation_mode=mode)
     if op.path_parameters:
-        strategy = st.one_of(strategy, strategy.map(
-            lambda case: _aimed(case, seeds, op.path)))
+        strategy = st.one_of(strategy, strategy.map(lambda case: _aimed(case, seeds, op.path)))
     cases = 0
 
-    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case: Any) -> None:
         nonlocal cases
@@ -97,8 +115,10 @@ def _fuzz_operation(op: Any, mode: GenerationMode, base_url: str, seeds: seeding
         try:
             case.validate_response(response, checks=checks)
         except (AssertionError, FailureGroup) as exc:  # collected, not shrunk
-            failures.append(f"{op.method.upper()} {op.path} {case.path_parameters!r} "
-                            f"[{mode.value}] -> {response.status_code}: {str(exc)[:600]}")
+            failures.append(
+                f"{op.method.upper()} {op.path} {case.path_parameters!r} "
+                f"[{mode.value}] -> {response.status_code}: {str(exc)[:600]}"
+            )
 
     run()
     return cases
@@ -109,8 +129,9 @@ def _aimed(case: Any, seeds: seeding.Seeds, path: str) -> Any:
     return case
 
 
-def fuzz_function(fn: str, base_url: str, seeds: seeding.Seeds,
-                  examples: int = EXAMPLES) -> tuple[int, list[str]]:
+def fuzz_function(
+    fn: str, base_url: str, seeds: seeding.Seeds, examples: int = EXAMPLES
+) -> tuple[int, list[str]]:
     schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi" / f"{fn}.yaml")
     ops = [r.ok() for r in schema.get_all_operations()]
     ops = sorted((op for op in ops if op.definition.raw.get("x-json-api")), key=_order)
@@ -128,9 +149,11 @@ def test_schemathesis(fn: str, functions: Any, demo: Any) -> None:
     urls = {name: functions.function_url(name) for name in functions.function_ports}
     seeds = seeding.make(urls)
     cases, failures = fuzz_function(fn, urls[fn], seeds)
-    print(f"\nschemathesis {fn}: {cases} cases, {len(failures)} findings "
-          f"(all functions so far: {TOTALS['cases']} cases, {TOTALS['5xx']} 5xx; "
-          f"statuses {dict(sorted(STATUSES.items()))})")
+    print(
+        f"\nschemathesis {fn}: {cases} cases, {len(failures)} findings "
+        f"(all functions so far: {TOTALS['cases']} cases, {TOTALS['5xx']} 5xx; "
+        f"statuses {dict(sorted(STATUSES.items()))})"
+    )
     assert cases >= EXAMPLES, "nothing was fuzzed"
     assert not failures, "\n".join(dict.fromkeys(failures))
 
@@ -139,4 +162,3 @@ def test_description_names_every_json_function(functions: Any) -> None:
     """The fuzzing covers every HTTP function that has a JSON route."""
     described = {p.stem for p in (ROOT / "docs" / "openapi").glob("*.yaml")}
     assert set(http_functions()) <= described
-

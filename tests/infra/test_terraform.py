@@ -145,8 +145,11 @@ def test_environment_names_are_the_settings_names() -> None:
     # Capability settings read with their own env prefix (smartactions/config.py), read
     # from the source so this check does not depend on that package importing.
     extra = {"SMARTACTIONS_" + n.upper() for n in _class_fields("smartactions/config.py")}
-    extra |= set(re.findall(r'alias="(RECORDINGS_[A-Z_]+)"',
-                            (tf.FUNCTIONS / "recordings" / "config.py").read_text()))
+    extra |= set(
+        re.findall(
+            r'alias="(RECORDINGS_[A-Z_]+)"', (tf.FUNCTIONS / "recordings" / "config.py").read_text()
+        )
+    )
     loc = tf.locals_()
     common = set(loc["common_env"])
     secret_envs = set(loc["secrets"].values())

@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 import requests
 
-QUEUE_PATHS = {"billing-refunds": "Billing > Refunds", "billing-payments": "Billing > Payments",
-               "support-internet": "Technical Support > Internet",
-               "support-mobile": "Technical Support > Mobile",
-               "sales-general": "Sales > General", "sales-spanish": "Sales > Ventas"}
+QUEUE_PATHS = {
+    "billing-refunds": "Billing > Refunds",
+    "billing-payments": "Billing > Payments",
+    "support-internet": "Technical Support > Internet",
+    "support-mobile": "Technical Support > Mobile",
+    "sales-general": "Sales > General",
+    "sales-spanish": "Sales > Ventas",
+}
 TEAM_OF = {"billing": "billing-team", "support": "support-team", "sales": "sales-team"}
 
 
@@ -21,18 +25,32 @@ def sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
 
-def session_doc(session_id: str, *, channel: str = "voice", status: str = "connected",
-                queue_id: str = "billing-refunds", agent_id: str | None = "alex",
-                created_at: float | None = None, **fields: Any) -> dict[str, Any]:
+def session_doc(
+    session_id: str,
+    *,
+    channel: str = "voice",
+    status: str = "connected",
+    queue_id: str = "billing-refunds",
+    agent_id: str | None = "alex",
+    created_at: float | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     from core.sessions.model import new_session
 
     now = time.time()
     created = created_at if created_at is not None else now - 60
-    doc = new_session(session_id, channel, status, created,
-                      queue_id=queue_id, queue_path=QUEUE_PATHS.get(queue_id),
-                      team_ids=[TEAM_OF[queue_id.split("-")[0]]] if queue_id else [],
-                      agent_id=agent_id if status == "connected" else None,
-                      queued_at=created, updated_at=created)
+    doc = new_session(
+        session_id,
+        channel,
+        status,
+        created,
+        queue_id=queue_id,
+        queue_path=QUEUE_PATHS.get(queue_id),
+        team_ids=[TEAM_OF[queue_id.split("-")[0]]] if queue_id else [],
+        agent_id=agent_id if status == "connected" else None,
+        queued_at=created,
+        updated_at=created,
+    )
     if status == "connected":
         doc["connected_at"] = created + 30
         doc["status_history"].append({"status": "connected", "at": created + 30})
@@ -63,32 +81,54 @@ def twilio_call(suite: Any) -> Callable[..., dict[str, str]]:
 
     def _call() -> dict[str, str]:
         conference = sid("CF")
-        customer = requests.post(f"{base}/_control/calls", json={
-            "status": "in-progress", "conference_sid": conference, "label": "customer",
-            "from": "+14155550123"}, timeout=5).json()["sid"]
-        agent = requests.post(f"{base}/_control/calls", json={
-            "status": "in-progress", "conference_sid": conference, "label": "agent",
-            "to": "client:alex"}, timeout=5).json()["sid"]
+        customer = requests.post(
+            f"{base}/_control/calls",
+            json={
+                "status": "in-progress",
+                "conference_sid": conference,
+                "label": "customer",
+                "from": "+14155550123",
+            },
+            timeout=5,
+        ).json()["sid"]
+        agent = requests.post(
+            f"{base}/_control/calls",
+            json={
+                "status": "in-progress",
+                "conference_sid": conference,
+                "label": "agent",
+                "to": "client:alex",
+            },
+            timeout=5,
+        ).json()["sid"]
         return {"conference_sid": conference, "call_sid": customer, "agent_call_sid": agent}
 
     return _call
 
 
 @pytest.fixture
-def live_call(put_session: Callable[..., dict[str, Any]],
-              twilio_call: Callable[..., dict[str, str]]) -> Callable[..., dict[str, Any]]:
+def live_call(
+    put_session: Callable[..., dict[str, Any]], twilio_call: Callable[..., dict[str, str]]
+) -> Callable[..., dict[str, Any]]:
     """A connected call session backed by a real conference on the stand-in."""
 
     def _live(queue_id: str = "billing-refunds", **kw: Any) -> dict[str, Any]:
         t = twilio_call()
-        return put_session(t["call_sid"], queue_id=queue_id,
-                           carrier={"call_sid": t["call_sid"],
-                                    "conference_sid": t["conference_sid"],
-                                    "from": "+14155550123", "to": "+18005550000"},
-                           participants=[{"role": "customer", "call_sid": t["call_sid"]},
-                                         {"role": "agent", "id": "alex",
-                                          "call_sid": t["agent_call_sid"]}],
-                           **kw) | {"_twilio": t}
+        return put_session(
+            t["call_sid"],
+            queue_id=queue_id,
+            carrier={
+                "call_sid": t["call_sid"],
+                "conference_sid": t["conference_sid"],
+                "from": "+14155550123",
+                "to": "+18005550000",
+            },
+            participants=[
+                {"role": "customer", "call_sid": t["call_sid"]},
+                {"role": "agent", "id": "alex", "call_sid": t["agent_call_sid"]},
+            ],
+            **kw,
+        ) | {"_twilio": t}
 
     return _live
 
@@ -98,8 +138,9 @@ def participants(suite: Any) -> Callable[[str], list[dict[str, Any]]]:
     """Everyone who ever joined a conference on the stand-in (with Beep and removal)."""
 
     def _get(conference_sid: str) -> list[dict[str, Any]]:
-        r = requests.get(f"{suite.url('twilio')}/_control/conferences/{conference_sid}"
-                         "/participants", timeout=5)
+        r = requests.get(
+            f"{suite.url('twilio')}/_control/conferences/{conference_sid}/participants", timeout=5
+        )
         r.raise_for_status()
         return r.json()["participants"]
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-QUEUE_OF_TEAM = {"billing": "billing-refunds", "support": "support-internet",
-                 "sales": "sales-general"}
+QUEUE_OF_TEAM = {
+    "billing": "billing-refunds",
+    "support": "support-internet",
+    "sales": "sales-general",
+}
 
 # caller label -> (user or None / "bad", team whose sessions are targeted)
 CALLERS = {
@@ -42,27 +45,33 @@ ENDPOINTS = [
     ("POST", "/chats/{chat}/end", {"reason": "authz table"}),
 ]
 
-AUDITED = {"/calls/{call}/monitor": "monitor.start", "/calls/{call}/monitor/stop": "monitor.stop",
-           "/chats/{chat}/view": "chat_view.start", "/chats/{chat}/view/stop": "chat_view.stop",
-           "/calls/{call}/end": "session.end", "/chats/{chat}/end": "session.end"}
+AUDITED = {
+    "/calls/{call}/monitor": "monitor.start",
+    "/calls/{call}/monitor/stop": "monitor.stop",
+    "/chats/{chat}/view": "chat_view.start",
+    "/chats/{chat}/view/stop": "chat_view.stop",
+    "/calls/{call}/end": "session.end",
+    "/chats/{chat}/end": "session.end",
+}
 EXPECTED: dict[str, list[int]] = {
     #                      lists     details   mon  stop view  tr   stop audit end  end
-    "admin":              [200, 200, 200, 200, 201, 200, 201, 401, 200, 200, 200, 200],
-    "manager_own_team":   [200, 200, 200, 200, 201, 200, 201, 401, 200, 403, 200, 200],
+    "admin": [200, 200, 200, 200, 201, 200, 201, 401, 200, 200, 200, 200],
+    "manager_own_team": [200, 200, 200, 200, 201, 200, 201, 401, 200, 403, 200, 200],
     "manager_other_team": [200, 200, 404, 404, 404, 404, 404, 401, 404, 403, 404, 404],
     "supervisor_own_team": [200, 200, 200, 200, 201, 200, 201, 401, 200, 403, 403, 403],
     "supervisor_other_team": [200, 200, 404, 404, 404, 404, 404, 401, 404, 403, 403, 403],
-    "qa_lead_own_team":   [200, 200, 200, 200, 201, 200, 201, 401, 200, 200, 200, 200],
+    "qa_lead_own_team": [200, 200, 200, 200, 201, 200, 201, 401, 200, 200, 200, 200],
     "qa_lead_other_team": [200, 200, 404, 404, 404, 404, 404, 401, 404, 200, 404, 404],
-    "agent":              [403, 403, 403, 403, 403, 403, 403, 401, 403, 403, 403, 403],
-    "no_token":           [401] * 12,
-    "bad_token":          [401] * 12,
+    "agent": [403, 403, 403, 403, 403, 403, 403, 401, 403, 403, 403, 403],
+    "no_token": [401] * 12,
+    "bad_token": [401] * 12,
 }
 
 
 @pytest.mark.parametrize("label", list(CALLERS))
-def test_every_endpoint_for_role(label, mon, portal_token, live_call, put_session,
-                                 audit_entries) -> None:
+def test_every_endpoint_for_role(
+    label, mon, portal_token, live_call, put_session, audit_entries
+) -> None:
     user, team = CALLERS[label]
     queue = QUEUE_OF_TEAM[team]
     call = live_call(queue)
@@ -81,33 +90,49 @@ def test_every_endpoint_for_role(label, mon, portal_token, live_call, put_sessio
         r = mon.open(url, method=method, **kw)
         assert r.is_json, (url, r.data[:200])  # every answer is JSON, never a bare 500
         got.append(r.status_code)
-    table = [f"{m} {p}: expected {e}, got {g}" for (m, p, _), e, g
-             in zip(ENDPOINTS, EXPECTED[label], got, strict=True) if e != g]
+    table = [
+        f"{m} {p}: expected {e}, got {g}"
+        for (m, p, _), e, g in zip(ENDPOINTS, EXPECTED[label], got, strict=True)
+        if e != g
+    ]
     assert not table, f"{label}:\n" + "\n".join(table)
 
     # Exactly the allowed actions were audited, each once.
-    expected = sorted(AUDITED[p] for (_, p, _), s in zip(ENDPOINTS, EXPECTED[label],
-                                                         strict=True)
-                      if s in (200, 201) and p in AUDITED)
+    expected = sorted(
+        AUDITED[p]
+        for (_, p, _), s in zip(ENDPOINTS, EXPECTED[label], strict=True)
+        if s in (200, 201) and p in AUDITED
+    )
     assert sorted(e["action"] for e in audit_entries()) == expected
 
 
-def test_audit_log_is_readable_with_audit_read_and_scoped(mon, auth, live_call,
-                                                          put_session) -> None:
+def test_audit_log_is_readable_with_audit_read_and_scoped(
+    mon, auth, live_call, put_session
+) -> None:
     billing = live_call("billing-refunds")
     sales = live_call("sales-general")
     for c in (billing, sales):
-        assert mon.post(f"/calls/{c['id']}/monitor", json={"reason": "qa"},
-                        headers=auth("ada")).status_code == 201
-    assert mon.post(f"/calls/{sales['id']}/end", json={"reason": "done"},
-                    headers=auth("quinn")).status_code == 200
+        assert (
+            mon.post(
+                f"/calls/{c['id']}/monitor", json={"reason": "qa"}, headers=auth("ada")
+            ).status_code
+            == 201
+        )
+    assert (
+        mon.post(
+            f"/calls/{sales['id']}/end", json={"reason": "done"}, headers=auth("quinn")
+        ).status_code
+        == 200
+    )
 
     r = mon.get("/audit", headers=auth("ada"))
     assert r.status_code == 200
     entries = r.get_json()["entries"]
     assert [(e["action"], e["session_id"]) for e in entries] == [
-        ("session.end", sales["id"]), ("monitor.start", sales["id"]),
-        ("monitor.start", billing["id"])]  # newest first
+        ("session.end", sales["id"]),
+        ("monitor.start", sales["id"]),
+        ("monitor.start", billing["id"]),
+    ]  # newest first
     first = entries[0]
     assert first["actor"] == {"type": "user", "id": "quinn", "name": "Quinn QA"}
     assert first["reason"] == "done" and first["at"] > 0
@@ -118,12 +143,12 @@ def test_audit_log_is_readable_with_audit_read_and_scoped(mon, auth, live_call,
     # Filters and paging.
     mine = mon.get("/audit?actor=quinn", headers=auth("ada")).get_json()["entries"]
     assert [e["action"] for e in mine] == ["session.end"]
-    one = mon.get(f"/audit?session_id={billing['id']}&action=monitor.start",
-                  headers=auth("ada")).get_json()["entries"]
+    one = mon.get(
+        f"/audit?session_id={billing['id']}&action=monitor.start", headers=auth("ada")
+    ).get_json()["entries"]
     assert len(one) == 1
     page = mon.get("/audit?limit=2", headers=auth("ada")).get_json()
-    rest = mon.get(f"/audit?limit=2&cursor={page['next_cursor']}",
-                   headers=auth("ada")).get_json()
+    rest = mon.get(f"/audit?limit=2&cursor={page['next_cursor']}", headers=auth("ada")).get_json()
     assert [e["id"] for e in page["entries"] + rest["entries"]] == [e["id"] for e in entries]
     assert rest["next_cursor"] is None
     r = mon.get("/audit?action=delete", headers=auth("ada"))

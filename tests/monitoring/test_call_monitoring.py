@@ -12,7 +12,8 @@ def monitors_of(conference_participants: list[dict]) -> list[dict]:
 
 
 def test_two_supervisors_listen_one_stops_the_other_still_listens(
-        suite, mon, auth, live_call, participants, audit_entries, subscribe) -> None:
+    suite, mon, auth, live_call, participants, audit_entries, subscribe
+) -> None:
     from core.sessions import store
 
     events = subscribe("session-events")
@@ -61,16 +62,16 @@ def test_two_supervisors_listen_one_stops_the_other_still_listens(
     assert "stop_monitoring" in details["actions"]
 
     actions = sorted((e["action"], e["actor"]["id"]) for e in audit_entries(cid))
-    assert actions == [("monitor.start", "ada"), ("monitor.start", "sam"),
-                       ("monitor.stop", "sam")]
+    assert actions == [("monitor.start", "ada"), ("monitor.start", "sam"), ("monitor.stop", "sam")]
     reasons = {(e["action"], e["actor"]["id"]): e["reason"] for e in audit_entries(cid)}
     assert reasons[("monitor.start", "sam")] == "coaching"
     # The agent's side is never told: monitoring publishes no session event.
     assert pull_all(suite, events, timeout=1.5) == []
 
 
-def test_monitor_needs_a_connected_call_with_a_conference(mon, auth, put_session,
-                                                          audit_entries) -> None:
+def test_monitor_needs_a_connected_call_with_a_conference(
+    mon, auth, put_session, audit_entries
+) -> None:
     queued = put_session(status="queued")
     r = mon.post(f"/calls/{queued['id']}/monitor", headers=auth("ada"))
     assert r.status_code == 409 and r.get_json()["error"]["field"] == "status"
@@ -84,8 +85,9 @@ def test_monitor_needs_a_connected_call_with_a_conference(mon, auth, put_session
     assert audit_entries() == []
 
 
-def test_end_call_with_and_without_permission(suite, mon, auth, live_call, participants,
-                                              audit_entries) -> None:
+def test_end_call_with_and_without_permission(
+    suite, mon, auth, live_call, participants, audit_entries
+) -> None:
     from core.sessions import store
 
     billing = live_call("billing-refunds")
@@ -111,14 +113,22 @@ def test_end_call_with_and_without_permission(suite, mon, auth, live_call, parti
     assert body["changed"] is True and body["session"]["status"] == "ended"
     ended_by = body["session"]["ended_by"]
     assert (ended_by["id"], ended_by["reason"], ended_by["via"]) == (
-        "mona", "abusive caller", "monitoring")
+        "mona",
+        "abusive caller",
+        "monitoring",
+    )
 
     calls = requests.get(f"{suite.url('twilio')}/_control/calls", timeout=5).json()["calls"]
     status = {c["sid"]: c["status"] for c in calls}
     assert status[billing["_twilio"]["call_sid"]] == "completed"
     assert status[support["_twilio"]["call_sid"]] == "in-progress"
-    update = [h for c in calls if c["sid"] == billing["_twilio"]["call_sid"]
-              for h in c["history"] if h.get("status") == "completed"]
+    update = [
+        h
+        for c in calls
+        if c["sid"] == billing["_twilio"]["call_sid"]
+        for h in c["history"]
+        if h.get("status") == "completed"
+    ]
     assert update and update[0]["reason"] == "api"  # hung up through the REST API
     assert all(p["removed"] for p in participants(billing["_twilio"]["conference_sid"]))
 
@@ -134,8 +144,7 @@ def test_end_call_with_and_without_permission(suite, mon, auth, live_call, parti
 
 def test_qa_lead_custom_role_ends_a_sales_call(mon, auth, live_call) -> None:
     call = live_call("sales-general")
-    r = mon.post(f"/calls/{call['id']}/end", json={"reason": "test call"},
-                 headers=auth("quinn"))
+    r = mon.post(f"/calls/{call['id']}/end", json={"reason": "test call"}, headers=auth("quinn"))
     assert r.status_code == 200 and r.get_json()["session"]["ended_by"]["id"] == "quinn"
 
 
@@ -143,9 +152,11 @@ def test_carrier_failure_writes_nothing(suite, mon, auth, live_call, audit_entri
     from core.sessions import store
 
     call = live_call("billing-payments")
-    requests.post(f"{suite.url('twilio')}/_control/faults", json={
-        "route": "calls", "method": "POST", "faults": [{"kind": "status", "status": 503}]},
-        timeout=5).raise_for_status()
+    requests.post(
+        f"{suite.url('twilio')}/_control/faults",
+        json={"route": "calls", "method": "POST", "faults": [{"kind": "status", "status": 503}]},
+        timeout=5,
+    ).raise_for_status()
     r = mon.post(f"/calls/{call['id']}/end", json={"reason": "stuck"}, headers=auth("ada"))
     assert r.status_code == 503 and r.headers["Retry-After"]
     assert store.get(call["id"])["status"] == "connected"
@@ -156,18 +167,23 @@ def test_carrier_failure_writes_nothing(suite, mon, auth, live_call, audit_entri
     assert len(audit_entries(call["id"])) == 1
 
 
-def test_a_double_click_leaves_one_listener(mon, auth, live_call, participants,
-                                            audit_entries) -> None:
+def test_a_double_click_leaves_one_listener(
+    mon, auth, live_call, participants, audit_entries
+) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     call = live_call("billing-refunds")
     headers = auth("mona")
     with ThreadPoolExecutor(4) as pool:
-        codes = list(pool.map(
-            lambda _: mon.post(f"/calls/{call['id']}/monitor", headers=headers).status_code,
-            range(4)))
+        codes = list(
+            pool.map(
+                lambda _: mon.post(f"/calls/{call['id']}/monitor", headers=headers).status_code,
+                range(4),
+            )
+        )
     assert sorted(codes)[-1] == 201 and set(codes) <= {200, 201}
-    live = [p for p in monitors_of(participants(call["_twilio"]["conference_sid"]))
-            if not p["removed"]]
+    live = [
+        p for p in monitors_of(participants(call["_twilio"]["conference_sid"])) if not p["removed"]
+    ]
     assert len(live) == 1
     assert [e["action"] for e in audit_entries(call["id"])] == ["monitor.start"]

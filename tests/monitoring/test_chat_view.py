@@ -5,31 +5,40 @@ from __future__ import annotations
 from tests.conftest import pull_all
 
 
-def start_chat(app_client, sdk_token, portal_token, queue_id: str = "billing-refunds",
-               agent: str = "alex") -> tuple[object, str, dict, dict]:
+def start_chat(
+    app_client, sdk_token, portal_token, queue_id: str = "billing-refunds", agent: str = "alex"
+) -> tuple[object, str, dict, dict]:
     """A chat started by an end user (SDK) and assigned to an agent."""
     sessions = app_client("sessions_http")
     user = {"Authorization": f"Bearer {sdk_token('cust-42', name='Kim Lee')}"}
-    r = sessions.post("/sdk/chats", json={"channel": "web", "queue_id": queue_id},
-                      headers=user)
+    r = sessions.post("/sdk/chats", json={"channel": "web", "queue_id": queue_id}, headers=user)
     assert r.status_code == 201, r.get_json()
     chat_id = r.get_json()["session"]["id"]
     agent_h = {"Authorization": f"Bearer {portal_token(agent)}"}
-    r = sessions.post(f"/agent/sessions/{chat_id}/assign", json={"agent_id": agent},
-                      headers=agent_h)
+    r = sessions.post(
+        f"/agent/sessions/{chat_id}/assign", json={"agent_id": agent}, headers=agent_h
+    )
     assert r.status_code == 200, r.get_json()
     return sessions, chat_id, user, agent_h
 
 
 def test_viewer_reads_live_transcript_and_cannot_write(
-        suite, app_client, demo, sdk_token, portal_token, auth, audit_entries,
-        subscribe) -> None:
+    suite, app_client, demo, sdk_token, portal_token, auth, audit_entries, subscribe
+) -> None:
     sessions, chat_id, user, agent_h = start_chat(app_client, sdk_token, portal_token)
     mon = app_client("monitoring_http")
-    assert sessions.post(f"/sdk/chats/{chat_id}/messages", json={"text": "my bill is wrong"},
-                         headers=user).status_code == 201
-    assert sessions.post(f"/agent/chats/{chat_id}/messages", json={"text": "let me check"},
-                         headers=agent_h).status_code == 201
+    assert (
+        sessions.post(
+            f"/sdk/chats/{chat_id}/messages", json={"text": "my bill is wrong"}, headers=user
+        ).status_code
+        == 201
+    )
+    assert (
+        sessions.post(
+            f"/agent/chats/{chat_id}/messages", json={"text": "let me check"}, headers=agent_h
+        ).status_code
+        == 201
+    )
     events = subscribe("session-events")
     # The emulator may still fan out what was published just before subscribing: drain it.
     pull_all(suite, events, timeout=1.0)
@@ -66,11 +75,11 @@ def test_viewer_reads_live_transcript_and_cannot_write(
     assert mon.get(f"/chats/{other_id}/transcript", headers=token).status_code == 403
 
     # The agent's side shows nothing: no event, nothing in the agent-facing session view.
-    mine = [m for m in pull_all(suite, events, timeout=1.5)
-            if m.attributes["session_id"] == chat_id]
+    mine = [
+        m for m in pull_all(suite, events, timeout=1.5) if m.attributes["session_id"] == chat_id
+    ]
     assert mine == [], [m.attributes["type"] for m in mine]
-    r = sessions.post(f"/agent/chats/{chat_id}/messages", json={"text": "done"},
-                      headers=agent_h)
+    r = sessions.post(f"/agent/chats/{chat_id}/messages", json={"text": "done"}, headers=agent_h)
     assert r.status_code == 201 and "monitors" not in str(r.get_json())
 
     # Starting again is the same view (fresh token, no second audit entry).
@@ -87,13 +96,18 @@ def test_viewer_reads_live_transcript_and_cannot_write(
 
 
 def test_chat_details_show_agent_end_user_issue_and_ticket(
-        app_client, demo, sdk_token, portal_token, auth) -> None:
+    app_client, demo, sdk_token, portal_token, auth
+) -> None:
     from core.sessions import store
 
     _, chat_id, _, _ = start_chat(app_client, sdk_token, portal_token)
-    store.update(chat_id, lambda d: {"crm": {"ticket_id": "981", "url": None,
-                                             "contact_id": None}},
-                 "session.crm_linked", {"ticket_id": "981"}, f"{chat_id}:crm")
+    store.update(
+        chat_id,
+        lambda d: {"crm": {"ticket_id": "981", "url": None, "contact_id": None}},
+        "session.crm_linked",
+        {"ticket_id": "981"},
+        f"{chat_id}:crm",
+    )
     mon = app_client("monitoring_http")
     r = mon.get(f"/chats/{chat_id}", headers=auth("mona"))
     assert r.status_code == 200, r.get_json()
@@ -107,20 +121,29 @@ def test_chat_details_show_agent_end_user_issue_and_ticket(
     assert mon.get(f"/calls/{chat_id}", headers=auth("mona")).status_code == 404
 
 
-def test_end_chat_with_and_without_permission(app_client, demo, sdk_token, portal_token,
-                                              auth, audit_entries) -> None:
+def test_end_chat_with_and_without_permission(
+    app_client, demo, sdk_token, portal_token, auth, audit_entries
+) -> None:
     from core.sessions import store
 
     sessions, chat_id, user, _ = start_chat(app_client, sdk_token, portal_token)
     mon = app_client("monitoring_http")
     assert mon.post(f"/chats/{chat_id}/view", headers=auth("ada")).status_code == 201
     # sam: no end right; quinn: has it, but billing is not her team's (404, not 403).
-    assert mon.post(f"/chats/{chat_id}/end", json={"reason": "x"},
-                    headers=auth("sam")).status_code == 403
-    assert mon.post(f"/chats/{chat_id}/end", json={"reason": "x"},
-                    headers=auth("quinn")).status_code == 404
-    assert mon.post(f"/chats/{chat_id}/end", json={"reason": "x", "force": True},
-                    headers=auth("mona")).status_code == 400
+    assert (
+        mon.post(f"/chats/{chat_id}/end", json={"reason": "x"}, headers=auth("sam")).status_code
+        == 403
+    )
+    assert (
+        mon.post(f"/chats/{chat_id}/end", json={"reason": "x"}, headers=auth("quinn")).status_code
+        == 404
+    )
+    assert (
+        mon.post(
+            f"/chats/{chat_id}/end", json={"reason": "x", "force": True}, headers=auth("mona")
+        ).status_code
+        == 400
+    )
     r = mon.post(f"/chats/{chat_id}/end", json={"reason": "spam"}, headers=auth("mona"))
     assert r.status_code == 200, r.get_json()
     doc = store.get(chat_id)

@@ -10,22 +10,27 @@ import uuid
 import requests
 
 
-def scheduler_event(payload: dict | None = None, attributes: dict | None = None,
-                    message_id: str | None = None):
+def scheduler_event(
+    payload: dict | None = None, attributes: dict | None = None, message_id: str | None = None
+):
     """A Pub/Sub CloudEvent as Cloud Scheduler -> Pub/Sub -> Eventarc delivers it."""
     from cloudevents.http import CloudEvent
 
     mid = message_id or uuid.uuid4().hex
     data = base64.b64encode(json.dumps(payload or {}).encode()).decode()
-    return CloudEvent({"type": "google.cloud.pubsub.topic.v1.messagePublished",
-                       "source": "//pubsub.googleapis.com/projects/p/topics/"
-                                 "scheduler-stuck-sessions", "id": mid},
-                      {"message": {"data": data, "attributes": attributes or {},
-                                   "messageId": mid}})
+    return CloudEvent(
+        {
+            "type": "google.cloud.pubsub.topic.v1.messagePublished",
+            "source": "//pubsub.googleapis.com/projects/p/topics/scheduler-stuck-sessions",
+            "id": mid,
+        },
+        {"message": {"data": data, "attributes": attributes or {}, "messageId": mid}},
+    )
 
 
-def test_sweeper_dry_run_then_ends_only_stuck_sessions(suite, demo, put_session, live_call,
-                                                       audit_entries) -> None:
+def test_sweeper_dry_run_then_ends_only_stuck_sessions(
+    suite, demo, put_session, live_call, audit_entries
+) -> None:
     from core.sessions import store
     from monitoring import sweeper
 
@@ -34,12 +39,11 @@ def test_sweeper_dry_run_then_ends_only_stuck_sessions(suite, demo, put_session,
     stuck_call = live_call("billing-refunds", created_at=now - 6 * hours)
     fresh_call = live_call("billing-refunds", created_at=now - 4.9 * hours)
     stuck_web = put_session(channel="web", queue_id="sales-general", created_at=now - 5.5 * hours)
-    stuck_queued_sms = put_session(channel="sms", queue_id="support-mobile", status="queued",
-                                   created_at=now - 8 * hours)
-    old_ended = put_session(queue_id="billing-refunds", status="ended",
-                            created_at=now - 30 * hours)
-    fresh_chat = put_session(channel="chat", queue_id="billing-refunds",
-                             created_at=now - 1 * hours)
+    stuck_queued_sms = put_session(
+        channel="sms", queue_id="support-mobile", status="queued", created_at=now - 8 * hours
+    )
+    old_ended = put_session(queue_id="billing-refunds", status="ended", created_at=now - 30 * hours)
+    fresh_chat = put_session(channel="chat", queue_id="billing-refunds", created_at=now - 1 * hours)
     stuck = {stuck_call["id"], stuck_web["id"], stuck_queued_sms["id"]}
 
     report = sweeper.handle(scheduler_event(attributes={"dry_run": "true"}))
@@ -53,10 +57,15 @@ def test_sweeper_dry_run_then_ends_only_stuck_sessions(suite, demo, put_session,
     for s in stuck:
         doc = store.get(s)
         assert doc["status"] == "ended" and doc["ended_by"]["id"] == "stuck-session-sweeper"
-        assert doc["ended_by"]["via"] == "sweeper" and "stuck for more than 5 h" in \
-            doc["ended_by"]["reason"]
-    for untouched, status in ((fresh_call, "connected"), (fresh_chat, "connected"),
-                              (old_ended, "ended")):
+        assert (
+            doc["ended_by"]["via"] == "sweeper"
+            and "stuck for more than 5 h" in doc["ended_by"]["reason"]
+        )
+    for untouched, status in (
+        (fresh_call, "connected"),
+        (fresh_chat, "connected"),
+        (old_ended, "ended"),
+    ):
         assert store.get(untouched["id"])["status"] == status
     assert store.get(old_ended["id"])["ended_by"] is None
     calls = requests.get(f"{suite.url('twilio')}/_control/calls", timeout=5).json()["calls"]
@@ -86,7 +95,12 @@ def test_thresholds_per_channel_with_chat_fallback(suite, apply_config, put_sess
     cfg["center"]["stuck_session_hours"] = {"voice": 2, "chat": 10, "sms": 1}
     apply_config(cfg)
     assert sweeper.thresholds({"voice": 2, "chat": 10, "sms": 1}) == {
-        "voice": 2.0, "chat": 10.0, "web": 10.0, "mobile": 10.0, "sms": 1.0}
+        "voice": 2.0,
+        "chat": 10.0,
+        "web": 10.0,
+        "mobile": 10.0,
+        "sms": 1.0,
+    }
     now = time.time()
     web = put_session(channel="web", queue_id="sales-general", created_at=now - 3 * 3600)
     sms = put_session(channel="sms", queue_id="sales-general", created_at=now - 3 * 3600)

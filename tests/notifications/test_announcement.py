@@ -20,8 +20,12 @@ from tests.notifications.conftest import (
 
 def _assign(app_client, auth, sid: str, agent: str = "alex") -> None:
     sessions = app_client("sessions_http", PUBLIC)
-    r = sessions.post(f"/agent/sessions/{sid}/assign", data=json.dumps({"agent_id": agent}),
-                      content_type="application/json", headers=auth(agent))
+    r = sessions.post(
+        f"/agent/sessions/{sid}/assign",
+        data=json.dumps({"agent_id": agent}),
+        content_type="application/json",
+        headers=auth(agent),
+    )
     assert r.status_code == 200, r.get_json()
 
 
@@ -38,8 +42,12 @@ def _announce(suite, app_client, auth, subscribe, sid: str, agent: str = "alex")
 
 
 def _patch(client, auth, qid: str, body: dict) -> None:
-    r = client.patch(f"/notifications/queues/{qid}/settings", data=json.dumps(body),
-                     content_type="application/json", headers=auth("ada"))
+    r = client.patch(
+        f"/notifications/queues/{qid}/settings",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers=auth("ada"),
+    )
     assert r.status_code == 200, r.get_json()
 
 
@@ -48,8 +56,9 @@ def _wav_seconds(data: bytes) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def test_wait_time_includes_whisper_and_countdown(suite, tree, app_client, auth, subscribe,
-                                                  client) -> None:
+def test_wait_time_includes_whisper_and_countdown(
+    suite, tree, app_client, auth, subscribe, client
+) -> None:
     from core import tts
     from core.sessions import store
 
@@ -76,8 +85,9 @@ def test_wait_time_includes_whisper_and_countdown(suite, tree, app_client, auth,
     r = client.get(f"/agent/sessions/{sid}/announcement", headers=auth("alex"))
     assert r.status_code == 200, r.get_json()
     play = r.get_json()["announcement"]
-    whisper_audio = client.get(urlsplit(play["whisper"]["url"]).path,
-                               query_string=urlsplit(play["whisper"]["url"]).query)
+    whisper_audio = client.get(
+        urlsplit(play["whisper"]["url"]).path, query_string=urlsplit(play["whisper"]["url"]).query
+    )
     assert whisper_audio.status_code == 200
     assert abs(_wav_seconds(whisper_audio.data) - expected_w) < 0.01  # measured, not guessed
     assert [p["duration_seconds"] for p in play["sequence"]] == [expected_w, expected_c]
@@ -91,14 +101,14 @@ def test_wait_time_includes_whisper_and_countdown(suite, tree, app_client, auth,
 
     url = f"{PUBLIC}/twilio/agent-announcement/{sid}"
     params = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32}
-    r = client.post(f"/twilio/agent-announcement/{sid}", data=params,
-                    headers=twilio_signed(url, params))
+    r = client.post(
+        f"/twilio/agent-announcement/{sid}", data=params, headers=twilio_signed(url, params)
+    )
     assert r.status_code == 200 and r.data.decode().count("<Play>") == 2
     r = client.post(f"/twilio/agent-announcement/{sid}", data=params)
     assert r.status_code == 403
     # Another agent of another queue cannot read it.
-    assert client.get(f"/agent/sessions/{sid}/announcement",
-                      headers=auth("nia")).status_code == 404
+    assert client.get(f"/agent/sessions/{sid}/announcement", headers=auth("nia")).status_code == 404
 
 
 def test_each_whisper_type(suite, tree, app_client, auth, subscribe, client) -> None:
@@ -109,15 +119,21 @@ def test_each_whisper_type(suite, tree, app_client, auth, subscribe, client) -> 
     ann = _announce(suite, app_client, auth, subscribe, sid, agent="ada")
     assert ann["whisper"]["type"] == "queue_name"
     assert ann["whisper"]["text"] == "Incoming call from Sales"
-    assert ann["whisper"]["duration_seconds"] == tts.render(
-        "Incoming call from Sales", "en-US").duration_seconds
+    assert (
+        ann["whisper"]["duration_seconds"]
+        == tts.render("Incoming call from Sales", "en-US").duration_seconds
+    )
     assert ann["tones"]["incoming_call"]["id"] == "classic-ring"
     assert ann["repeat"] == {"mode": "once"}
 
     # audio: an uploaded clip, played as is; its duration counts.
     data = mp3_frames(60)
-    r = client.post("/notifications/whisper-clips?name=vip", data=data,
-                    content_type="audio/mpeg", headers=auth("ada"))
+    r = client.post(
+        "/notifications/whisper-clips?name=vip",
+        data=data,
+        content_type="audio/mpeg",
+        headers=auth("ada"),
+    )
     assert r.status_code == 201, r.get_json()
     clip = r.get_json()["whisper"]
     _patch(client, auth, "fiber", {"calls": {"whisper": {"type": "audio", "audio": clip["id"]}}})
@@ -126,14 +142,19 @@ def test_each_whisper_type(suite, tree, app_client, auth, subscribe, client) -> 
     assert ann["whisper"]["type"] == "audio" and ann["whisper"]["clip_id"] == clip["id"]
     assert ann["metrics"]["whisper_seconds"] == mp3_seconds(60)
     assert ann["countdown"] is None and ann["metrics"]["countdown_seconds"] == 0
-    play = client.get(f"/agent/sessions/{sid}/announcement",
-                      headers=auth("alex")).get_json()["announcement"]
+    play = client.get(f"/agent/sessions/{sid}/announcement", headers=auth("alex")).get_json()[
+        "announcement"
+    ]
     u = urlsplit(play["whisper"]["url"])
     assert client.get(u.path, query_string=u.query).data == data
 
     # Whisper off: nothing is played, nothing added; the tone plan remains.
-    _patch(client, auth, "dsl", {"calls": {"whisper": {"enabled": False},
-                                           "countdown": {"enabled": False}}})
+    _patch(
+        client,
+        auth,
+        "dsl",
+        {"calls": {"whisper": {"enabled": False}, "countdown": {"enabled": False}}},
+    )
     sid = queued_call("dsl", "Support > Internet > DSL")
     ann = _announce(suite, app_client, auth, subscribe, sid)
     assert ann["whisper"] is None and ann["countdown"] is None
@@ -143,8 +164,9 @@ def test_each_whisper_type(suite, tree, app_client, auth, subscribe, client) -> 
     assert "<Play>" not in r.data.decode()
 
 
-def test_speed_changes_the_rendered_duration(suite, tree, app_client, auth, subscribe,
-                                             client) -> None:
+def test_speed_changes_the_rendered_duration(
+    suite, tree, app_client, auth, subscribe, client
+) -> None:
     durations = {}
     for speed in (0.5, 2.0):
         _patch(client, auth, "dsl", {"calls": {"whisper": {"speed": speed}}})
@@ -155,18 +177,24 @@ def test_speed_changes_the_rendered_duration(suite, tree, app_client, auth, subs
     assert durations[0.5] > 2.5 * durations[2.0]
 
 
-def test_chat_assignment_plans_tones_only(suite, tree, app_client, auth, subscribe,
-                                          sdk_token) -> None:
+def test_chat_assignment_plans_tones_only(
+    suite, tree, app_client, auth, subscribe, sdk_token
+) -> None:
     chats = app_client("sessions_http", PUBLIC)
-    r = chats.post("/sdk/chats", data=json.dumps({"queue_id": "dsl"}),
-                   content_type="application/json",
-                   headers={"Authorization": f"Bearer {sdk_token('user-1')}"})
+    r = chats.post(
+        "/sdk/chats",
+        data=json.dumps({"queue_id": "dsl"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sdk_token('user-1')}"},
+    )
     assert r.status_code == 201, r.get_json()
     sid = r.get_json()["session"]["id"]
     ann = _announce(suite, app_client, auth, subscribe, sid)
     assert ann["kind"] == "chats" and ann["whisper"] is None and ann["countdown"] is None
-    assert {s: t["id"] for s, t in ann["tones"].items()} == {"new_chat": "chime",
-                                                            "new_message": "pop"}
+    assert {s: t["id"] for s, t in ann["tones"].items()} == {
+        "new_chat": "chime",
+        "new_message": "pop",
+    }
     assert ann["sms"]["status"] == "disabled"
 
 
@@ -176,5 +204,4 @@ def test_announcement_not_ready_is_a_clean_404(suite, tree, client, auth) -> Non
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_ready"
     r = client.get(f"/agent/sessions/{sid}/announcement?format=mp4", headers=auth("ada"))
     assert r.status_code in (400, 404)
-    assert client.get("/agent/sessions/CAnope/announcement",
-                      headers=auth("ada")).status_code == 404
+    assert client.get("/agent/sessions/CAnope/announcement", headers=auth("ada")).status_code == 404

@@ -13,16 +13,25 @@ def _get(client, auth, path, user="ada"):
 
 
 def _patch(client, auth, path, body, user="ada", method="PATCH", headers=None):
-    return client.open(path, method=method, data=json.dumps(body),
-                       content_type="application/json", headers=auth(user) | (headers or {}))
+    return client.open(
+        path,
+        method=method,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers=auth(user) | (headers or {}),
+    )
 
 
 def test_inheritance_and_override_across_three_levels(suite, tree, client, auth) -> None:
     fiber = _get(client, auth, "/notifications/queues/fiber/settings")
     eff, src = fiber["effective"]["calls"], fiber["sources"]["calls"]
     assert fiber["path"] == "Support > Internet > Fiber"
-    assert eff["whisper"] == {"enabled": True, "type": "tts", "text": "Internet outage line",
-                              "speed": 1.5}
+    assert eff["whisper"] == {
+        "enabled": True,
+        "type": "tts",
+        "text": "Internet outage line",
+        "speed": 1.5,
+    }
     assert src["whisper.enabled"] == "center"
     assert src["whisper.speed"] == "queue:support"
     assert src["whisper.type"] == src["whisper.text"] == "queue:internet"
@@ -31,8 +40,9 @@ def test_inheritance_and_override_across_three_levels(suite, tree, client, auth)
     assert eff["tones"]["incoming_call"] == {"builtin": "digital"}
     assert eff["frequency"] == {"mode": "repeat", "every_seconds": 10, "until": "answered"}
     assert eff["sms_on_incoming_call"] is True
-    assert fiber["settings"] == {"calls": {"countdown": {"enabled": False},
-                                           "sms_on_incoming_call": True}}
+    assert fiber["settings"] == {
+        "calls": {"countdown": {"enabled": False}, "sms_on_incoming_call": True}
+    }
     # The sibling leaf inherits the middle level but not Fiber's own overrides.
     dsl = _get(client, auth, "/notifications/queues/dsl/settings")["effective"]["calls"]
     assert dsl["countdown"]["enabled"] is True and dsl["sms_on_incoming_call"] is False
@@ -43,9 +53,12 @@ def test_inheritance_and_override_across_three_levels(suite, tree, client, auth)
     assert sales["tones"]["incoming_call"] == {"builtin": "classic-ring"}
 
     # Override in the middle: both leaves follow; Fiber keeps what it set itself.
-    r = _patch(client, auth, "/notifications/queues/internet/settings",
-               {"calls": {"whisper": {"speed": 0.75},
-                          "countdown": {"seconds": 5, "enabled": False}}})
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/internet/settings",
+        {"calls": {"whisper": {"speed": 0.75}, "countdown": {"seconds": 5, "enabled": False}}},
+    )
     assert r.status_code == 200, r.get_json()
     dsl = _get(client, auth, "/notifications/queues/dsl/settings")
     assert dsl["effective"]["calls"]["whisper"]["speed"] == 0.75
@@ -55,26 +68,41 @@ def test_inheritance_and_override_across_three_levels(suite, tree, client, auth)
     assert fiber["countdown"] == {"enabled": False, "seconds": 5}
 
     # null removes an override: the queue inherits again (from the top level).
-    r = _patch(client, auth, "/notifications/queues/internet/settings",
-               {"calls": {"whisper": {"speed": None}, "countdown": None}})
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/internet/settings",
+        {"calls": {"whisper": {"speed": None}, "countdown": None}},
+    )
     assert r.status_code == 200, r.get_json()
     dsl = _get(client, auth, "/notifications/queues/dsl/settings")
     assert dsl["effective"]["calls"]["whisper"]["speed"] == 1.5
     assert dsl["effective"]["calls"]["countdown"] == {"enabled": True, "seconds": 3}
 
     # A global change reaches every queue that does not override it.
-    r = _patch(client, auth, "/notifications/settings",
-               {"calls": {"countdown": {"seconds": 4}}})
+    r = _patch(client, auth, "/notifications/settings", {"calls": {"countdown": {"seconds": 4}}})
     assert r.status_code == 200, r.get_json()
-    assert _get(client, auth, "/notifications/queues/dsl/settings"
-                )["effective"]["calls"]["countdown"]["seconds"] == 4
-    assert _get(client, auth, "/notifications/queues/sales/settings"
-                )["effective"]["calls"]["countdown"]["seconds"] == 4
+    assert (
+        _get(client, auth, "/notifications/queues/dsl/settings")["effective"]["calls"]["countdown"][
+            "seconds"
+        ]
+        == 4
+    )
+    assert (
+        _get(client, auth, "/notifications/queues/sales/settings")["effective"]["calls"][
+            "countdown"
+        ]["seconds"]
+        == 4
+    )
 
 
 def test_a_tone_slot_is_replaced_whole(suite, tree, client, auth) -> None:
-    r = _patch(client, auth, "/notifications/queues/dsl/settings",
-               {"chats": {"tones": {"new_chat": {"builtin": "soft-bell"}}}})
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/dsl/settings",
+        {"chats": {"tones": {"new_chat": {"builtin": "soft-bell"}}}},
+    )
     assert r.status_code == 200, r.get_json()
     chats = r.get_json()["effective"]["chats"]
     assert chats["tones"]["new_chat"] == {"builtin": "soft-bell"}
@@ -85,9 +113,13 @@ def test_updates_go_through_the_config_store(suite, tree, client, auth, apply_co
     from core.config.store import load_config
 
     before = _get(client, auth, "/notifications/settings")["version"]
-    r = _patch(client, auth, "/notifications/queues/sales/settings",
-               {"calls": {"whisper": {"type": "tts", "text": "Sales lead"}}},
-               headers={"If-Match": f'"{before}"'})
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/sales/settings",
+        {"calls": {"whisper": {"type": "tts", "text": "Sales lead"}}},
+        headers={"If-Match": f'"{before}"'},
+    )
     assert r.status_code == 200, r.get_json()
     cfg, version = load_config()
     sales = next(q for q in cfg.queues if q.id == "sales")
@@ -97,15 +129,25 @@ def test_updates_go_through_the_config_store(suite, tree, client, auth, apply_co
     again = apply_config(cfg.model_dump(mode="json"))
     assert not again.changed
     # A stale If-Match is refused and changes nothing.
-    r = _patch(client, auth, "/notifications/queues/sales/settings",
-               {"calls": {"whisper": {"text": "Other"}}}, headers={"If-Match": f'"{before}"'})
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/sales/settings",
+        {"calls": {"whisper": {"text": "Other"}}},
+        headers={"If-Match": f'"{before}"'},
+    )
     assert r.status_code == 412 and r.get_json()["error"]["field"] == "If-Match"
     assert load_config()[1] == version
 
 
 def test_put_replaces_the_queue_overrides(suite, tree, client, auth) -> None:
-    r = _patch(client, auth, "/notifications/queues/internet/settings",
-               {"calls": {"whisper": {"speed": 2.0}}}, method="PUT")
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/internet/settings",
+        {"calls": {"whisper": {"speed": 2.0}}},
+        method="PUT",
+    )
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["settings"] == {"calls": {"whisper": {"speed": 2.0}}}
@@ -122,10 +164,14 @@ def test_bad_updates_name_the_field_and_change_nothing(suite, tree, client, auth
         ({"calls": {"whisper": {"sped": None}}}, "calls.whisper.sped"),
         ({"voice": {}}, "voice"),
         ({"calls": {"whisper": {"speed": 9}}}, "calls.whisper.speed"),
-        ({"calls": {"tones": {"incoming_call": {"builtin": "air-horn"}}}},
-         "calls.tones.incoming_call"),
-        ({"calls": {"tones": {"incoming_call": {"custom": "t_doesnotexist"}}}},
-         "calls.tones.incoming_call.custom"),
+        (
+            {"calls": {"tones": {"incoming_call": {"builtin": "air-horn"}}}},
+            "calls.tones.incoming_call",
+        ),
+        (
+            {"calls": {"tones": {"incoming_call": {"custom": "t_doesnotexist"}}}},
+            "calls.tones.incoming_call.custom",
+        ),
         ({"calls": {"whisper": {"type": "audio", "audio": "w_nothere"}}}, "calls.whisper.audio"),
         ({"calls": {"whisper": {"type": "tts", "text": None}}}, "calls.whisper.text"),
         ({"calls": {"countdown": {"seconds": "three"}}}, "calls.countdown.seconds"),
@@ -135,23 +181,26 @@ def test_bad_updates_name_the_field_and_change_nothing(suite, tree, client, auth
         assert r.status_code == 400, (body, r.get_json())
         assert r.get_json()["error"]["field"] == field, (body, r.get_json())
     # Repeating needs an interval: Sales inherits none (Internet would inherit Support's).
-    for body, field in [({"calls": {"frequency": {"mode": "repeat", "until": "answered"}}},
-                         "calls.frequency.every_seconds"),
-                        ({"calls": {"frequency": {"mode": "repeat", "every_seconds": 5}}},
-                         "calls.frequency.until")]:
+    for body, field in [
+        (
+            {"calls": {"frequency": {"mode": "repeat", "until": "answered"}}},
+            "calls.frequency.every_seconds",
+        ),
+        ({"calls": {"frequency": {"mode": "repeat", "every_seconds": 5}}}, "calls.frequency.until"),
+    ]:
         r = _patch(client, auth, "/notifications/queues/sales/settings", body)
         assert r.status_code == 400, (body, r.get_json())
         assert r.get_json()["error"]["field"] == field, (body, r.get_json())
     # A global change that leaves a descendant unplayable names the queue it breaks.
-    r = _patch(client, auth, "/notifications/settings",
-               {"calls": {"whisper": {"type": "tts"}}})
+    r = _patch(client, auth, "/notifications/settings", {"calls": {"whisper": {"type": "tts"}}})
     assert r.status_code == 400
     err = r.get_json()["error"]
     assert err["field"] == "calls.whisper.text"
     assert any("queue sales" in e["problem"] for e in err["errors"])
     assert not any("queue dsl" in e["problem"] for e in err["errors"])  # Internet has text
-    r = client.patch("/notifications/settings", data="[1]", content_type="application/json",
-                     headers=auth("ada"))
+    r = client.patch(
+        "/notifications/settings", data="[1]", content_type="application/json", headers=auth("ada")
+    )
     assert r.status_code == 400
     assert load_config()[1] == version
 
@@ -162,13 +211,19 @@ def test_who_may_read_and_edit(suite, tree, client, auth) -> None:
     r = client.get("/notifications/queues/fiber/settings", headers=auth("mona"))
     assert r.status_code == 403
     # A team-scoped settings editor edits their queues, not others, not the global level.
-    assert client.get("/notifications/queues/fiber/settings",
-                      headers=auth("sue")).status_code == 200
-    assert client.get("/notifications/queues/sales/settings",
-                      headers=auth("sue")).status_code == 404
+    assert (
+        client.get("/notifications/queues/fiber/settings", headers=auth("sue")).status_code == 200
+    )
+    assert (
+        client.get("/notifications/queues/sales/settings", headers=auth("sue")).status_code == 404
+    )
     assert client.get("/notifications/settings", headers=auth("sue")).status_code == 403
-    r = _patch(client, auth, "/notifications/queues/dsl/settings",
-               {"calls": {"countdown": {"seconds": 2}}}, user="sue")
+    r = _patch(
+        client,
+        auth,
+        "/notifications/queues/dsl/settings",
+        {"calls": {"countdown": {"seconds": 2}}},
+        user="sue",
+    )
     assert r.status_code == 200
-    assert client.get("/notifications/queues/nope/settings",
-                      headers=auth("ada")).status_code == 404
+    assert client.get("/notifications/queues/nope/settings", headers=auth("ada")).status_code == 404

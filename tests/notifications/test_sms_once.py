@@ -29,8 +29,9 @@ def _wait(pred, timeout: float = 20.0, what: str = "condition") -> None:
 def _duplicates_logged(suite, event_id: str) -> int:
     log = suite.run_dir / "logs" / "fn-notifications_on_event.log"
     text = log.read_text(errors="replace") if log.exists() else ""
-    return sum(1 for line in text.splitlines()
-               if "duplicate delivery ignored" in line and event_id in line)
+    return sum(
+        1 for line in text.splitlines() if "duplicate delivery ignored" in line and event_id in line
+    )
 
 
 def _log_tail(suite) -> str:
@@ -39,13 +40,18 @@ def _log_tail(suite) -> str:
 
 
 def _assign_served(suite, auth, sid: str, agent: str) -> None:
-    r = requests.post(f"{suite.function_url('sessions_http')}/agent/sessions/{sid}/assign",
-                      json={"agent_id": agent}, headers=auth(agent), timeout=15)
+    r = requests.post(
+        f"{suite.function_url('sessions_http')}/agent/sessions/{sid}/assign",
+        json={"agent_id": agent},
+        headers=auth(agent),
+        timeout=15,
+    )
     assert r.status_code == 200, r.text
 
 
-def test_sms_once_per_assignment_despite_duplicate_deliveries(functions, tree, auth,
-                                                              subscribe) -> None:
+def test_sms_once_per_assignment_despite_duplicate_deliveries(
+    functions, tree, auth, subscribe
+) -> None:
     from google.cloud import pubsub_v1
 
     from core import idempotency, tts
@@ -60,17 +66,25 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(functions, tree, a
     event_id = msg.attributes["event_id"]
     # The real push subscription delivers the event to the served function.
     _wait(lambda: on_event.stored(sid) is not None, what="the announcement")
-    _wait(lambda: idempotency.is_done(f"notifications:announce:{event_id}"),
-          what="the first delivery to finish")  # until then a duplicate answers 500: retry
+    _wait(
+        lambda: idempotency.is_done(f"notifications:announce:{event_id}"),
+        what="the first delivery to finish",
+    )  # until then a duplicate answers 500: retry
 
     # The same Pub/Sub message delivered twice more to the served function (a redelivery).
-    envelope = {"message": {"data": base64.b64encode(msg.data).decode(),
-                            "attributes": dict(msg.attributes), "messageId": msg.message_id,
-                            "publishTime": "2026-01-01T00:00:00Z"},
-                "subscription": "projects/demo-contact-center/subscriptions/redelivery"}
+    envelope = {
+        "message": {
+            "data": base64.b64encode(msg.data).decode(),
+            "attributes": dict(msg.attributes),
+            "messageId": msg.message_id,
+            "publishTime": "2026-01-01T00:00:00Z",
+        },
+        "subscription": "projects/demo-contact-center/subscriptions/redelivery",
+    }
     for _ in range(2):
-        r = requests.post(f"{suite.function_url('notifications_on_event')}/{TOPIC}",
-                          json=envelope, timeout=30)
+        r = requests.post(
+            f"{suite.function_url('notifications_on_event')}/{TOPIC}", json=envelope, timeout=30
+        )
         assert r.status_code < 300, _log_tail(suite)
     # And published twice again through the topic (as an outbox re-flush would).
     pub = pubsub_v1.PublisherClient()
@@ -88,8 +102,7 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(functions, tree, a
     doc = store.get(sid)
     w = tts.render("Internet outage line", "en-US", speed=1.5).duration_seconds
     assert doc["metrics"]["whisper_seconds"] == w and doc["metrics"]["countdown_seconds"] == 0
-    assert abs(doc["metrics"]["wait_seconds"]
-               - (doc["connected_at"] - doc["queued_at"] + w)) < 0.01
+    assert abs(doc["metrics"]["wait_seconds"] - (doc["connected_at"] - doc["queued_at"] + w)) < 0.01
 
     # A second assignment is a second notification; an agent without a phone gets none.
     other = queued_call("fiber", "Support > Internet > Fiber")

@@ -11,13 +11,21 @@ from urllib.parse import urlsplit
 from tests.notifications.conftest import mp3_frames, mp3_seconds
 
 
-def _upload(client, auth, data: bytes, filename: str = "ring.mp3", name: str | None = None,
-            path: str = "/notifications/tones", method: str = "POST"):
+def _upload(
+    client,
+    auth,
+    data: bytes,
+    filename: str = "ring.mp3",
+    name: str | None = None,
+    path: str = "/notifications/tones",
+    method: str = "POST",
+):
     form = {"file": (io.BytesIO(data), filename)}
     if name:
         form["name"] = name
-    return client.open(path, method=method, data=form, content_type="multipart/form-data",
-                       headers=auth("ada"))
+    return client.open(
+        path, method=method, data=form, content_type="multipart/form-data", headers=auth("ada")
+    )
 
 
 def _fetch(client, url: str):
@@ -51,8 +59,9 @@ def test_fake_mp3_is_rejected_and_nothing_is_stored(suite, tree, client, auth) -
     big = mp3_frames(2600)  # ~1.08 MB of valid frames: over the size limit
     r = _upload(client, auth, big)
     assert r.status_code == 413 and r.get_json()["error"]["field"] == "file"
-    r = client.post("/notifications/tones?name=raw", data=big, content_type="audio/mpeg",
-                    headers=auth("ada"))
+    r = client.post(
+        "/notifications/tones?name=raw", data=big, content_type="audio/mpeg", headers=auth("ada")
+    )
     assert r.status_code == 413
     listing = client.get("/notifications/tones", headers=auth("ada")).get_json()
     assert listing["custom"] == []
@@ -93,28 +102,32 @@ def test_real_mp3_upload_preview_replace_delete(suite, tree, client, auth) -> No
 
     # Select it, then select a built-in: the upload stays available.
     def patch(body):
-        return client.patch("/notifications/queues/dsl/settings", data=json.dumps(body),
-                            content_type="application/json", headers=auth("ada"))
+        return client.patch(
+            "/notifications/queues/dsl/settings",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers=auth("ada"),
+        )
 
     assert patch({"calls": {"tones": {"incoming_call": {"custom": tid}}}}).status_code == 200
     r = client.delete(f"/notifications/tones/{tid}", headers=auth("ada"))
     assert r.status_code == 409
-    assert "queues.dsl.notifications.calls.tones.incoming_call.custom" in r.get_json(
-        )["error"]["message"]
+    assert (
+        "queues.dsl.notifications.calls.tones.incoming_call.custom"
+        in r.get_json()["error"]["message"]
+    )
     r = patch({"calls": {"tones": {"incoming_call": {"builtin": "chime"}}}})
     assert r.get_json()["effective"]["calls"]["tones"]["incoming_call"] == {"builtin": "chime"}
     listing = client.get("/notifications/tones", headers=auth("ada")).get_json()
     assert [t["id"] for t in listing["custom"]] == [tid]
 
     assert client.delete(f"/notifications/tones/{tid}", headers=auth("ada")).status_code == 200
-    assert client.get(f"/notifications/tones/{tid}/preview",
-                      headers=auth("ada")).status_code == 404
+    assert client.get(f"/notifications/tones/{tid}/preview", headers=auth("ada")).status_code == 404
     assert _fetch(client, prev2["url"]).status_code == 404
     assert client.get("/notifications/tones", headers=auth("ada")).get_json()["custom"] == []
 
 
-def test_builtin_preview_plays_and_tone_api_needs_settings_edit(suite, tree, client,
-                                                                 auth) -> None:
+def test_builtin_preview_plays_and_tone_api_needs_settings_edit(suite, tree, client, auth) -> None:
     import wave
 
     prev = client.get("/notifications/tones/classic-ring/preview", headers=auth("ada"))
@@ -126,11 +139,19 @@ def test_builtin_preview_plays_and_tone_api_needs_settings_edit(suite, tree, cli
     assert client.get("/notifications/tones", headers=auth("alex")).status_code == 403
     r = _upload(client, auth, mp3_frames(5))
     assert r.status_code == 201
-    r = client.post("/notifications/tones", data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3")},
-                    content_type="multipart/form-data", headers={})
+    r = client.post(
+        "/notifications/tones",
+        data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3")},
+        content_type="multipart/form-data",
+        headers={},
+    )
     assert r.status_code == 401
-    r = client.put("/notifications/tones/classic-ring", data=mp3_frames(5),
-                   content_type="audio/mpeg", headers=auth("ada"))
+    r = client.put(
+        "/notifications/tones/classic-ring",
+        data=mp3_frames(5),
+        content_type="audio/mpeg",
+        headers=auth("ada"),
+    )
     assert r.status_code == 404
 
 
@@ -142,7 +163,10 @@ def test_hostile_ids_and_links_are_4xx(suite, tree, client, auth) -> None:
         assert r.status_code == 404, (cid, r.status_code)
     assert client.get("/media/x?exp=abc&sig=1").status_code == 403
     assert client.get("/media/x").status_code == 403
-    r = client.post("/notifications/tones", data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3"),
-                                                  "owner": "me"},
-                    content_type="multipart/form-data", headers=auth("ada"))
+    r = client.post(
+        "/notifications/tones",
+        data={"file": (io.BytesIO(mp3_frames(5)), "a.mp3"), "owner": "me"},
+        content_type="multipart/form-data",
+        headers=auth("ada"),
+    )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "owner"

@@ -80,14 +80,28 @@ class Pipeline:
         self.executed: list[dict[str, Any]] = []
 
     # -- carrier side ------------------------------------------------------------------
-    def record(self, seconds: int, bps: int, paused: list[tuple[int, int]] | None = None,
-               call_sid: str | None = None) -> Rec:
+    def record(
+        self,
+        seconds: int,
+        bps: int,
+        paused: list[tuple[int, int]] | None = None,
+        call_sid: str | None = None,
+    ) -> Rec:
         call_sid = call_sid or "CA" + secrets.token_hex(16)
         sid = "RE" + secrets.token_hex(16)
         spans = [{"start": a, "end": b, "behavior": "skip"} for a, b in paused or []]
-        r = requests.post(f"{self.suite.url('twilio')}/_control/recordings", json={
-            "call_sid": call_sid, "sid": sid, "seconds": seconds, "bytes_per_second": bps,
-            "paused_spans": spans, "status": "completed"}, timeout=10)
+        r = requests.post(
+            f"{self.suite.url('twilio')}/_control/recordings",
+            json={
+                "call_sid": call_sid,
+                "sid": sid,
+                "seconds": seconds,
+                "bytes_per_second": bps,
+                "paused_spans": spans,
+                "status": "completed",
+            },
+            timeout=10,
+        )
         assert r.status_code == 201, r.text
         skipped = {k for a, b in paused or [] for k in range(a, b)}
         return Rec(sid, call_sid, seconds, bps, [k for k in range(seconds) if k not in skipped])
@@ -95,16 +109,23 @@ class Pipeline:
     def callback_params(self, rec: Rec) -> dict[str, str]:
         from core.carrier import api_url
 
-        return {"AccountSid": "AC" + "0" * 32, "CallSid": rec.call_sid,
-                "RecordingSid": rec.sid, "RecordingUrl": api_url(f"Recordings/{rec.sid}"),
-                "RecordingStatus": "completed", "RecordingDuration": str(len(rec.present)),
-                "RecordingChannels": "1", "RecordingSource": "StartCallRecordingAPI"}
+        return {
+            "AccountSid": "AC" + "0" * 32,
+            "CallSid": rec.call_sid,
+            "RecordingSid": rec.sid,
+            "RecordingUrl": api_url(f"Recordings/{rec.sid}"),
+            "RecordingStatus": "completed",
+            "RecordingDuration": str(len(rec.present)),
+            "RecordingChannels": "1",
+            "RecordingSource": "StartCallRecordingAPI",
+        }
 
     def callback(self, rec: Rec, params: dict[str, str] | None = None) -> Any:
         params = params or self.callback_params(rec)
         url = f"{PUBLIC}/twilio/recording-status"
-        return self.client.post("/twilio/recording-status", data=params,
-                                headers=twilio_signed(url, params))
+        return self.client.post(
+            "/twilio/recording-status", data=params, headers=twilio_signed(url, params)
+        )
 
     # -- the queue ----------------------------------------------------------------------
     def queued(self) -> list[Any]:
@@ -134,8 +155,9 @@ class Pipeline:
             ran.append({"task": t.name.rsplit("/", 1)[-1], **out})
         return ran
 
-    def run_tasks(self, limit: int = 200, duplicate: bool = False,
-                  honour_leases: bool = True) -> list[dict[str, Any]]:
+    def run_tasks(
+        self, limit: int = 200, duplicate: bool = False, honour_leases: bool = True
+    ) -> list[dict[str, Any]]:
         """Run queued tasks until none is left (each one twice with `duplicate`)."""
         ran: list[dict[str, Any]] = []
         for _ in range(limit):
@@ -152,8 +174,12 @@ class Pipeline:
                     time.sleep(min(wait, 10))  # a lease follow-up: only useful after expiry
                 for _ in range(2 if duplicate else 1):
                     out = self.deliver(body, dict(req.headers))
-                    entry = {"task": t.name.rsplit("/", 1)[-1], "wait": wait,
-                             "gen": payload["gen"], **out}
+                    entry = {
+                        "task": t.name.rsplit("/", 1)[-1],
+                        "wait": wait,
+                        "gen": payload["gen"],
+                        **out,
+                    }
                     ran.append(entry)
                     self.executed.append(entry)
         raise AssertionError(f"tasks still queued after {limit} rounds: {ran[-5:]}")
@@ -167,8 +193,9 @@ class Pipeline:
         return d
 
     def attachments(self, ticket_id: str | int) -> list[dict[str, Any]]:
-        r = requests.get(f"{self.suite.url('zendesk')}/_control/tickets/{ticket_id}/attachments",
-                         timeout=10)
+        r = requests.get(
+            f"{self.suite.url('zendesk')}/_control/tickets/{ticket_id}/attachments", timeout=10
+        )
         assert r.status_code == 200, r.text
         return r.json()["attachments"]
 
@@ -180,8 +207,9 @@ class Pipeline:
         raise AssertionError(f"no ticket {ticket_id}")
 
     def uploads(self) -> list[dict[str, Any]]:
-        return requests.get(f"{self.suite.url('zendesk')}/_control/uploads",
-                            timeout=10).json()["uploads"]
+        return requests.get(f"{self.suite.url('zendesk')}/_control/uploads", timeout=10).json()[
+            "uploads"
+        ]
 
     def object_exists(self, sid: str) -> bool:
         from recordings import storage_io
@@ -204,7 +232,8 @@ class Pipeline:
         notes = [c for c in self.comments(d["target"]) if marker in c["body"]]
         assert len(notes) == 1, notes  # one comment for the recording, even when empty
         assert [a["file_name"] for a in atts] == [
-            f"recording {rec.sid} part {i} of {n}.wav" for i in range(1, n + 1)]
+            f"recording {rec.sid} part {i} of {n}.wav" for i in range(1, n + 1)
+        ]
         assert [(a["size"], a["sha256"]) for a in atts] == expected
         assert len({a["comment_id"] for a in atts}) <= 1  # one comment carries them all
         assert d["deleted"]["object"] >= d["confirmed_at"]
@@ -213,8 +242,9 @@ class Pipeline:
         assert self.carrier_deleted(rec.sid)
         return d
 
-    def fault(self, name: str, route: str, faults: list[dict[str, Any]],
-              method: str | None = None) -> None:
+    def fault(
+        self, name: str, route: str, faults: list[dict[str, Any]], method: str | None = None
+    ) -> None:
         spec: dict[str, Any] = {"route": route, "faults": faults}
         if method:
             spec["method"] = method
@@ -227,9 +257,14 @@ def rec_env(suite: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, s
     """Small parts, fast backoff, short leases, the paused local queue."""
     from google.api_core.exceptions import AlreadyExists
 
-    env = {"RECORDINGS_PART_SIZE": "4000", "RECORDINGS_BACKOFF_SCALE": "0.001",
-           "RECORDINGS_LEASE_SECONDS": "3", "RECORDINGS_HTTP_TIMEOUT_SECONDS": "5",
-           "RECORDINGS_TASKS_QUEUE": LOCAL_QUEUE, "CRM": "zendesk"}
+    env = {
+        "RECORDINGS_PART_SIZE": "4000",
+        "RECORDINGS_BACKOFF_SCALE": "0.001",
+        "RECORDINGS_LEASE_SECONDS": "3",
+        "RECORDINGS_HTTP_TIMEOUT_SECONDS": "5",
+        "RECORDINGS_TASKS_QUEUE": LOCAL_QUEUE,
+        "CRM": "zendesk",
+    }
     urls = json.loads(os.environ.get("FUNCTION_URLS") or "{}")
     urls.setdefault("recordings_http", "http://127.0.0.1:9")  # never dispatched: paused
     env["FUNCTION_URLS"] = json.dumps(urls)

@@ -17,15 +17,24 @@ def test_chaos_short(suite: Any) -> None:
 
     saved = dict(os.environ)  # the bench sets its own RECORDINGS_* environment
     try:
-        out = recordings_chaos.run({"twilio": suite.url("twilio"),
-                                    "zendesk": suite.url("zendesk")}, 30, seed=11, short=True)
+        out = recordings_chaos.run(
+            {"twilio": suite.url("twilio"), "zendesk": suite.url("zendesk")},
+            30,
+            seed=11,
+            short=True,
+        )
     finally:
         os.environ.clear()
         os.environ.update(saved)
         _reset_caches()
     print(out)
     assert out["delivered"] == out["recordings"] == 30, out
-    for k in ("duplicated", "out_of_order", "corrupted", "deleted_before_confirmation",
-              "older_than_7_days"):
+    for k in (
+        "duplicated",
+        "out_of_order",
+        "corrupted",
+        "deleted_before_confirmation",
+        "older_than_7_days",
+    ):
         assert out[k] == 0, out
     assert out["worker_kills"] > 0 and out["duplicate_deliveries"] > 0

@@ -74,8 +74,7 @@ def test_5xx_is_retried(pipe: Pipeline, route: str, method: str) -> None:
 def test_timeout_after_the_crm_applied_it(pipe: Pipeline, route: str, method: str) -> None:
     """The CRM did the work but answered after our timeout (5 s in rec_env)."""
     rec = pipe.record(5, 2000)
-    pipe.fault("zendesk", route, [{"kind": "delay", "seconds": 7, "when": "after"}],
-               method=method)
+    pipe.fault("zendesk", route, [{"kind": "delay", "seconds": 7, "when": "after"}], method=method)
     ran = _deliver_with_checks(pipe, rec)
     assert ran[0]["outcome"] == "rescheduled" and ran[-1]["outcome"] == "done"
     d = pipe.assert_delivered(rec, PART)
@@ -139,15 +138,17 @@ def test_upload_tokens_expired_are_uploaded_again(pipe: Pipeline) -> None:
     assert out["outcome"] == "rescheduled"
     assert len(pipe.uploads()) == 3
     # 61 minutes pass at Zendesk before the retry: its tokens are now expired.
-    requests.post(f"{pipe.suite.url('zendesk')}/_control/clock",
-                  json={"advance_seconds": 61 * 60}, timeout=10)
+    requests.post(
+        f"{pipe.suite.url('zendesk')}/_control/clock", json={"advance_seconds": 61 * 60}, timeout=10
+    )
     pipe.run_tasks()
     assert len(pipe.uploads()) == 6  # uploaded again, once
     pipe.assert_delivered(rec, PART)
 
 
-def test_permanent_refusal_alerts_and_keeps_the_recording(pipe: Pipeline, subscribe: Any,
-                                                          suite: Any) -> None:
+def test_permanent_refusal_alerts_and_keeps_the_recording(
+    pipe: Pipeline, subscribe: Any, suite: Any
+) -> None:
     from tests.conftest import pull_all
 
     sub = subscribe("alerts")
@@ -178,9 +179,11 @@ def test_bad_input(pipe: Pipeline) -> None:
     from recordings import tasks
 
     body = b'{"recording_sid": "%s", "gen": 0, "admin": true}' % rec.sid.encode()
-    r = pipe.client.post("/tasks/deliver", data=body,
-                         headers={tasks.HEADER: tasks.sign(body),
-                                  "Content-Type": "application/json"})
+    r = pipe.client.post(
+        "/tasks/deliver",
+        data=body,
+        headers={tasks.HEADER: tasks.sign(body), "Content-Type": "application/json"},
+    )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "admin"
     from recordings import state
 

@@ -32,33 +32,44 @@ def _wait(cond: Callable[[], bool], timeout: float = 20) -> None:
 
 def _commented(pipe: Pipeline, sid: str) -> bool:
     d = pipe.doc(sid)
-    return bool(d.get("target")) and any(f"cc-recording:{sid}" in c["body"]
-                                         for c in pipe.comments(d["target"]))
+    return bool(d.get("target")) and any(
+        f"cc-recording:{sid}" in c["body"] for c in pipe.comments(d["target"])
+    )
 
 
 @pytest.mark.parametrize("where", ["uploading part 2", "after the CRM applied the comment"])
 def test_worker_killed(pipe: Pipeline, where: str) -> None:
     rec = pipe.record(5, 2000)  # 3 parts
     if where == "uploading part 2":
-        pipe.fault("zendesk", "uploads", [{"kind": "delay", "seconds": 0},
-                                          {"kind": "delay", "seconds": 30, "when": "before"}])
+        pipe.fault(
+            "zendesk",
+            "uploads",
+            [{"kind": "delay", "seconds": 0}, {"kind": "delay", "seconds": 30, "when": "before"}],
+        )
 
         def reached() -> bool:
             parts = pipe.doc(rec.sid).get("parts") or []
             return len(parts) > 1 and parts[1].get("state") == "sending"
     else:
-        pipe.fault("zendesk", "tickets", [{"kind": "delay", "seconds": 30, "when": "after"}],
-                   method="PUT")
+        pipe.fault(
+            "zendesk", "tickets", [{"kind": "delay", "seconds": 30, "when": "after"}], method="PUT"
+        )
 
         def reached() -> bool:
             return _commented(pipe, rec.sid)
+
     pipe.callback(rec)
     [task] = pipe.queued()
     pipe.purge()
     body, headers = bytes(task.http_request.body), dict(task.http_request.headers)
-    proc = subprocess.Popen([sys.executable, "-m", "tests.recordings.run_worker", rec.sid, "0"],
-                            cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.recordings.run_worker", rec.sid, "0"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         _wait(reached)
         os.kill(proc.pid, signal.SIGKILL)

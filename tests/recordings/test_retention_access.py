@@ -19,8 +19,9 @@ def _age(pipe: Pipeline, sid: str, days: float) -> None:
     state.ref(sid).update({"retention_from": time.time() - days * DAY})
 
 
-def test_sweeper_alerts_at_day_6_and_deletes_at_day_7(pipe: Pipeline, subscribe: Any,
-                                                      suite: Any) -> None:
+def test_sweeper_alerts_at_day_6_and_deletes_at_day_7(
+    pipe: Pipeline, subscribe: Any, suite: Any
+) -> None:
     from recordings import sweeper
 
     sub = subscribe("alerts")
@@ -35,10 +36,11 @@ def test_sweeper_alerts_at_day_6_and_deletes_at_day_7(pipe: Pipeline, subscribe:
     counts = sweeper.sweep()
     assert counts["alerted"] == 1 and counts["expired"] == 1
     assert sweeper.sweep()["alerted"] == 0  # once per recording
-    kinds = sorted((m.attributes["kind"], m.attributes["recording_sid"])
-                   for m in pull_all(suite, sub, expect=2))
-    assert kinds == sorted([("recording.undelivered", old.sid),
-                            ("recording.expired", oldest.sid)])
+    kinds = sorted(
+        (m.attributes["kind"], m.attributes["recording_sid"])
+        for m in pull_all(suite, sub, expect=2)
+    )
+    assert kinds == sorted([("recording.undelivered", old.sid), ("recording.expired", oldest.sid)])
     assert pipe.doc(oldest.sid)["status"] == "expired"
     assert not pipe.object_exists(oldest.sid) and pipe.carrier_deleted(oldest.sid)
     assert pipe.object_exists(old.sid) and pipe.object_exists(young.sid)
@@ -69,8 +71,14 @@ def test_redacted_seconds_never_reach_the_crm(pipe: Pipeline) -> None:
     rec = pipe.record(8, 1000, paused=[(2, 5)])
     from core.sessions import store
 
-    store.ensure(rec.call_sid, "queued", {"channel": "voice", "redactions": [
-        {"recording_sid": rec.sid, "paused_at": 1.0, "resumed_at": 4.0}]})
+    store.ensure(
+        rec.call_sid,
+        "queued",
+        {
+            "channel": "voice",
+            "redactions": [{"recording_sid": rec.sid, "paused_at": 1.0, "resumed_at": 4.0}],
+        },
+    )
     pipe.callback(rec)
     assert state.get(rec.sid)["redactions"][0]["recording_sid"] == rec.sid
     pipe.run_tasks()
@@ -111,8 +119,9 @@ def test_access_needs_a_crm_key_and_is_audited(pipe: Pipeline, suite: Any) -> No
     exp = int(path.split("exp=")[1].split("&")[0])
     assert c.get(path.replace(f"exp={exp}", f"exp={exp + 1}")).status_code == 403
     other = "RE" + "0" * 32
-    assert c.get(f"/recordings/{other}/url",
-                 headers={"X-CRM-Key": "local-crm-key"}).status_code == 404
+    assert (
+        c.get(f"/recordings/{other}/url", headers={"X-CRM-Key": "local-crm-key"}).status_code == 404
+    )
     audit = [d.to_dict() for d in clients.firestore().collection("recording_access").stream()]
     actions = sorted(a["action"] for a in audit if a["recording_sid"] == rec.sid)
     assert actions == ["media_read", "url_issued"]

@@ -21,8 +21,7 @@ def sf(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
 
 
 def _files(pipe: Pipeline, case_id: str) -> list[dict[str, Any]]:
-    r = requests.get(f"{pipe.suite.url('salesforce')}/_control/cases/{case_id}/files",
-                     timeout=10)
+    r = requests.get(f"{pipe.suite.url('salesforce')}/_control/cases/{case_id}/files", timeout=10)
     assert r.status_code == 200, r.text
     return r.json()["files"]
 
@@ -33,7 +32,8 @@ def _check(pipe: Pipeline, rec: Any) -> dict[str, Any]:
     files = _files(pipe, d["target"])
     n = len(d["parts"])
     assert [f["path_on_client"] for f in files] == [
-        f"recording {rec.sid} part {i} of {n}.wav" for i in range(1, n + 1)]
+        f"recording {rec.sid} part {i} of {n}.wav" for i in range(1, n + 1)
+    ]
     assert [(f["size"], f["sha256"]) for f in files] == part_hashes(rec, PART)
     assert d["deleted"]["object"] >= d["confirmed_at"]
     assert not pipe.object_exists(rec.sid) and pipe.carrier_deleted(rec.sid)
@@ -52,9 +52,15 @@ def test_salesforce_happy_path(sf: Pipeline) -> None:
 def test_salesforce_lost_acknowledgement_is_not_sent_twice(sf: Pipeline, mode: str) -> None:
     rec = sf.record(5, 2000)
     # The second part is stored by Salesforce but its answer is lost; then a 503.
-    sf.fault("salesforce", "content_versions", [
-        {"kind": "delay", "seconds": 0}, {"kind": "drop_ack", "mode": mode},
-        {"kind": "status", "status": 503}])
+    sf.fault(
+        "salesforce",
+        "content_versions",
+        [
+            {"kind": "delay", "seconds": 0},
+            {"kind": "drop_ack", "mode": mode},
+            {"kind": "status", "status": 503},
+        ],
+    )
     sf.callback(rec)
     ran = sf.run_tasks()
     assert ran[-1]["outcome"] == "done"

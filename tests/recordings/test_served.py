@@ -22,15 +22,25 @@ def test_served_pipeline_with_real_task_dispatch(functions: Any) -> None:
     call_sid = "CA" + secrets.token_hex(16)
     sid = "RE" + secrets.token_hex(16)
     callback_url = suite.function_url("recordings_http") + "/twilio/recording-status"
-    r = requests.post(f"{suite.url('twilio')}/_control/recordings", json={
-        "call_sid": call_sid, "sid": sid, "seconds": 6, "bytes_per_second": 200_000,
-        "status": "completed", "status_callback": callback_url}, timeout=10)
+    r = requests.post(
+        f"{suite.url('twilio')}/_control/recordings",
+        json={
+            "call_sid": call_sid,
+            "sid": sid,
+            "seconds": 6,
+            "bytes_per_second": 200_000,
+            "status": "completed",
+            "status_callback": callback_url,
+        },
+        timeout=10,
+    )
     assert r.status_code == 201, r.text
     deadline = time.monotonic() + 30
     while state.get(sid) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert state.get(sid) is not None, requests.get(
-        f"{suite.url('twilio')}/_control/callbacks", timeout=10).json()
+        f"{suite.url('twilio')}/_control/callbacks", timeout=10
+    ).json()
     tasks.enqueue(sid, 0)  # the same task again: the emulator does not dedupe names
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

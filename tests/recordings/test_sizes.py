@@ -9,15 +9,19 @@ from tests.recordings.conftest import Pipeline, part_hashes
 PART = 4000  # RECORDINGS_PART_SIZE of rec_env
 
 
-@pytest.mark.parametrize(("seconds", "bps", "parts"), [
-    (0, 1000, 0),  # empty recording: a note on the ticket, nothing attached
-    (1, 1, 1),  # one byte
-    (2, 2000, 1),  # exactly the part size
-    (1, PART + 1, 2),  # part size + 1 -> PART + 1 byte
-    (7, 3000, 6),  # 21000 bytes -> 5 full parts + 1000
-])
-def test_sizes_are_split_in_order_and_delivered_once(pipe: Pipeline, seconds: int, bps: int,
-                                                     parts: int) -> None:
+@pytest.mark.parametrize(
+    ("seconds", "bps", "parts"),
+    [
+        (0, 1000, 0),  # empty recording: a note on the ticket, nothing attached
+        (1, 1, 1),  # one byte
+        (2, 2000, 1),  # exactly the part size
+        (1, PART + 1, 2),  # part size + 1 -> PART + 1 byte
+        (7, 3000, 6),  # 21000 bytes -> 5 full parts + 1000
+    ],
+)
+def test_sizes_are_split_in_order_and_delivered_once(
+    pipe: Pipeline, seconds: int, bps: int, parts: int
+) -> None:
     rec = pipe.record(seconds, bps)
     assert pipe.callback(rec).status_code == 204
     pipe.run_tasks()
@@ -30,16 +34,20 @@ def test_ticket_is_the_sessions_when_it_has_one(pipe: Pipeline, suite: object) -
     import requests
 
     z = pipe.suite.url("zendesk")
-    t = requests.post(f"{z}/api/v2/tickets.json", auth=("agent@example.com/token",
-                                                        "local-zendesk-token"),
-                      json={"ticket": {"subject": "s", "comment": {"body": "hi"}}},
-                      timeout=10).json()["ticket"]
+    t = requests.post(
+        f"{z}/api/v2/tickets.json",
+        auth=("agent@example.com/token", "local-zendesk-token"),
+        json={"ticket": {"subject": "s", "comment": {"body": "hi"}}},
+        timeout=10,
+    ).json()["ticket"]
     rec = pipe.record(2, 3000)
     from core.sessions import store
 
-    store.ensure(rec.call_sid, "queued", {"channel": "voice",
-                                          "crm": {"ticket_id": str(t["id"]), "url": None,
-                                                  "contact_id": None}})
+    store.ensure(
+        rec.call_sid,
+        "queued",
+        {"channel": "voice", "crm": {"ticket_id": str(t["id"]), "url": None, "contact_id": None}},
+    )
     pipe.callback(rec)
     pipe.run_tasks()
     d = pipe.assert_delivered(rec, PART)
@@ -58,8 +66,9 @@ def test_without_a_ticket_one_is_created_and_linked_to_the_session(pipe: Pipelin
 
 
 @pytest.mark.slow
-def test_70_mb_with_the_real_50_mb_part_size(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
-                                             ) -> None:
+def test_70_mb_with_the_real_50_mb_part_size(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.recordings.conftest import _reset_caches
 
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(50_000_000))

@@ -15,9 +15,14 @@ SA = "smartactions_http"
 
 def png_bytes(extra: int = 0) -> bytes:
     """A real 1x1 PNG (optionally padded with a private chunk)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     body = chunk(b"IHDR", ihdr)
@@ -28,8 +33,11 @@ def png_bytes(extra: int = 0) -> bytes:
 
 
 def jpeg_bytes() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" \
-        + b"\x11" * 200 + b"\xff\xd9"
+    return (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\x11" * 200
+        + b"\xff\xd9"
+    )
 
 
 def mp4_bytes(payload: int = 2048) -> bytes:
@@ -78,19 +86,33 @@ def sa(app_client: Callable[[str], Any]) -> Any:
 
 
 @pytest.fixture
-def live_session(demo: Any, app_client: Callable[[str], Any],
-                 portal_token: Callable[[str], str], sdk_token: Callable[..., str]
-                 ) -> Callable[..., str]:
+def live_session(
+    demo: Any,
+    app_client: Callable[[str], Any],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> Callable[..., str]:
     """Start an SDK chat as an end user and assign it to an agent; returns its id."""
-    def _make(identifier: str = "cust-1", channel: str = "mobile",
-              queue_id: str = "billing-refunds", agent: str = "alex") -> str:
+
+    def _make(
+        identifier: str = "cust-1",
+        channel: str = "mobile",
+        queue_id: str = "billing-refunds",
+        agent: str = "alex",
+    ) -> str:
         sessions = app_client("sessions_http")
-        r = sessions.post("/sdk/chats", json={"channel": channel, "queue_id": queue_id},
-                          headers=bearer(sdk_token(identifier)))
+        r = sessions.post(
+            "/sdk/chats",
+            json={"channel": channel, "queue_id": queue_id},
+            headers=bearer(sdk_token(identifier)),
+        )
         assert r.status_code == 201, r.get_json()
         sid = r.get_json()["session"]["id"]
-        r = sessions.post(f"/agent/sessions/{sid}/assign", json={"agent_id": agent},
-                          headers=bearer(portal_token(agent)))
+        r = sessions.post(
+            f"/agent/sessions/{sid}/assign",
+            json={"agent_id": agent},
+            headers=bearer(portal_token(agent)),
+        )
         assert r.status_code == 200, r.get_json()
         return sid
 
@@ -111,8 +133,9 @@ def bucket_names(prefix: str) -> list[str]:
     from core import clients
     from core.settings import settings
 
-    return [b.name for b in clients.storage_client().list_blobs(settings().media_bucket,
-                                                                prefix=prefix)]
+    return [
+        b.name for b in clients.storage_client().list_blobs(settings().media_bucket, prefix=prefix)
+    ]
 
 
 def events_of(session_id: str) -> list[dict[str, Any]]:
@@ -121,6 +144,9 @@ def events_of(session_id: str) -> list[dict[str, Any]]:
 
     from core import clients
 
-    q = clients.firestore().collection("session_events").where(
-        filter=FieldFilter("session_id", "==", session_id))
+    q = (
+        clients.firestore()
+        .collection("session_events")
+        .where(filter=FieldFilter("session_id", "==", session_id))
+    )
     return sorted((d.to_dict() for d in q.stream()), key=lambda e: e["at"])

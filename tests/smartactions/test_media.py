@@ -24,16 +24,23 @@ def _ask(sa: Any, sid: str, token: str, **body: Any) -> str:
     return r.get_json()["request"]["id"]
 
 
-def _send(sa: Any, sid: str, rid: str, token: str, data: bytes,
-          ctype: str = "application/octet-stream") -> Any:
-    return sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/media", data=data,
-                   headers=bearer(token) | {"Content-Type": ctype})
+def _send(
+    sa: Any, sid: str, rid: str, token: str, data: bytes, ctype: str = "application/octet-stream"
+) -> Any:
+    return sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/media",
+        data=data,
+        headers=bearer(token) | {"Content-Type": ctype},
+    )
 
 
-def test_four_photos_then_the_fifth_refused(sa: Any, live_session: Callable[..., str],
-                                            portal_token: Callable[[str], str],
-                                            sdk_token: Callable[..., str], clock: Any
-                                            ) -> None:
+def test_four_photos_then_the_fifth_refused(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+    clock: Any,
+) -> None:
     sid = live_session("cust-p")
     me, alex = sdk_token("cust-p"), bearer(portal_token("alex"))
     rid = _ask(sa, sid, portal_token("alex"), kind="photo", prompt="Photos of the damage")
@@ -45,20 +52,24 @@ def test_four_photos_then_the_fifth_refused(sa: Any, live_session: Callable[...,
     r = _send(sa, sid, rid, me, png_bytes(extra=30))
     assert r.status_code == 409, r.get_json()
     assert r.get_json()["error"] == {
-        "code": "too_many_files", "field": "media",
+        "code": "too_many_files",
+        "field": "media",
         "message": "media: this photo request takes at most 4 file(s)",
-        "errors": [{"field": "media", "problem": "at most 4"}]}
+        "errors": [{"field": "media", "problem": "at most 4"}],
+    }
     assert len(bucket_names(f"sessions/{sid}/")) == 4  # the 5th never reached the bucket
 
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil", json={},
-                headers=bearer(me))
+    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil", json={}, headers=bearer(me))
     assert r.status_code == 200 and r.get_json()["request"]["state"] == "fulfilled"
 
     # The agent reads each photo through a short-lived URL: exact bytes back.
-    got = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=alex
-                 ).get_json()["request"]
+    got = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=alex).get_json()["request"]
     assert [m["content_type"] for m in got["media"]] == [
-        "image/png", "image/jpeg", "image/png", "image/png"]
+        "image/png",
+        "image/jpeg",
+        "image/png",
+        "image/png",
+    ]
     for item, data in zip(got["media"], photos, strict=True):
         assert item["url_expires_at"] - clock.now() <= 300
         r = sa.get(local_path(item["url"]))
@@ -75,10 +86,13 @@ def test_four_photos_then_the_fifth_refused(sa: Any, live_session: Callable[...,
     assert kinds.count("smartaction.media_added") == 4
 
 
-def test_content_checks_on_streamed_media(sa: Any, live_session: Callable[..., str],
-                                          portal_token: Callable[[str], str],
-                                          sdk_token: Callable[..., str],
-                                          monkeypatch: Any) -> None:
+def test_content_checks_on_streamed_media(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+    monkeypatch: Any,
+) -> None:
     sid = live_session("cust-v")
     me = sdk_token("cust-v")
     video = _ask(sa, sid, portal_token("alex"), kind="video")
@@ -110,34 +124,36 @@ def test_content_checks_on_streamed_media(sa: Any, live_session: Callable[..., s
     text = _ask(sa, sid, portal_token("alex"), kind="text")
     r = _send(sa, sid, text, me, png_bytes())
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "no_media"
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{video}/fulfil", json={},
-                headers=bearer(me))
+    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{video}/fulfil", json={}, headers=bearer(me))
     assert r.status_code == 200
-    item = sa.get(f"/agent/sessions/{sid}/smartactions/{video}",
-                  headers=bearer(portal_token("alex"))).get_json()["request"]["media"][0]
+    item = sa.get(
+        f"/agent/sessions/{sid}/smartactions/{video}", headers=bearer(portal_token("alex"))
+    ).get_json()["request"]["media"][0]
     assert item["content_type"] == "video/mp4" and item["size"] == len(clip)
     assert sa.get(local_path(item["url"])).data == clip
     # Media-less fulfil of a media request is refused, naming the field.
     shot = _ask(sa, sid, portal_token("alex"), kind="screenshot")
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{shot}/fulfil", json={},
-                headers=bearer(me))
+    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{shot}/fulfil", json={}, headers=bearer(me))
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "media"
 
 
-def test_screenshot_through_signed_upload_url(sa: Any, live_session: Callable[..., str],
-                                              portal_token: Callable[[str], str],
-                                              sdk_token: Callable[..., str]) -> None:
+def test_screenshot_through_signed_upload_url(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> None:
     sid = live_session("cust-s", channel="web")
     me = bearer(sdk_token("cust-s"))
     rid = _ask(sa, sid, portal_token("alex"), kind="screenshot")
     base = f"/sdk/sessions/{sid}/smartactions/{rid}"
-    r = sa.post(f"{base}/uploads", json={"content_type": "video/mp4", "size": 10},
-                headers=me)
+    r = sa.post(f"{base}/uploads", json={"content_type": "video/mp4", "size": 10}, headers=me)
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "content_type"
 
     # 1) an .exe uploaded as image/png: stored by the URL, refused at verify, then gone.
-    up = sa.post(f"{base}/uploads", json={"content_type": "image/png", "size": 316},
-                 headers=me).get_json()["upload"]
+    up = sa.post(
+        f"{base}/uploads", json={"content_type": "image/png", "size": 316}, headers=me
+    ).get_json()["upload"]
     assert up["method"] == "PUT" and up["object"].startswith(f"sessions/{sid}/")
     r = sa.put(local_path(up["url"]), data=exe_bytes(), headers=up["headers"])
     assert r.status_code == 200
@@ -146,12 +162,17 @@ def test_screenshot_through_signed_upload_url(sa: Any, live_session: Callable[..
     assert r.status_code == 415 and r.get_json()["error"]["field"] == "object"
     assert bucket_names(f"sessions/{sid}/") == []
     # The URL is create-only and bound to its content type.
-    assert sa.put(local_path(up["url"]), data=png_bytes(),
-                  headers={"Content-Type": "image/jpeg"}).status_code == 403
+    assert (
+        sa.put(
+            local_path(up["url"]), data=png_bytes(), headers={"Content-Type": "image/jpeg"}
+        ).status_code
+        == 403
+    )
 
     # 2) a real PNG: verified, linked, stamped with retention, readable by the agent.
-    up = sa.post(f"{base}/uploads", json={"content_type": "image/png", "size": 100},
-                 headers=me).get_json()["upload"]
+    up = sa.post(
+        f"{base}/uploads", json={"content_type": "image/png", "size": 100}, headers=me
+    ).get_json()["upload"]
     shot = png_bytes(extra=64)
     assert sa.put(local_path(up["url"]), data=shot, headers=up["headers"]).status_code == 200
     assert sa.put(local_path(up["url"]), data=shot, headers=up["headers"]).status_code == 412
@@ -159,12 +180,14 @@ def test_screenshot_through_signed_upload_url(sa: Any, live_session: Callable[..
     assert r.status_code == 201, r.get_json()
     r = sa.post(f"{base}/uploads/verify", json={"object": up["object"]}, headers=me)
     assert r.status_code == 200  # a retried verify links nothing twice
-    r = sa.post(f"{base}/uploads/verify", json={"object": f"sessions/other/{rid}/x.png"},
-                headers=me)
+    r = sa.post(
+        f"{base}/uploads/verify", json={"object": f"sessions/other/{rid}/x.png"}, headers=me
+    )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "object"
     assert sa.post(f"{base}/fulfil", json={}, headers=me).status_code == 200
-    got = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}",
-                 headers=bearer(portal_token("alex"))).get_json()["request"]
+    got = sa.get(
+        f"/agent/sessions/{sid}/smartactions/{rid}", headers=bearer(portal_token("alex"))
+    ).get_json()["request"]
     assert len(got["media"]) == 1 and sa.get(local_path(got["media"][0]["url"])).data == shot
     from smartactions import media
 
@@ -172,9 +195,13 @@ def test_screenshot_through_signed_upload_url(sa: Any, live_session: Callable[..
     assert meta["session_id"] == sid and meta["request_id"] == rid and meta["retain_until"]
 
 
-def test_retention(sa: Any, live_session: Callable[..., str],
-                   portal_token: Callable[[str], str], sdk_token: Callable[..., str],
-                   clock: Any) -> None:
+def test_retention(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+    clock: Any,
+) -> None:
     from smartactions import media, retention
     from smartactions.config import sa_settings
 
@@ -193,13 +220,15 @@ def test_retention(sa: Any, live_session: Callable[..., str],
 
     # A day before the end the agent's URL is capped at the time left; after it, no URL.
     clock.advance(days * 86400 - 100)
-    item = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}",
-                  headers=bearer(portal_token("alex"))).get_json()["request"]["media"][0]
+    item = sa.get(
+        f"/agent/sessions/{sid}/smartactions/{rid}", headers=bearer(portal_token("alex"))
+    ).get_json()["request"]["media"][0]
     assert item["url_expires_at"] <= until + 1
     assert retention.purge(prefix=f"sessions/{sid}/") == []
     clock.advance(200)
-    item = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}",
-                  headers=bearer(portal_token("alex"))).get_json()["request"]["media"][0]
+    item = sa.get(
+        f"/agent/sessions/{sid}/smartactions/{rid}", headers=bearer(portal_token("alex"))
+    ).get_json()["request"]["media"][0]
     assert item["url"] is None and item["retention_expired"] is True
     assert retention.purge(prefix=f"sessions/{sid}/") == [name]
     assert bucket_names(f"sessions/{sid}/") == []
@@ -223,12 +252,18 @@ def test_gcs_v4_signing_path(suite: Any, monkeypatch: Any) -> None:
 
     sa_settings.cache_clear()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    creds = service_account.Credentials.from_service_account_info({
-        "type": "service_account", "client_email": "media@demo.iam.gserviceaccount.com",
-        "private_key": pem, "token_uri": "https://oauth2.googleapis.com/token",
-        "project_id": "demo"})
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    creds = service_account.Credentials.from_service_account_info(
+        {
+            "type": "service_account",
+            "client_email": "media@demo.iam.gserviceaccount.com",
+            "private_key": pem,
+            "token_uri": "https://oauth2.googleapis.com/token",
+            "project_id": "demo",
+        }
+    )
     name = "sessions/v4-test/x.png"
     media.bucket().blob(name).upload_from_string(png_bytes(), content_type="image/png")
     url, _ = signing.read_url(name, 120, credentials=creds)
@@ -236,8 +271,14 @@ def test_gcs_v4_signing_path(suite: Any, monkeypatch: Any) -> None:
     import requests
 
     assert requests.get(url, timeout=10).content == png_bytes()
-    put_url, headers, _ = signing.upload_url("sessions/v4-test/y.png", "image/png", 1000,
-                                             {"session_id": "v4-test"}, 60, credentials=creds)
+    put_url, headers, _ = signing.upload_url(
+        "sessions/v4-test/y.png",
+        "image/png",
+        1000,
+        {"session_id": "v4-test"},
+        60,
+        credentials=creds,
+    )
     assert headers["x-goog-content-length-range"] == "0,1000"
     assert "x-goog-content-length-range" in put_url.lower()
     media.delete(name)

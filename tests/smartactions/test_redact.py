@@ -16,37 +16,63 @@ import requests
 from tests.smartactions.conftest import bearer, events_of
 
 
-def _live_call(suite: Any, sdk_identifier: str, portal_token: Callable[[str], str],
-               app_client: Callable[[str], Any]) -> tuple[str, str]:
+def _live_call(
+    suite: Any,
+    sdk_identifier: str,
+    portal_token: Callable[[str], str],
+    app_client: Callable[[str], Any],
+) -> tuple[str, str]:
     """An in-progress carrier call with a recording, as a mobile session assigned to alex."""
     from core import carrier
     from core.sessions import store
 
-    call = requests.post(f"{suite.url('twilio')}/_control/calls",
-                         json={"status": "in-progress"}, timeout=10).json()
+    call = requests.post(
+        f"{suite.url('twilio')}/_control/calls", json={"status": "in-progress"}, timeout=10
+    ).json()
     call_sid = call["sid"]
-    store.transition(call_sid, "queued", create={
-        "channel": "mobile", "queue_id": "billing-refunds", "queue_path": "Billing > Refunds",
-        "carrier": {"call_sid": call_sid},
-        "end_user": {"id": sdk_identifier, "name": None, "email": None, "phone": None,
-                     "anonymous": False}})
-    r = app_client("sessions_http").post(f"/agent/sessions/{call_sid}/assign",
-                                         json={"agent_id": "alex"},
-                                         headers=bearer(portal_token("alex")))
+    store.transition(
+        call_sid,
+        "queued",
+        create={
+            "channel": "mobile",
+            "queue_id": "billing-refunds",
+            "queue_path": "Billing > Refunds",
+            "carrier": {"call_sid": call_sid},
+            "end_user": {
+                "id": sdk_identifier,
+                "name": None,
+                "email": None,
+                "phone": None,
+                "anonymous": False,
+            },
+        },
+    )
+    r = app_client("sessions_http").post(
+        f"/agent/sessions/{call_sid}/assign",
+        json={"agent_id": "alex"},
+        headers=bearer(portal_token("alex")),
+    )
     assert r.status_code == 200, r.get_json()
     rec = carrier.twilio().calls(call_sid).recordings.create()
     return call_sid, rec.sid
 
 
 def _advance(suite: Any, rec_sid: str, seconds: int) -> None:
-    r = requests.post(f"{suite.url('twilio')}/_control/recordings/{rec_sid}/advance",
-                      json={"seconds": seconds}, timeout=10)
+    r = requests.post(
+        f"{suite.url('twilio')}/_control/recordings/{rec_sid}/advance",
+        json={"seconds": seconds},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
 
 
-def test_paused_span_is_absent_from_the_recording(sa: Any, suite: Any, demo: Any,
-                                                  portal_token: Callable[[str], str],
-                                                  app_client: Callable[[str], Any]) -> None:
+def test_paused_span_is_absent_from_the_recording(
+    sa: Any,
+    suite: Any,
+    demo: Any,
+    portal_token: Callable[[str], str],
+    app_client: Callable[[str], Any],
+) -> None:
     from core import carrier
     from core.sessions import store
 
@@ -54,19 +80,18 @@ def test_paused_span_is_absent_from_the_recording(sa: Any, suite: Any, demo: Any
     alex = bearer(portal_token("alex"))
 
     def redact(action: str) -> Any:
-        return sa.post(f"/agent/sessions/{call_sid}/redact", json={"action": action},
-                       headers=alex)
+        return sa.post(f"/agent/sessions/{call_sid}/redact", json={"action": action}, headers=alex)
 
     assert redact("resume").status_code == 409  # nothing to resume yet
-    _advance(suite, rec_sid, 3)                    # seconds 0-2 recorded
+    _advance(suite, rec_sid, 3)  # seconds 0-2 recorded
     r = redact("pause")
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["recording"]["state"] == "paused"
     assert redact("pause").get_json()["error"]["code"] == "already_paused"
-    _advance(suite, rec_sid, 4)                    # seconds 3-6: card number read out
+    _advance(suite, rec_sid, 4)  # seconds 3-6: card number read out
     r = redact("resume")
     assert r.status_code == 200 and r.get_json()["recording"]["state"] == "recording"
-    _advance(suite, rec_sid, 2)                    # seconds 7-8 recorded
+    _advance(suite, rec_sid, 2)  # seconds 7-8 recorded
     requests.post(f"{suite.url('twilio')}/_control/recordings/{rec_sid}/complete", timeout=10)
 
     spans = store.get(call_sid)["redactions"]
@@ -76,18 +101,25 @@ def test_paused_span_is_absent_from_the_recording(sa: Any, suite: Any, demo: Any
     assert span["paused_by"] == "alex" and span["resumed_by"] == "alex"
     assert span["resumed_at"] >= span["paused_at"]
     assert [e["type"] for e in events_of(call_sid) if e["type"].startswith("recording.")] == [
-        "recording.paused", "recording.resumed"]
+        "recording.paused",
+        "recording.resumed",
+    ]
 
-    media = requests.get(carrier.api_url(f"Recordings/{rec_sid}.wav"),
-                         auth=carrier.basic_auth(), timeout=10).content
+    media = requests.get(
+        carrier.api_url(f"Recordings/{rec_sid}.wav"), auth=carrier.basic_auth(), timeout=10
+    ).content
     present = [k for k in range(12) if b"SEC:%06d|" % k in media]
     assert present == [0, 1, 2, 7, 8]
 
 
-def test_redact_authorization_and_refusals(sa: Any, suite: Any, demo: Any,
-                                           portal_token: Callable[[str], str],
-                                           app_client: Callable[[str], Any],
-                                           live_session: Callable[..., str]) -> None:
+def test_redact_authorization_and_refusals(
+    sa: Any,
+    suite: Any,
+    demo: Any,
+    portal_token: Callable[[str], str],
+    app_client: Callable[[str], Any],
+    live_session: Callable[..., str],
+) -> None:
     call_sid, rec_sid = _live_call(suite, "caller-2", portal_token, app_client)
     url = f"/agent/sessions/{call_sid}/redact"
     r = sa.post(url, json={"action": "pause"}, headers=bearer(portal_token("bea")))
@@ -104,6 +136,9 @@ def test_redact_authorization_and_refusals(sa: Any, suite: Any, demo: Any,
 
     assert not store.get(call_sid).get("redactions")
     chat = live_session("chatter")  # a chat has no call to redact
-    r = sa.post(f"/agent/sessions/{chat}/redact", json={"action": "pause"},
-                headers=bearer(portal_token("alex")))
+    r = sa.post(
+        f"/agent/sessions/{chat}/redact",
+        json={"action": "pause"},
+        headers=bearer(portal_token("alex")),
+    )
     assert r.status_code == 409 and r.get_json()["error"]["field"] == "carrier.call_sid"

@@ -13,11 +13,14 @@ def _ask(sa: Any, sid: str, token: str, **body: Any) -> Any:
     return sa.post(f"/agent/sessions/{sid}/smartactions", json=body, headers=bearer(token))
 
 
-def test_verification_fulfilled_and_evented(sa: Any, live_session: Callable[..., str],
-                                            portal_token: Callable[[str], str],
-                                            sdk_token: Callable[..., str],
-                                            subscribe: Callable[[str], str], suite: Any
-                                            ) -> None:
+def test_verification_fulfilled_and_evented(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+    subscribe: Callable[[str], str],
+    suite: Any,
+) -> None:
     from tests.conftest import pull_all
 
     sid = live_session("cust-1")
@@ -31,9 +34,11 @@ def test_verification_fulfilled_and_evented(sa: Any, live_session: Callable[...,
     # The SDK sees the pending request and reports the device's biometric result.
     r = sa.get(f"/sdk/sessions/{sid}/smartactions", headers=bearer(sdk_token("cust-1")))
     assert [x["id"] for x in r.get_json()["requests"]] == [rid]
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-                json={"verification": {"method": "biometric", "success": True}},
-                headers=bearer(sdk_token("cust-1")))
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
+        json={"verification": {"method": "biometric", "success": True}},
+        headers=bearer(sdk_token("cust-1")),
+    )
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["request"]["state"] == "fulfilled"
 
@@ -43,34 +48,51 @@ def test_verification_fulfilled_and_evented(sa: Any, live_session: Callable[...,
     assert got["result"] == {"verification": {"method": "biometric", "success": True}}
 
     # A second answer is refused; the state does not move again.
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/decline", json={},
-                headers=bearer(sdk_token("cust-1")))
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/decline",
+        json={},
+        headers=bearer(sdk_token("cust-1")),
+    )
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "already_fulfilled"
 
     types = [e["type"] for e in events_of(sid) if e["type"].startswith("smartaction.")]
     assert types == ["smartaction.requested", "smartaction.fulfilled"]
-    published = [m for m in pull_all(suite, sub, expect=2)
-                 if m.attributes["type"].startswith("smartaction.")]
+    published = [
+        m for m in pull_all(suite, sub, expect=2) if m.attributes["type"].startswith("smartaction.")
+    ]
     assert sorted(m.attributes["type"] for m in published) == [
-        "smartaction.fulfilled", "smartaction.requested"]
+        "smartaction.fulfilled",
+        "smartaction.requested",
+    ]
 
 
-def test_text_input_and_decline(sa: Any, live_session: Callable[..., str],
-                                portal_token: Callable[[str], str],
-                                sdk_token: Callable[..., str]) -> None:
+def test_text_input_and_decline(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> None:
     sid = live_session("cust-2", channel="web")
     alex, me = bearer(portal_token("alex")), bearer(sdk_token("cust-2"))
-    rid = _ask(sa, sid, portal_token("alex"), kind="text", prompt="Account number?"
-               ).get_json()["request"]["id"]
+    rid = _ask(sa, sid, portal_token("alex"), kind="text", prompt="Account number?").get_json()[
+        "request"
+    ]["id"]
     # Wrong shape for this kind: named field, nothing changes.
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-                json={"verification": {"method": "pin", "success": True}}, headers=me)
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
+        json={"verification": {"method": "pin", "success": True}},
+        headers=me,
+    )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "text"
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-                json={"text": "12345", "extra": 1}, headers=me)
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
+        json={"text": "12345", "extra": 1},
+        headers=me,
+    )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "extra"
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil", json={"text": "12345"},
-                headers=me)
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil", json={"text": "12345"}, headers=me
+    )
     assert r.status_code == 200
     got = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=alex).get_json()
     assert got["request"]["result"] == {"text": "12345"}
@@ -79,41 +101,49 @@ def test_text_input_and_decline(sa: Any, live_session: Callable[..., str],
     assert len(fulfilled) == 1 and "12345" not in str(fulfilled[0]["data"])
 
     rid2 = _ask(sa, sid, portal_token("alex"), kind="verification").get_json()["request"]["id"]
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid2}/decline",
-                json={"reason": "not now"}, headers=me)
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid2}/decline", json={"reason": "not now"}, headers=me
+    )
     assert r.status_code == 200 and r.get_json()["request"]["state"] == "declined"
     assert [e["type"] for e in events_of(sid)][-1] == "smartaction.declined"
 
 
-def test_only_the_sessions_end_user_can_answer(sa: Any, live_session: Callable[..., str],
-                                               portal_token: Callable[[str], str],
-                                               sdk_token: Callable[..., str]) -> None:
+def test_only_the_sessions_end_user_can_answer(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> None:
     sid = live_session("cust-3")
     rid = _ask(sa, sid, portal_token("alex"), kind="verification").get_json()["request"]["id"]
     other = bearer(sdk_token("someone-else"))
-    for path, body in (("fulfil", {"verification": {"method": "pin", "success": True}}),
-                       ("decline", {})):
-        r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/{path}", json=body,
-                    headers=other)
+    for path, body in (
+        ("fulfil", {"verification": {"method": "pin", "success": True}}),
+        ("decline", {}),
+    ):
+        r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/{path}", json=body, headers=other)
         assert r.status_code == 404, r.get_json()
     assert sa.get(f"/sdk/sessions/{sid}/smartactions", headers=other).status_code == 404
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/media", data=b"\x89PNG",
-                headers=other)
+    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/media", data=b"\x89PNG", headers=other)
     assert r.status_code == 404
-    assert sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-                   json={}).status_code == 401
+    assert sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil", json={}).status_code == 401
     # A request id from another session is not found through this one.
     sid2 = live_session("cust-3b")
-    r = sa.post(f"/sdk/sessions/{sid2}/smartactions/{rid}/decline", json={},
-                headers=bearer(sdk_token("cust-3b")))
+    r = sa.post(
+        f"/sdk/sessions/{sid2}/smartactions/{rid}/decline",
+        json={},
+        headers=bearer(sdk_token("cust-3b")),
+    )
     assert r.status_code == 404
-    got = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}",
-                 headers=bearer(portal_token("alex"))).get_json()["request"]
+    got = sa.get(
+        f"/agent/sessions/{sid}/smartactions/{rid}", headers=bearer(portal_token("alex"))
+    ).get_json()["request"]
     assert got["state"] == "requested"
 
 
-def test_who_may_request(sa: Any, live_session: Callable[..., str],
-                         portal_token: Callable[[str], str]) -> None:
+def test_who_may_request(
+    sa: Any, live_session: Callable[..., str], portal_token: Callable[[str], str]
+) -> None:
     sid = live_session("cust-4")  # billing queue, assigned to alex
     assert _ask(sa, sid, portal_token("bea"), kind="text").status_code == 404  # other team
     assert _ask(sa, sid, portal_token("sam"), kind="text").status_code == 404  # other team
@@ -125,8 +155,7 @@ def test_who_may_request(sa: Any, live_session: Callable[..., str],
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "kind"
     r = _ask(sa, sid, portal_token("alex"), kind="text", ttl_seconds=999999)
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "ttl_seconds"
-    assert sa.post(f"/agent/sessions/{sid}/smartactions", json={"kind": "text"}
-                   ).status_code == 401
+    assert sa.post(f"/agent/sessions/{sid}/smartactions", json={"kind": "text"}).status_code == 401
     # Idempotent retry: same client_request_id, same request, one event.
     a = _ask(sa, sid, portal_token("alex"), kind="text", client_request_id="c-1")
     b = _ask(sa, sid, portal_token("alex"), kind="text", client_request_id="c-1")
@@ -135,9 +164,12 @@ def test_who_may_request(sa: Any, live_session: Callable[..., str],
     assert len([e for e in events_of(sid) if e["type"] == "smartaction.requested"]) == 3
 
 
-def test_sms_session_and_ended_session_refused(sa: Any, live_session: Callable[..., str],
-                                               portal_token: Callable[[str], str],
-                                               sdk_token: Callable[..., str]) -> None:
+def test_sms_session_and_ended_session_refused(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+) -> None:
     sid = live_session("cust-5", channel="sms")
     r = _ask(sa, sid, portal_token("alex"), kind="text")
     assert r.status_code == 409 and r.get_json()["error"]["field"] == "channel"
@@ -149,22 +181,36 @@ def test_sms_session_and_ended_session_refused(sa: Any, live_session: Callable[.
     assert r.status_code == 409 and r.get_json()["error"]["field"] == "status"
 
 
-def test_expiry_with_injected_clock(sa: Any, live_session: Callable[..., str],
-                                    portal_token: Callable[[str], str],
-                                    sdk_token: Callable[..., str], clock: Any) -> None:
+def test_expiry_with_injected_clock(
+    sa: Any,
+    live_session: Callable[..., str],
+    portal_token: Callable[[str], str],
+    sdk_token: Callable[..., str],
+    clock: Any,
+) -> None:
     sid = live_session("cust-6")
     alex, me = bearer(portal_token("alex")), bearer(sdk_token("cust-6"))
-    rid = _ask(sa, sid, portal_token("alex"), kind="verification", ttl_seconds=60
-               ).get_json()["request"]["id"]
+    rid = _ask(sa, sid, portal_token("alex"), kind="verification", ttl_seconds=60).get_json()[
+        "request"
+    ]["id"]
     clock.advance(59)
-    assert sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=alex
-                  ).get_json()["request"]["state"] == "requested"
+    assert (
+        sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=alex).get_json()["request"][
+            "state"
+        ]
+        == "requested"
+    )
     clock.advance(2)
-    r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-                json={"verification": {"method": "pin", "success": True}}, headers=me)
+    r = sa.post(
+        f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
+        json={"verification": {"method": "pin", "success": True}},
+        headers=me,
+    )
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "already_expired"
     for _ in range(2):  # looking again records nothing new
         got = sa.get(f"/agent/sessions/{sid}/smartactions", headers=alex).get_json()
         assert got["requests"][0]["state"] == "expired"
     assert [e["type"] for e in events_of(sid) if e["type"].startswith("smartaction.")] == [
-        "smartaction.requested", "smartaction.expired"]
+        "smartaction.requested",
+        "smartaction.expired",
+    ]

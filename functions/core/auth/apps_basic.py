@@ -16,8 +16,9 @@ def verify_apps_api(request: flask.Request) -> str:
     """Return the company subdomain when the credentials are right, else 401."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or auth.username is None:
-        raise unauthorized("send HTTP Basic credentials: subdomain and API token",
-                           challenge=CHALLENGE)
+        raise unauthorized(
+            "send HTTP Basic credentials: subdomain and API token", challenge=CHALLENGE
+        )
     s = settings()
     user_ok = hmac.compare_digest(auth.username.encode(), s.company_subdomain.encode())
     token = (auth.password or "").encode()

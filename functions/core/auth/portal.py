@@ -58,8 +58,15 @@ def principal_for(user_id: str, view: CenterView | None = None) -> Principal:
         perms.update(role.permissions)
         all_queues |= role.scope == "all"
     teams = frozenset(user.teams)
-    return Principal(user_id, user.name, frozenset(user.roles), frozenset(perms), teams,
-                     all_queues, view.team_queues(teams))
+    return Principal(
+        user_id,
+        user.name,
+        frozenset(user.roles),
+        frozenset(perms),
+        teams,
+        all_queues,
+        view.team_queues(teams),
+    )
 
 
 def authenticate(request: flask.Request) -> Principal:
@@ -68,16 +75,25 @@ def authenticate(request: flask.Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise unauthorized("send Authorization: Bearer <portal user token>", challenge="Bearer")
     try:
-        claims = jwt.decode(token, settings().portal_token_secret, algorithms=["HS256"],
-                            options={"require": ["sub", "exp", "iat"]}, issuer=ISSUER,
-                            leeway=settings().jwt_leeway_seconds)
+        claims = jwt.decode(
+            token,
+            settings().portal_token_secret,
+            algorithms=["HS256"],
+            options={"require": ["sub", "exp", "iat"]},
+            issuer=ISSUER,
+            leeway=settings().jwt_leeway_seconds,
+        )
     except jwt.InvalidTokenError as exc:
-        raise ApiError(401, "bad_token", f"invalid portal token: {exc}",
-                       field="Authorization") from None
+        raise ApiError(
+            401, "bad_token", f"invalid portal token: {exc}", field="Authorization"
+        ) from None
     return principal_for(str(claims["sub"]))
 
 
 def issue(user_id: str, ttl: int = 8 * 3600) -> str:
     now = int(time.time())
-    return jwt.encode({"sub": user_id, "iat": now, "exp": now + ttl, "iss": ISSUER},
-                      settings().portal_token_secret, algorithm="HS256")
+    return jwt.encode(
+        {"sub": user_id, "iat": now, "exp": now + ttl, "iss": ISSUER},
+        settings().portal_token_secret,
+        algorithm="HS256",
+    )

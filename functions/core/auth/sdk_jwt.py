@@ -49,20 +49,23 @@ def decode(token: str, *, secret: str | None = None) -> dict[str, Any]:
             leeway=s.jwt_leeway_seconds,
         )
     except jwt.ExpiredSignatureError:
-        raise ApiError(401, "token_expired", "the end-user token has expired",
-                       field="Authorization") from None
+        raise ApiError(
+            401, "token_expired", "the end-user token has expired", field="Authorization"
+        ) from None
     except jwt.ImmatureSignatureError:
-        raise ApiError(401, "token_not_yet_valid", "the token's iat is in the future",
-                       field="Authorization") from None
+        raise ApiError(
+            401, "token_not_yet_valid", "the token's iat is in the future", field="Authorization"
+        ) from None
     except jwt.InvalidTokenError as exc:
-        raise ApiError(401, "bad_token", f"invalid end-user token: {exc}",
-                       field="Authorization") from None
+        raise ApiError(
+            401, "bad_token", f"invalid end-user token: {exc}", field="Authorization"
+        ) from None
     if int(claims["exp"]) - int(claims["iat"]) > MAX_TOKEN_LIFETIME:
-        raise ApiError(401, "bad_token", "token lifetime exceeds 24 hours",
-                       field="Authorization")
+        raise ApiError(401, "bad_token", "token lifetime exceeds 24 hours", field="Authorization")
     if int(claims["iat"]) > time.time() + s.jwt_leeway_seconds:
-        raise ApiError(401, "token_not_yet_valid", "the token's iat is in the future",
-                       field="Authorization")
+        raise ApiError(
+            401, "token_not_yet_valid", "the token's iat is in the future", field="Authorization"
+        )
     return claims
 
 
@@ -70,8 +73,13 @@ def bearer(request: flask.Request) -> str:
     auth = request.headers.get("Authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "send Authorization: Bearer <end-user JWT>",
-                       field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "send Authorization: Bearer <end-user JWT>",
+            field="Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return token.strip()
 
 
@@ -82,11 +90,18 @@ def verify_end_user(request: flask.Request, *, allow_visitor: bool = True) -> En
 
     if visitor_token.is_visitor_token(token):
         if not allow_visitor:
-            raise ApiError(401, "sign_in_required", "this needs a signed-in end user",
-                           field="Authorization")
+            raise ApiError(
+                401, "sign_in_required", "this needs a signed-in end user", field="Authorization"
+            )
         v = visitor_token.verify(token)
-        return EndUser(identifier=v.id, iat=v.iat, exp=v.exp, anonymous=True,
-                       channel=v.channel, device_id=v.device_id)
+        return EndUser(
+            identifier=v.id,
+            iat=v.iat,
+            exp=v.exp,
+            anonymous=True,
+            channel=v.channel,
+            device_id=v.device_id,
+        )
     claims = decode(token)
     claims.pop("anonymous", None)  # only our visitor tokens make an anonymous caller
     try:

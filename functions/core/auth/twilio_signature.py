@@ -35,8 +35,12 @@ def verify_twilio(request: flask.Request) -> dict[str, str]:
     if not signature or not _validator(settings().twilio_auth_token).validate(
         public_url_of(request), params, signature
     ):
-        raise ApiError(403, "bad_signature", "X-Twilio-Signature is missing or invalid",
-                       field="X-Twilio-Signature")
+        raise ApiError(
+            403,
+            "bad_signature",
+            "X-Twilio-Signature is missing or invalid",
+            field="X-Twilio-Signature",
+        )
     return params
 
 

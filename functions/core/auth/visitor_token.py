@@ -42,8 +42,9 @@ class Visitor:
 
 
 def _key() -> bytes:
-    return hmac.new(settings().company_secret.encode(), b"visitor-token-v1",
-                    hashlib.sha256).digest()
+    return hmac.new(
+        settings().company_secret.encode(), b"visitor-token-v1", hashlib.sha256
+    ).digest()
 
 
 def new_id() -> str:
@@ -54,8 +55,14 @@ def issue(visitor_id: str, channel: str, device_id: str, ttl: int = LIFETIME) ->
     import jwt
 
     now = int(time.time())
-    claims = {"sub": visitor_id, "aud": AUDIENCE, "ch": channel, "dev": device_id,
-              "iat": now, "exp": now + ttl}
+    claims = {
+        "sub": visitor_id,
+        "aud": AUDIENCE,
+        "ch": channel,
+        "dev": device_id,
+        "iat": now,
+        "exp": now + ttl,
+    }
     return jwt.encode(claims, _key(), algorithm="HS256", headers={"typ": TYP})
 
 
@@ -81,16 +88,26 @@ def verify(token: Any, field: str = "Authorization") -> Visitor:
     try:
         if jwt.get_unverified_header(token).get("typ") != TYP:
             raise _bad("not a visitor token", field)
-        claims = jwt.decode(token, _key(), algorithms=["HS256"], audience=AUDIENCE,
-                            options={"require": ["sub", "iat", "exp", "aud"]},
-                            leeway=settings().jwt_leeway_seconds)
+        claims = jwt.decode(
+            token,
+            _key(),
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            options={"require": ["sub", "iat", "exp", "aud"]},
+            leeway=settings().jwt_leeway_seconds,
+        )
     except jwt.ExpiredSignatureError:
         raise _bad("the visitor token has expired; register again", field) from None
     except jwt.InvalidTokenError as exc:
         raise _bad(f"invalid visitor token ({exc.__class__.__name__})", field) from None
     vid, ch, dev = claims.get("sub"), claims.get("ch"), claims.get("dev")
-    if not (isinstance(vid, str) and _VID.match(vid) and ch in CHANNELS
-            and isinstance(dev, str) and _DEVICE.match(dev)):
+    if not (
+        isinstance(vid, str)
+        and _VID.match(vid)
+        and ch in CHANNELS
+        and isinstance(dev, str)
+        and _DEVICE.match(dev)
+    ):
         raise _bad("malformed visitor token", field)
     if int(claims["iat"]) > time.time() + settings().jwt_leeway_seconds:
         raise _bad("the visitor token's iat is in the future", field)

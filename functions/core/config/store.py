@@ -19,8 +19,15 @@ from core.config.schema import ContactCenterConfig
 from core.config.view import CenterView
 from core.settings import settings
 
-ENTITY_COLLECTIONS = ("cc_center", "cc_hours", "cc_languages", "cc_queues", "cc_roles",
-                      "cc_teams", "cc_users")
+ENTITY_COLLECTIONS = (
+    "cc_center",
+    "cc_hours",
+    "cc_languages",
+    "cc_queues",
+    "cc_roles",
+    "cc_teams",
+    "cc_users",
+)
 META_COLLECTION = "cc_meta"
 SNAPSHOT_DOC = "snapshot"
 
@@ -38,8 +45,13 @@ def to_documents(cfg: ContactCenterConfig) -> dict[str, dict[str, dict[str, Any]
     data = cfg.model_dump(mode="json")
     docs: dict[str, dict[str, dict[str, Any]]] = {c: {} for c in ENTITY_COLLECTIONS}
     docs["cc_center"]["center"] = data["center"] | {"version": data["version"]}
-    for key, coll in (("hours", "cc_hours"), ("languages", "cc_languages"),
-                      ("roles", "cc_roles"), ("teams", "cc_teams"), ("users", "cc_users")):
+    for key, coll in (
+        ("hours", "cc_hours"),
+        ("languages", "cc_languages"),
+        ("roles", "cc_roles"),
+        ("teams", "cc_teams"),
+        ("users", "cc_users"),
+    ):
         docs[coll] = {k: v for k, v in data[key].items()}
     order = 0
     for _, q, parent in cfg.walk_queues():
@@ -64,8 +76,14 @@ class ApplyReport:
         return bool(self.created or self.updated or self.deleted)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "deleted": self.deleted,
-                "unchanged": self.unchanged, "hash": self.hash, "changed": self.changed}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "hash": self.hash,
+            "changed": self.changed,
+        }
 
 
 def apply(cfg: ContactCenterConfig, *, dry_run: bool = False) -> ApplyReport:
@@ -92,17 +110,23 @@ def apply(cfg: ContactCenterConfig, *, dry_run: bool = False) -> ApplyReport:
     snap_ref = db.collection(META_COLLECTION).document(SNAPSHOT_DOC)
     snap = snap_ref.get()
     if not snap.exists or snap.get("hash") != report.hash:
-        writes.append(("snapshot", snap_ref, {
-            "hash": report.hash,
-            "config": canonical_json(cfg.model_dump(mode="json")),
-            "applied_at": time.time(),
-        }))
+        writes.append(
+            (
+                "snapshot",
+                snap_ref,
+                {
+                    "hash": report.hash,
+                    "config": canonical_json(cfg.model_dump(mode="json")),
+                    "applied_at": time.time(),
+                },
+            )
+        )
     if dry_run:
         return report
     # Entities first, snapshot last: a reader never sees a snapshot ahead of its entities.
     for start in range(0, len(writes), 400):
         batch = db.batch()
-        for _, ref, fields in writes[start:start + 400]:
+        for _, ref, fields in writes[start : start + 400]:
             if fields is None:
                 batch.delete(ref)
             else:
@@ -136,8 +160,12 @@ def get_view() -> CenterView:
             return _cached[1]
         if _cached:
             # Cheap check: only rebuild when the applied hash moved.
-            snap = (clients.firestore().collection(META_COLLECTION)
-                    .document(SNAPSHOT_DOC).get(field_paths=["hash"]))
+            snap = (
+                clients.firestore()
+                .collection(META_COLLECTION)
+                .document(SNAPSHOT_DOC)
+                .get(field_paths=["hash"])
+            )
             if snap.exists and snap.get("hash") == _cached[1].version:
                 _cached = (now, _cached[1])
                 return _cached[1]

@@ -40,10 +40,10 @@ def _lang_key(language: str | None, keys: dict[str, str], prefix: str = "") -> s
     wanted = language.lower()
     cands = [k for k in keys if k.startswith(prefix)]
     for k in cands:
-        if k[len(prefix):].lower() == wanted:
+        if k[len(prefix) :].lower() == wanted:
             return k
     base = wanted.split("-")[0]
-    same = [k for k in cands if k[len(prefix):].lower().split("-")[0] == base]
+    same = [k for k in cands if k[len(prefix) :].lower().split("-")[0] == base]
     return same[0] if len(same) == 1 else None
 
 
@@ -119,8 +119,7 @@ class CenterView:
             self._hours_id_cache[key] = found
         return found
 
-    def _hours_id(self, qid: str | None, channel: str, language: str | None
-                  ) -> tuple[str, str]:
+    def _hours_id(self, qid: str | None, channel: str, language: str | None) -> tuple[str, str]:
         levels: list[tuple[str, HoursSelection | None]] = []
         if qid:
             levels += [(f"queue:{n.id}", n.cfg.hours) for n in reversed(self.lineage(qid))]

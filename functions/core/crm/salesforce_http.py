@@ -35,11 +35,15 @@ def _login() -> dict[str, str]:
 
     s = settings()
     try:
-        resp = _session().post(f"{s.salesforce_base_url.rstrip('/')}/services/oauth2/token",
-                               data={"grant_type": "client_credentials",
-                                     "client_id": s.salesforce_client_id,
-                                     "client_secret": s.salesforce_client_secret},
-                               timeout=TIMEOUT)
+        resp = _session().post(
+            f"{s.salesforce_base_url.rstrip('/')}/services/oauth2/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": s.salesforce_client_id,
+                "client_secret": s.salesforce_client_secret,
+            },
+            timeout=TIMEOUT,
+        )
     except requests.RequestException as exc:
         raise Transient(f"oauth: {exc.__class__.__name__}") from None
     if resp.status_code >= 500:
@@ -49,8 +53,10 @@ def _login() -> dict[str, str]:
     if resp.status_code >= 400:
         raise Permanent(resp.status_code, f"oauth: {resp.text[:300]}")
     body = resp.json()
-    return {"token": body["access_token"], "instance": body.get("instance_url")
-            or s.salesforce_base_url}
+    return {
+        "token": body["access_token"],
+        "instance": body.get("instance_url") or s.salesforce_base_url,
+    }
 
 
 def _auth(refresh: bool = False) -> dict[str, str]:
@@ -69,9 +75,16 @@ def _retry_after(resp: Any) -> float | None:
         return None
 
 
-def request(method: str, path: str, *, data: Any = None, json: Any = None,
-            params: dict[str, str] | None = None, headers: dict[str, str] | None = None,
-            timeout: tuple[float, float] = TIMEOUT) -> dict[str, Any]:
+def request(
+    method: str,
+    path: str,
+    *,
+    data: Any = None,
+    json: Any = None,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: tuple[float, float] = TIMEOUT,
+) -> dict[str, Any]:
     """One call under /services/data/<version>/; returns the JSON body or raises."""
     import requests
 
@@ -79,10 +92,15 @@ def request(method: str, path: str, *, data: Any = None, json: Any = None,
         auth = _auth(refresh=attempt == 1)
         url = f"{auth['instance'].rstrip('/')}/services/data/{API_VERSION}/{path.lstrip('/')}"
         try:
-            resp = _session().request(method, url, data=data, json=json, params=params,
-                                      headers={**(headers or {}),
-                                               "Authorization": f"Bearer {auth['token']}"},
-                                      timeout=timeout)
+            resp = _session().request(
+                method,
+                url,
+                data=data,
+                json=json,
+                params=params,
+                headers={**(headers or {}), "Authorization": f"Bearer {auth['token']}"},
+                timeout=timeout,
+            )
         except requests.RequestException as exc:
             raise Transient(f"{method} {path}: {exc.__class__.__name__}") from None
         if resp.status_code == 401 and attempt == 0 and data is None:

@@ -24,46 +24,76 @@ class SalesforceSink:
         self.timeout = (3.05, read_timeout)
 
     def find_target(self, session_id: str) -> str | None:
-        rows = salesforce_http.request(
-            "GET", "query", params={"q": f"SELECT Id FROM Case WHERE SuppliedName = "
-                                         f"{q('cc-session:' + session_id)} LIMIT 1"},
-            timeout=self.timeout).get("records") or []
+        rows = (
+            salesforce_http.request(
+                "GET",
+                "query",
+                params={
+                    "q": f"SELECT Id FROM Case WHERE SuppliedName = "
+                    f"{q('cc-session:' + session_id)} LIMIT 1"
+                },
+                timeout=self.timeout,
+            ).get("records")
+            or []
+        )
         return rows[0]["Id"] if rows else None
 
     def create_target(self, session_id: str, subject: str, body: str) -> str:
         out = salesforce_http.request(
-            "POST", "sobjects/Case", json={"Subject": subject, "Description": body,
-                                           "Origin": "Phone",
-                                           "SuppliedName": f"cc-session:{session_id}"},
-            timeout=self.timeout)
+            "POST",
+            "sobjects/Case",
+            json={
+                "Subject": subject,
+                "Description": body,
+                "Origin": "Phone",
+                "SuppliedName": f"cc-session:{session_id}",
+            },
+            timeout=self.timeout,
+        )
         return str(out["id"])
 
     def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
         boundary = "cc" + secrets.token_hex(12)
-        entity = {"Title": part.file_name.rsplit(".", 1)[0], "PathOnClient": part.file_name,
-                  "Description": part.marker, "FirstPublishLocationId": d.target,
-                  "ReasonForChange": d.summary[:250]}
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"entity_content\"\r\n"
-                f"Content-Type: application/json\r\n\r\n{json.dumps(entity)}\r\n"
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"VersionData\"; "
-                f"filename=\"{part.file_name}\"\r\nContent-Type: {d.content_type}\r\n\r\n"
-                ).encode()
+        entity = {
+            "Title": part.file_name.rsplit(".", 1)[0],
+            "PathOnClient": part.file_name,
+            "Description": part.marker,
+            "FirstPublishLocationId": d.target,
+            "ReasonForChange": d.summary[:250],
+        }
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="entity_content"\r\n'
+            f"Content-Type: application/json\r\n\r\n{json.dumps(entity)}\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="VersionData"; '
+            f'filename="{part.file_name}"\r\nContent-Type: {d.content_type}\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         out = salesforce_http.request(
-            "POST", "sobjects/ContentVersion", data=Concat([head, (body, part.size), tail]),
+            "POST",
+            "sobjects/ContentVersion",
+            data=Concat([head, (body, part.size), tail]),
             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-            timeout=self.timeout)
+            timeout=self.timeout,
+        )
         return {"id": out.get("id")}
 
     def receipt_usable(self, receipt: dict[str, Any], now: float) -> bool:
         return bool(receipt.get("id"))
 
     def find_part(self, d: Delivery, part: Part) -> dict[str, Any] | None:
-        rows = salesforce_http.request(
-            "GET", "query", params={"q": f"SELECT Id FROM ContentVersion WHERE "
-                                         f"FirstPublishLocationId = {q(d.target)} AND "
-                                         f"Description = {q(part.marker)} LIMIT 1"},
-            timeout=self.timeout).get("records") or []
+        rows = (
+            salesforce_http.request(
+                "GET",
+                "query",
+                params={
+                    "q": f"SELECT Id FROM ContentVersion WHERE "
+                    f"FirstPublishLocationId = {q(d.target)} AND "
+                    f"Description = {q(part.marker)} LIMIT 1"
+                },
+                timeout=self.timeout,
+            ).get("records")
+            or []
+        )
         return {"id": rows[0]["Id"]} if rows else None
 
     def commit(self, d: Delivery, receipts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class Concat:
             size = len(piece) if isinstance(piece, bytes) else piece[1]
             take = min(want - len(out), size - self._pos)
             if isinstance(piece, bytes):
-                chunk = piece[self._pos:self._pos + take]
+                chunk = piece[self._pos : self._pos + take]
             else:
                 chunk = piece[0].read(take)
                 if not chunk and take:

@@ -41,8 +41,13 @@ def _retry_after(resp: Any) -> float | None:
         return None
 
 
-def call(method: str, path: str, *, json: dict[str, Any] | None = None,
-         params: dict[str, str] | None = None) -> dict[str, Any]:
+def call(
+    method: str,
+    path: str,
+    *,
+    json: dict[str, Any] | None = None,
+    params: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """One request; returns the JSON body or raises RateLimited / Transient / Permanent."""
     import requests
 
@@ -54,16 +59,23 @@ def call(method: str, path: str, *, json: dict[str, Any] | None = None,
     return _classified(resp, method, path)
 
 
-def send(method: str, path: str, *, data: Any = None, headers: dict[str, str] | None = None,
-         params: dict[str, str] | None = None, timeout: tuple[float, float] = TIMEOUT
-         ) -> dict[str, Any]:
+def send(
+    method: str,
+    path: str,
+    *,
+    data: Any = None,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    timeout: tuple[float, float] = TIMEOUT,
+) -> dict[str, Any]:
     """Like `call`, for a raw (e.g. streamed binary) body: uploads of recording parts."""
     import requests
 
     url = settings().zendesk_base_url.rstrip("/") + path
     try:
-        resp = _session().request(method, url, data=data, headers=headers, params=params,
-                                  timeout=timeout)
+        resp = _session().request(
+            method, url, data=data, headers=headers, params=params, timeout=timeout
+        )
     except requests.RequestException as exc:
         raise Transient(f"{method} {path}: {exc.__class__.__name__}") from None
     return _classified(resp, method, path)
@@ -85,4 +97,3 @@ def _classified(resp: Any, method: str, path: str) -> dict[str, Any]:
     except ValueError:
         raise Transient(f"{method} {path}: answer is not JSON") from None
     return body if isinstance(body, dict) else {}
-

@@ -39,25 +39,37 @@ class ZendeskSink:
         self.timeout = (3.05, read_timeout)
 
     def find_target(self, session_id: str) -> str | None:
-        body = zendesk_http.send("GET", "/api/v2/tickets.json",
-                                 params={"external_id": session_id}, timeout=self.timeout)
+        body = zendesk_http.send(
+            "GET", "/api/v2/tickets.json", params={"external_id": session_id}, timeout=self.timeout
+        )
         tickets = body.get("tickets") or []
         return str(tickets[0]["id"]) if tickets else None
 
     def create_target(self, session_id: str, subject: str, body: str) -> str:
-        ticket = {"subject": subject, "external_id": session_id,
-                  "comment": {"body": body, "public": False}}
-        out = zendesk_http.send("POST", "/api/v2/tickets.json",
-                                data=json.dumps({"ticket": ticket}),
-                                headers={"Content-Type": "application/json"},
-                                timeout=self.timeout)
+        ticket = {
+            "subject": subject,
+            "external_id": session_id,
+            "comment": {"body": body, "public": False},
+        }
+        out = zendesk_http.send(
+            "POST",
+            "/api/v2/tickets.json",
+            data=json.dumps({"ticket": ticket}),
+            headers={"Content-Type": "application/json"},
+            timeout=self.timeout,
+        )
         return str(out["ticket"]["id"])
 
     def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
         sent_at = time.time()
         out = zendesk_http.send(
-            "POST", "/api/v2/uploads.json", data=body, params={"filename": part.file_name},
-            headers={"Content-Type": d.content_type}, timeout=self.timeout)
+            "POST",
+            "/api/v2/uploads.json",
+            data=body,
+            params={"filename": part.file_name},
+            headers={"Content-Type": d.content_type},
+            timeout=self.timeout,
+        )
         upload = out.get("upload") or {}
         token = upload.get("token")
         if not token:
@@ -65,23 +77,34 @@ class ZendeskSink:
         # Our clock, not Zendesk's: the margin absorbs the skew; a token Zendesk already
         # considers expired is caught by the 422 on commit and uploaded again.
         expires = min(_epoch(upload.get("expires_at"), sent_at + 3600), sent_at + 3600)
-        return {"token": token, "expires_at": expires,
-                "attachment_id": (upload.get("attachment") or {}).get("id")}
+        return {
+            "token": token,
+            "expires_at": expires,
+            "attachment_id": (upload.get("attachment") or {}).get("id"),
+        }
 
     def receipt_usable(self, receipt: dict[str, Any], now: float) -> bool:
-        return bool(receipt.get("token")) and \
-            float(receipt.get("expires_at", 0)) - TOKEN_MARGIN_SECONDS > now
+        return (
+            bool(receipt.get("token"))
+            and float(receipt.get("expires_at", 0)) - TOKEN_MARGIN_SECONDS > now
+        )
 
     def find_part(self, d: Delivery, part: Part) -> dict[str, Any] | None:
         return None  # an upload is invisible until a comment uses it
 
     def commit(self, d: Delivery, receipts: list[dict[str, Any]]) -> dict[str, Any]:
-        comment = {"body": f"{d.summary}\n[{d.marker}]", "public": False,
-                   "uploads": [r["token"] for r in receipts]}
+        comment = {
+            "body": f"{d.summary}\n[{d.marker}]",
+            "public": False,
+            "uploads": [r["token"] for r in receipts],
+        }
         out = zendesk_http.send(
-            "PUT", f"/api/v2/tickets/{int(d.target)}.json",
+            "PUT",
+            f"/api/v2/tickets/{int(d.target)}.json",
             data=json.dumps({"ticket": {"comment": comment}}),
-            headers={"Content-Type": "application/json"}, timeout=self.timeout)
+            headers={"Content-Type": "application/json"},
+            timeout=self.timeout,
+        )
         audit = out.get("audit") or {}
         return {"audit_id": audit.get("id")}
 
@@ -92,10 +115,14 @@ class ZendeskSink:
             page = zendesk_http.send("GET", path, timeout=self.timeout)
             for c in page.get("comments") or []:
                 if tag in str(c.get("body") or ""):
-                    return {"comment_id": c.get("id"),
-                            "attachments": [a.get("file_name")
-                                            for a in c.get("attachments") or []]}
+                    return {
+                        "comment_id": c.get("id"),
+                        "attachments": [a.get("file_name") for a in c.get("attachments") or []],
+                    }
             nxt = page.get("next_page")
-            path = (urlsplit(nxt).path + ("?" + urlsplit(nxt).query if urlsplit(nxt).query
-                                           else "")) if nxt else None
+            path = (
+                (urlsplit(nxt).path + ("?" + urlsplit(nxt).query if urlsplit(nxt).query else ""))
+                if nxt
+                else None
+            )
         return None

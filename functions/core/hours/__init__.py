@@ -14,5 +14,13 @@ from core.hours.engine import (
     zone_of,
 )
 
-__all__ = ["Decision", "explain", "is_open", "next_close", "next_open", "open_intervals",
-           "open_slots", "zone_of"]
+__all__ = [
+    "Decision",
+    "explain",
+    "is_open",
+    "next_close",
+    "next_open",
+    "open_intervals",
+    "open_slots",
+    "zone_of",
+]

@@ -40,9 +40,15 @@ class Decision:
     timezone: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"open": self.open, "rule": self.rule, "name": self.name,
-                "interval": self.interval, "day": self.day.isoformat(),
-                "local_time": self.local_time, "timezone": self.timezone}
+        return {
+            "open": self.open,
+            "rule": self.rule,
+            "name": self.name,
+            "interval": self.interval,
+            "day": self.day.isoformat(),
+            "local_time": self.local_time,
+            "timezone": self.timezone,
+        }
 
 
 def _aware(at: dt.datetime) -> dt.datetime:
@@ -83,12 +89,14 @@ def explain(spec: HoursSpec, default_tz: str, at: dt.datetime) -> Decision:
     local = aware_local.replace(tzinfo=None)
     c = compiled(spec)
     if c.always_open:
-        return Decision(True, "always_open", "always open", None, local.date(),
-                        aware_local.isoformat(), tz)
+        return Decision(
+            True, "always_open", "always open", None, local.date(), aware_local.isoformat(), tz
+        )
     rule, idx, day = _match(c, local)
     if idx is not None:
-        return Decision(True, rule.kind, rule.name, rule.label[idx], day,
-                        aware_local.isoformat(), tz)
+        return Decision(
+            True, rule.kind, rule.name, rule.label[idx], day, aware_local.isoformat(), tz
+        )
     kind = rule.kind if rule.kind != "weekly" else "no_interval"
     return Decision(False, kind, rule.name, None, day, aware_local.isoformat(), tz)
 
@@ -131,8 +139,9 @@ def _transitions_of_year(tz: str, year: int) -> tuple[dt.datetime, ...]:
     return tuple(out)
 
 
-def offset_pieces(tz: str, start: dt.datetime, end: dt.datetime
-                  ) -> list[tuple[dt.datetime, dt.datetime, dt.timedelta]]:
+def offset_pieces(
+    tz: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime, dt.timedelta]]:
     """[start, end) cut where the UTC offset changes: (piece start, piece end, offset)."""
     cuts: list[dt.datetime] = []
     for year in range(start.year - 1, end.year + 1):
@@ -144,8 +153,9 @@ def offset_pieces(tz: str, start: dt.datetime, end: dt.datetime
     return [(a, b, _offset(tz, a)) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
-def open_intervals(spec: HoursSpec, default_tz: str, start: dt.datetime, end: dt.datetime
-                   ) -> list[Interval]:
+def open_intervals(
+    spec: HoursSpec, default_tz: str, start: dt.datetime, end: dt.datetime
+) -> list[Interval]:
     """Merged real-time intervals [a, b) (UTC) when the schedule is open within [start, end)."""
     start = _aware(start).astimezone(UTC)
     end = _aware(end).astimezone(UTC)
@@ -183,8 +193,9 @@ def open_intervals(spec: HoursSpec, default_tz: str, start: dt.datetime, end: dt
     return merged
 
 
-def _scan(spec: HoursSpec, default_tz: str, at: dt.datetime, want_open: bool,
-          horizon_days: int) -> dt.datetime | None:
+def _scan(
+    spec: HoursSpec, default_tz: str, at: dt.datetime, want_open: bool, horizon_days: int
+) -> dt.datetime | None:
     at = _aware(at).astimezone(UTC)
     chunk = dt.timedelta(days=14)
     t = at
@@ -204,22 +215,30 @@ def _scan(spec: HoursSpec, default_tz: str, at: dt.datetime, want_open: bool,
     return None
 
 
-def next_open(spec: HoursSpec, default_tz: str, at: dt.datetime,
-              horizon_days: int = SEARCH_DAYS) -> dt.datetime | None:
+def next_open(
+    spec: HoursSpec, default_tz: str, at: dt.datetime, horizon_days: int = SEARCH_DAYS
+) -> dt.datetime | None:
     """The first instant >= at when it is open (`at` itself when open now); None if it
     stays closed for `horizon_days`."""
     return _scan(spec, default_tz, at, True, horizon_days)
 
 
-def next_close(spec: HoursSpec, default_tz: str, at: dt.datetime,
-               horizon_days: int = SEARCH_DAYS) -> dt.datetime | None:
+def next_close(
+    spec: HoursSpec, default_tz: str, at: dt.datetime, horizon_days: int = SEARCH_DAYS
+) -> dt.datetime | None:
     """The first instant >= at when it is closed (`at` itself when closed now); None if it
     stays open for `horizon_days` (e.g. always open)."""
     return _scan(spec, default_tz, at, False, horizon_days)
 
 
-def open_slots(spec: HoursSpec, default_tz: str, start: dt.datetime, end: dt.datetime,
-               length_minutes: int, limit: int = 1000) -> list[Interval]:
+def open_slots(
+    spec: HoursSpec,
+    default_tz: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    length_minutes: int,
+    limit: int = 1000,
+) -> list[Interval]:
     """Slots of `length_minutes` fully inside open time within [start, end).
 
     Slots are laid from the beginning of each open period (09:00, 09:30, ...), so they

@@ -31,16 +31,20 @@ class Event:
     at: float
 
     def message(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "session_id": self.session_id, "type": self.type,
-                "data": self.data, "at": self.at}
+        return {
+            "event_id": self.event_id,
+            "session_id": self.session_id,
+            "type": self.type,
+            "data": self.data,
+            "at": self.at,
+        }
 
 
 def event_id_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str
-          ) -> Event | None:
+def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str) -> Event | None:
     """Inside a transaction: create the event unless this key was already staged.
 
     Must be called after every read of the transaction (Firestore reads come first).
@@ -70,8 +74,16 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
     pub = clients.publisher()
     topic = clients.topic_path(settings().session_events_topic)
     futures = [
-        (e, pub.publish(topic, json.dumps(e.message(), default=str).encode(),
-                        event_id=e.event_id, session_id=e.session_id, type=e.type))
+        (
+            e,
+            pub.publish(
+                topic,
+                json.dumps(e.message(), default=str).encode(),
+                event_id=e.event_id,
+                session_id=e.session_id,
+                type=e.type,
+            ),
+        )
         for e in todo
     ]
     for e, fut in futures:
@@ -85,7 +97,8 @@ def _confirm(event_id: str, fut: Any) -> None:
     try:
         fut.result(timeout=30)
         clients.firestore().collection(COLLECTION).document(event_id).update(
-            {"published": True, "published_at": time.time()})
+            {"published": True, "published_at": time.time()}
+        )
     except Exception:  # noqa: BLE001 - left unpublished: flush_outbox retries it
         log.exception("publishing %s failed; left in the outbox", event_id)
 
@@ -96,10 +109,12 @@ def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:
 
     db = clients.firestore()
     cutoff = time.time() - older_than_seconds
-    q = (db.collection(COLLECTION).where(filter=FieldFilter("published", "==", False))
-         .limit(limit))
-    stale = [Event(d.get("event_id"), d.get("session_id"), d.get("type"), d.get("data"),
-                   d.get("at")) for d in q.stream() if d.get("at") < cutoff]
+    q = db.collection(COLLECTION).where(filter=FieldFilter("published", "==", False)).limit(limit)
+    stale = [
+        Event(d.get("event_id"), d.get("session_id"), d.get("type"), d.get("data"), d.get("at"))
+        for d in q.stream()
+        if d.get("at") < cutoff
+    ]
     publish(stale)  # type: ignore[arg-type]
     return len(stale)
 

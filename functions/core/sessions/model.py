@@ -25,8 +25,9 @@ def can_move(old: str, new: str) -> bool:
     return new in TRANSITIONS.get(old, frozenset())
 
 
-def new_session(session_id: str, channel: str, status: str, now: float, **fields: object
-                ) -> dict[str, object]:
+def new_session(
+    session_id: str, channel: str, status: str, now: float, **fields: object
+) -> dict[str, object]:
     """A fresh session document with every field present (queries filter on them)."""
     doc: dict[str, object] = {
         "id": session_id,
@@ -38,18 +39,26 @@ def new_session(session_id: str, channel: str, status: str, now: float, **fields
         "language": None,
         "agent_id": None,
         "team_ids": [],
-        "end_user": {"id": None, "name": None, "email": None, "phone": None,
-                     "anonymous": True},
+        "end_user": {"id": None, "name": None, "email": None, "phone": None, "anonymous": True},
         "participants": [],
         "transfers": [],
         "monitors": [],
         "attributes": {},
-        "profile": {"verified_customer": False, "bad_actor": False, "repeat_customer": False,
-                    "label": "unverified"},
+        "profile": {
+            "verified_customer": False,
+            "bad_actor": False,
+            "repeat_customer": False,
+            "label": "unverified",
+        },
         "crm": {"ticket_id": None, "url": None, "contact_id": None},
         "carrier": {},
-        "metrics": {"wait_seconds": 0.0, "talk_seconds": 0.0, "hold_seconds": 0.0,
-                    "whisper_seconds": 0.0, "countdown_seconds": 0.0},
+        "metrics": {
+            "wait_seconds": 0.0,
+            "talk_seconds": 0.0,
+            "hold_seconds": 0.0,
+            "whisper_seconds": 0.0,
+            "countdown_seconds": 0.0,
+        },
         "deflection": None,
         "ended_by": None,
         "created_at": now,

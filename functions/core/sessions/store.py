@@ -16,8 +16,9 @@ COLLECTION = "sessions"
 
 # A mutator gets the current document (or None) and returns (new document or None to
 # leave it, events to stage as (type, data, key)).
-Mutator = Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None,
-                                                 list[tuple[str, dict[str, Any], str]]]]
+Mutator = Callable[
+    [dict[str, Any] | None], tuple[dict[str, Any] | None, list[tuple[str, dict[str, Any], str]]]
+]
 # Extra writes committed with the session change (e.g. an audit record): (txn, new doc).
 AlsoWrite = Callable[[Any, dict[str, Any]], None]
 
@@ -38,8 +39,9 @@ def require(session_id: str) -> dict[str, Any]:
     return doc
 
 
-def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
-           ) -> tuple[dict[str, Any] | None, list[events.Event]]:
+def mutate(
+    session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
+) -> tuple[dict[str, Any] | None, list[events.Event]]:
     """Read-modify-write one session and stage its events atomically, then publish.
 
     The mutator may run more than once (transaction retries); it must be pure. `also`
@@ -79,15 +81,17 @@ def mutate(session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
             if isinstance(exc, ValueError) and "attempts" not in str(exc):
                 raise  # a real bug, not contention
             if attempt == 3:
-                raise ApiError(503, "contention", "session is busy, retry",
-                               headers={"Retry-After": "1"}) from exc
+                raise ApiError(
+                    503, "contention", "session is busy, retry", headers={"Retry-After": "1"}
+                ) from exc
             time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
     events.publish(list(staged), wait=False)
     return doc, staged
 
 
-def status_change(doc: dict[str, Any], new_status: str, now: float, **extra: Any
-                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+def status_change(
+    doc: dict[str, Any], new_status: str, now: float, **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply a status change to a copy of doc; returns (new doc, event data)."""
     out = dict(doc)
     old = out["status"]
@@ -100,23 +104,36 @@ def status_change(doc: dict[str, Any], new_status: str, now: float, **extra: Any
             out["metrics"] = dict(doc["metrics"]) | {
                 "wait_seconds": round(now - doc["queued_at"], 3)
                 + doc["metrics"].get("whisper_seconds", 0)
-                + doc["metrics"].get("countdown_seconds", 0)}
+                + doc["metrics"].get("countdown_seconds", 0)
+            }
     if new_status == "queued":
         out["queued_at"] = now
     if new_status == "ended":
         out["ended_at"] = now
         if doc.get("connected_at"):
             out["metrics"] = dict(out["metrics"]) | {
-                "talk_seconds": round(now - doc["connected_at"], 3)}
+                "talk_seconds": round(now - doc["connected_at"], 3)
+            }
     out.update(extra)
-    data = {"from": old, "to": new_status, "queue_id": out.get("queue_id"),
-            "channel": out.get("channel"), "agent_id": out.get("agent_id")}
+    data = {
+        "from": old,
+        "to": new_status,
+        "queue_id": out.get("queue_id"),
+        "channel": out.get("channel"),
+        "agent_id": out.get("agent_id"),
+    }
     return out, data
 
 
-def transition(session_id: str, new_status: str, *, create: dict[str, Any] | None = None,
-               extra: dict[str, Any] | None = None, now: float | None = None,
-               also: AlsoWrite | None = None) -> tuple[dict[str, Any] | None, bool]:
+def transition(
+    session_id: str,
+    new_status: str,
+    *,
+    create: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    now: float | None = None,
+    also: AlsoWrite | None = None,
+) -> tuple[dict[str, Any] | None, bool]:
     """Move a session to new_status once. Returns (doc, changed).
 
     A repeated or out-of-order request (e.g. a duplicate carrier callback, or "ringing"
@@ -130,25 +147,35 @@ def transition(session_id: str, new_status: str, *, create: dict[str, Any] | Non
             if create is None:
                 raise not_found("session")
             fields = {k: v for k, v in create.items() if k != "channel"}
-            doc = new_session(session_id, create.get("channel", "voice"), new_status, ts,
-                              **fields)
+            doc = new_session(session_id, create.get("channel", "voice"), new_status, ts, **fields)
             doc.update(extra or {})
-            ev_data = {"from": None, "to": new_status, "queue_id": doc.get("queue_id"),
-                       "channel": doc["channel"], "agent_id": doc.get("agent_id")}
+            ev_data = {
+                "from": None,
+                "to": new_status,
+                "queue_id": doc.get("queue_id"),
+                "channel": doc["channel"],
+                "agent_id": doc.get("agent_id"),
+            }
             return doc, [("session.status_changed", ev_data, f"{session_id}:status:{new_status}")]
         if cur["status"] == new_status or not can_move(cur["status"], new_status):
             return None, []
         doc, ev_data = status_change(cur, new_status, ts, **(extra or {}))
-        return doc, [("session.status_changed", ev_data, f"{session_id}:status:{new_status}"
-                      + (f":{len(cur.get('status_history', []))}" if new_status == "queued"
-                         else ""))]
+        return doc, [
+            (
+                "session.status_changed",
+                ev_data,
+                f"{session_id}:status:{new_status}"
+                + (f":{len(cur.get('status_history', []))}" if new_status == "queued" else ""),
+            )
+        ]
 
     doc, staged = mutate(session_id, mut, also=also)
     return doc, bool(staged)
 
 
-def ensure(session_id: str, status: str, create: dict[str, Any], now: float | None = None
-           ) -> tuple[dict[str, Any] | None, bool]:
+def ensure(
+    session_id: str, status: str, create: dict[str, Any], now: float | None = None
+) -> tuple[dict[str, Any] | None, bool]:
     """Create the session in `status` if it does not exist; never touch an existing one."""
     ts = now or time.time()
 
@@ -157,16 +184,26 @@ def ensure(session_id: str, status: str, create: dict[str, Any], now: float | No
             return None, []
         fields = {k: v for k, v in create.items() if k != "channel"}
         doc = new_session(session_id, create.get("channel", "voice"), status, ts, **fields)
-        ev = {"from": None, "to": status, "queue_id": doc.get("queue_id"),
-              "channel": doc["channel"], "agent_id": None}
+        ev = {
+            "from": None,
+            "to": status,
+            "queue_id": doc.get("queue_id"),
+            "channel": doc["channel"],
+            "agent_id": None,
+        }
         return doc, [("session.status_changed", ev, f"{session_id}:status:{status}")]
 
     doc, staged = mutate(session_id, mut)
     return doc, bool(staged)
 
 
-def update(session_id: str, changes: Callable[[dict[str, Any]], dict[str, Any]],
-           event_type: str, event_data: dict[str, Any], key: str) -> tuple[dict[str, Any], bool]:
+def update(
+    session_id: str,
+    changes: Callable[[dict[str, Any]], dict[str, Any]],
+    event_type: str,
+    event_data: dict[str, Any],
+    key: str,
+) -> tuple[dict[str, Any], bool]:
     """Apply `changes(doc) -> new fields` and one event, once per key."""
 
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:

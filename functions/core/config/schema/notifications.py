@@ -14,8 +14,14 @@ from core.config.schema.common import Strict
 
 # The built-in tone set (synthesized by notifications.builtin_tones). Uploaded tones are
 # referenced by id through `custom` and live in the `tones` collection.
-BUILTIN_TONES: tuple[str, ...] = ("classic-ring", "chime", "pop", "digital", "soft-bell",
-                                  "double-beep")
+BUILTIN_TONES: tuple[str, ...] = (
+    "classic-ring",
+    "chime",
+    "pop",
+    "digital",
+    "soft-bell",
+    "double-beep",
+)
 
 
 class Whisper(Strict):
@@ -40,8 +46,9 @@ class Tone(Strict):
         if bool(self.builtin) == bool(self.custom):
             raise ValueError("set exactly one of `builtin` or `custom`")
         if self.builtin and self.builtin not in BUILTIN_TONES:
-            raise ValueError(f"unknown built-in tone {self.builtin!r}; one of "
-                             + ", ".join(BUILTIN_TONES))
+            raise ValueError(
+                f"unknown built-in tone {self.builtin!r}; one of " + ", ".join(BUILTIN_TONES)
+            )
         return self
 
 

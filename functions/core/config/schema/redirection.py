@@ -34,8 +34,10 @@ def _check_header(v: str) -> str:
 
 def _check_uri(v: str) -> str:
     if not _SIP_URI.match(v):
-        raise ValueError("must be a SIP URI such as sip:agent@pbx.example.com "
-                         "(no query part: headers come from data_parameters)")
+        raise ValueError(
+            "must be a SIP URI such as sip:agent@pbx.example.com "
+            "(no query part: headers come from data_parameters)"
+        )
     return v
 
 
@@ -45,9 +47,12 @@ SipUri = Annotated[str, AfterValidator(_check_uri)]
 
 # Session-metadata fields a data parameter may read (our names and the portal's labels).
 METADATA_FIELDS = {
-    "verified_customer": "verified_customer", "Verified Customer": "verified_customer",
-    "bad_actor": "bad_actor", "Bad Actor": "bad_actor",
-    "repeat_customer": "repeat_customer", "Repeat Customer": "repeat_customer",
+    "verified_customer": "verified_customer",
+    "Verified Customer": "verified_customer",
+    "bad_actor": "bad_actor",
+    "Bad Actor": "bad_actor",
+    "repeat_customer": "repeat_customer",
+    "Repeat Customer": "repeat_customer",
 }
 
 

@@ -61,9 +61,7 @@ class ContactCenterConfig(Strict):
 
         def err(loc: tuple, msg: str) -> None:
             errors.append(
-                InitErrorDetails(
-                    type=PydanticCustomError("reference", msg), loc=loc, input=None
-                )
+                InitErrorDetails(type=PydanticCustomError("reference", msg), loc=loc, input=None)
             )
 
         hours_ids = set(self.hours)
@@ -81,7 +79,7 @@ class ContactCenterConfig(Strict):
                 err((*loc, "id"), f"duplicate queue id {q.id!r}")
             seen[q.id] = loc
         for loc, q, _ in self.walk_queues():
-            for key, ref in (q.hours.referenced() if q.hours else []):
+            for key, ref in q.hours.referenced() if q.hours else []:
                 if ref not in hours_ids:
                     err((*loc, "hours", *key.split(".")), f"unknown hours id {ref!r}")
             d = q.deflection
@@ -95,8 +93,10 @@ class ContactCenterConfig(Strict):
                     )
         for number, route in self.center.deflection.numbers.items():
             if route.queue not in seen:
-                err(("center", "deflection", "numbers", number, "queue"),
-                    f"unknown queue {route.queue!r}")
+                err(
+                    ("center", "deflection", "numbers", number, "queue"),
+                    f"unknown queue {route.queue!r}",
+                )
         voice = self.center.deflection.voice
         if voice.queue and voice.queue not in seen:
             err(("center", "deflection", "voice", "queue"), f"unknown queue {voice.queue!r}")
