@@ -9,7 +9,7 @@ import flask
 
 from core.auth import portal
 from core.auth.portal import Principal
-from core.errors import not_found
+from core.errors import ApiError, not_found
 from core.sessions import store
 
 MONITOR = "monitor"
@@ -40,6 +40,24 @@ def session_for(who: Principal, session_id: str, kind: str) -> dict[str, Any]:
     if doc is None or doc.get("kind") != kind or not who.can_see_queue(doc.get("queue_id")):
         raise not_found(what)
     return doc
+
+
+def listening_target(who: Principal, to: str | None) -> str:
+    """Where the caller's listening leg goes: their own softphone (the default) or the
+    phone number of their own profile; any other number, identity or SIP URI is refused,
+    so nobody can bridge a customer's live audio out of the contact center."""
+    allowed = who.listening_targets
+    if to is None:
+        return allowed[0]
+    if to not in allowed:
+        raise ApiError(
+            403,
+            "target_not_allowed",
+            f"to: you listen only on your own softphone ({allowed[0]}) "
+            "or the phone number of your profile",
+            field="to",
+        )
+    return to
 
 
 def actions_for(who: Principal, doc: dict[str, Any]) -> list[str]:

@@ -17,9 +17,16 @@ _DIAL_TARGET = re.compile(r"^(\+[1-9]\d{6,14}|client:[A-Za-z0-9_.@-]{1,121}|sips
 class StartMonitor(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=500)
-    # Where the supervisor listens: E.164 number, Twilio client identity or SIP URI;
-    # default client:<user id> (the supervisor's browser softphone).
-    to: str | None = None
+    # Where the supervisor listens: their own softphone (client:<identity>, the default) or
+    # the phone number of their own profile; the shape is checked here, the owner in
+    # access.listening_target.
+    to: str | None = Field(
+        None,
+        max_length=260,
+        description="where your listening leg is dialled: your own softphone "
+        "(client:<your softphone identity>, the default) or the phone number of your own "
+        "profile; anything else is refused (403, field `to`)",
+    )
 
     @field_validator("to")
     @classmethod

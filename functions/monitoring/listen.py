@@ -43,6 +43,7 @@ def start(request: flask.Request, session_id: str) -> Any:
     who = access.caller(request, access.MONITOR)
     body = bodies.optional_body(request, bodies.StartMonitor)
     doc = access.session_for(who, session_id, "call")
+    to = access.listening_target(who, body.to)
     existing = _mine(doc, who, "listen")
     if existing:  # a retry or a second click: the same listener, no second audit entry
         return {"monitor": _public(existing[0]), "changed": False}
@@ -61,7 +62,6 @@ def start(request: flask.Request, session_id: str) -> Any:
             "the call has no conference to join",
             field="carrier.conference_sid",
         )
-    to = body.to or f"client:{who.user_id}"
     entry_id = uuid.uuid4().hex
     # Labels are unique per conference at Twilio; one per listen keeps a double click
     # from colliding (the loser of the transaction below removes its own leg).

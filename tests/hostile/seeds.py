@@ -81,14 +81,33 @@ def valid_headers(caller: str, seeds: Seeds | None) -> dict[str, str]:
     return {}
 
 
-def put_call(queue_id: str = QUEUE, agent_id: str = "alex") -> str:
-    """A connected call as the sessions capability leaves it."""
+def live_conference(twilio_base: str) -> tuple[str, str]:
+    """A customer call and its agent in one live conference on the Twilio stand-in:
+    (conference sid, customer call sid)."""
+    conference = "CF" + secrets.token_hex(16)
+    customer = ""
+    for label in ("customer", "agent"):
+        r = requests.post(
+            f"{twilio_base}/_control/calls",
+            json={"status": "in-progress", "conference_sid": conference, "label": label},
+            timeout=10,
+        )
+        r.raise_for_status()
+        customer = customer or r.json()["sid"]
+    return conference, customer
+
+
+def put_call(
+    queue_id: str = QUEUE, agent_id: str = "alex", live: tuple[str, str] | None = None
+) -> str:
+    """A connected call as the sessions capability leaves it (on a live conference of the
+    stand-in if `live` is given, else on a conference the carrier does not know)."""
     from core import clients
     from core.config.store import get_view
     from core.sessions.model import new_session
     from core.sessions.store import COLLECTION
 
-    sid = "CA" + secrets.token_hex(16)
+    conference, sid = live or ("CF" + secrets.token_hex(16), "CA" + secrets.token_hex(16))
     now = time.time()
     node = get_view().queue(queue_id)
     doc = new_session(
@@ -104,7 +123,7 @@ def put_call(queue_id: str = QUEUE, agent_id: str = "alex") -> str:
         updated_at=now - 30,
     )
     doc["connected_at"] = now - 30
-    doc["carrier"] = {"call_sid": sid, "conference_sid": "CF" + secrets.token_hex(16)}
+    doc["carrier"] = {"call_sid": sid, "conference_sid": conference}
     clients.firestore().collection(COLLECTION).document(sid).set(doc)
     return sid
 
@@ -121,7 +140,7 @@ def make(urls: dict[str, str]) -> Seeds:
     chat = r.json()["session"]["id"]
     r = requests.post(
         f"{urls['sessions_http']}/agent/sessions/{chat}/assign",
-        headers=bearer(portal("alex")),
+        headers=bearer(portal("router")),  # routing assigns
         json={"agent_id": "alex"},
         timeout=30,
     )

@@ -52,8 +52,10 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("sessions_http", "POST", "/agent/chats/<session_id>/messages"): Expect(
         "portal", lacking="mona", other="bea", body={"text": "hi"}
     ),
+    # An agent may not assign even to themselves (routing assigns); the team scope of a
+    # user who holds sessions.assign is in tests/sessions/test_assign.py.
     ("sessions_http", "POST", "/agent/sessions/<session_id>/assign"): Expect(
-        "portal", lacking="alex", other="bea", body={"agent_id": "bea"}
+        "portal", lacking="alex", body={"agent_id": "alex"}
     ),
     # deflection_http
     **{
@@ -291,4 +293,55 @@ def test_auth_matrix(fn: str, functions: Any, demo: Any) -> None:
     sent, bad = _matrix(fn, urls[fn], seeds)
     print(f"\nauth matrix {fn}: {sent} requests, {len(bad)} unexpected")
     assert sent > 0
+    assert not bad, "\n".join(bad)
+
+
+# Where a silent-monitoring leg may be dialled, by caller: only their own softphone
+# identity or the phone number of their own profile. (user, `to` or None, expected status)
+LISTENING_TARGETS: list[tuple[str, str, str | None, int]] = [
+    ("own softphone (default)", "mona", None, 201),
+    ("own softphone", "mona", "client:mona", 201),
+    ("own profile phone", "mona", "+14155550177", 201),
+    ("another user's softphone", "mona", "client:alex", 403),
+    ("another user's profile phone", "mona", "+14155550101", 403),
+    ("an outside number", "mona", "+19005550100", 403),
+    ("a SIP URI", "mona", "sip:tap@listener.example.com", 403),
+    ("a SIPS URI", "ada", "sips:tap@listener.example.com", 403),
+    ("own softphone of a configured identity", "ada", "client:ada-browser", 201),
+    ("the user id when a softphone is configured", "ada", "client:ada", 403),
+]
+
+
+def test_listening_targets(functions: Any, apply_config: Any) -> None:
+    """Silent monitoring dials only the caller's own softphone or own profile phone."""
+    import yaml
+
+    from tests.conftest import DEMO_CONFIG
+
+    cfg = yaml.safe_load(DEMO_CONFIG.read_text())
+    cfg["users"]["mona"]["phone"] = "+14155550177"
+    cfg["users"]["ada"]["softphone"] = "ada-browser"
+    apply_config(cfg)
+    base, twilio = functions.function_url("monitoring_http"), functions.url("twilio")
+    bad: list[str] = []
+    for label, user, to, expected in LISTENING_TARGETS:
+        live = seeding.live_conference(twilio)
+        call = seeding.put_call(live=live)
+        body = {} if to is None else {"to": to}
+        r = requests.post(
+            f"{base}/calls/{call}/monitor",
+            json=body,
+            headers=bearer(seeding.portal(user)),
+            timeout=30,
+        )
+        joined = requests.get(f"{twilio}/_control/conferences/{live[0]}/participants", timeout=10)
+        legs = joined.json()["participants"]
+        dialled = [p["params"]["To"] for p in legs if (p["label"] or "").startswith("monitor-")]
+        ok = r.status_code == expected and (
+            dialled == [to or f"client:{user}"]
+            if expected == 201
+            else not dialled and r.json()["error"]["field"] == "to"
+        )
+        if not ok:
+            bad.append(f"{label} ({user} -> {to}): {r.status_code} {r.text[:200]}; {dialled}")
     assert not bad, "\n".join(bad)

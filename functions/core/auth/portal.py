@@ -29,6 +29,8 @@ class Principal:
     teams: frozenset[str]
     all_queues: bool  # a role with scope "all" (admin) sees every queue
     team_queues: frozenset[str]
+    # Where this user may take a silent-monitoring leg (own softphone first, own phone).
+    listening_targets: tuple[str, ...]
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions
@@ -66,6 +68,7 @@ def principal_for(user_id: str, view: CenterView | None = None) -> Principal:
         teams,
         all_queues,
         view.team_queues(teams),
+        user.listening_targets(user_id),
     )
 
 

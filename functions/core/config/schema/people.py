@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field
 
 from core.config.schema.common import E164, Ident, Strict
 
@@ -25,12 +26,27 @@ BUILTIN_ROLES: dict[str, dict] = {
     "admin": {"name": "Admin", "permissions": sorted(PERMISSIONS), "scope": "all"},
     "manager": {
         "name": "Manager",
-        "permissions": ["monitor", "Monitor-Chats-Edit", "sessions.assign", "smartactions.request"],
+        "permissions": ["monitor", "Monitor-Chats-Edit", "smartactions.request"],
         "scope": "teams",
     },
     "supervisor": {"name": "Supervisor", "permissions": ["monitor"], "scope": "teams"},
     "agent": {"name": "Agent", "permissions": ["smartactions.request"], "scope": "teams"},
+    # Routing (the ACD or agent adapter) assigns contacts to agents; no person does, except
+    # admins. Its service user gets this role and nothing else.
+    "routing": {"name": "Routing", "permissions": ["sessions.assign"], "scope": "all"},
 }
+
+
+_CLIENT_IDENTITY = re.compile(r"^[A-Za-z0-9_.@-]{1,121}$")
+
+
+def _check_identity(v: str) -> str:
+    if not _CLIENT_IDENTITY.match(v):
+        raise ValueError("must be 1-121 chars of A-Z, a-z, 0-9, '_', '.', '@' or '-'")
+    return v
+
+
+ClientIdentity = Annotated[str, AfterValidator(_check_identity)]
 
 
 class Role(Strict):
@@ -48,6 +64,15 @@ class User(Strict):
     name: str
     email: EmailStr | None = None
     phone: E164 | None = None
+    # Twilio Client identity of the user's browser softphone (default: the user id).
+    softphone: ClientIdentity | None = None
     roles: list[Ident] = Field(default_factory=list)
     teams: list[Ident] = Field(default_factory=list)
     active: bool = True
+
+    def listening_targets(self, user_id: str) -> tuple[str, ...]:
+        """Where a silent-monitoring leg of this user may be dialled: their own softphone,
+        then the phone number of their own profile. Nothing else: a listening leg sent
+        anywhere else would carry a customer's live audio outside the contact center."""
+        own = (f"client:{self.softphone or user_id}",)
+        return (*own, self.phone) if self.phone else own
