@@ -20,6 +20,9 @@ from core.config.store import get_view
 from core.errors import ApiError, bad_request, forbidden, not_found
 from core.http import parse_body
 from core.sessions import store
+from sessions import carrier_refs
+
+ASSIGN = "sessions.assign"
 
 
 class StartChat(BaseModel):
@@ -40,8 +43,18 @@ class PostMessage(BaseModel):
 class Assign(BaseModel):
     model_config = ConfigDict(extra="forbid")
     agent_id: str
-    conference_sid: str | None = Field(None, pattern=r"^CF[0-9a-fA-F]{32}$")
-    agent_call_sid: str | None = Field(None, pattern=r"^CA[0-9a-fA-F]{32}$")
+    # Stored only when the carrier confirms them: a live conference with this session's
+    # call in it, and an agent leg in that conference (else 409 naming the field).
+    conference_sid: str | None = Field(
+        None,
+        pattern=r"^CF[0-9a-fA-F]{32}$",
+        description="the carrier conference of this session's call",
+    )
+    agent_call_sid: str | None = Field(
+        None,
+        pattern=r"^CA[0-9a-fA-F]{32}$",
+        description="the agent's leg, a participant of that conference",
+    )
 
 
 def resolve_queue(queue_id: str | None, queue_path: str | None) -> tuple[str, str]:
@@ -166,11 +179,15 @@ def agent_message(request: flask.Request, session_id: str) -> tuple[dict[str, An
 
 
 def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
-    """Routing connects a session to an agent (an ACD or an agent adapter calls this)."""
+    """Routing connects a session to an agent (the ACD's service user calls this).
+
+    Only a caller with `sessions.assign` assigns, to themselves as to anyone else: an
+    agent picking a queued contact for themselves would jump routing. Carrier references
+    are stored only once the carrier confirms they belong to this session's call.
+    """
     who = portal.authenticate(request)
+    who.require(ASSIGN)
     body = parse_body(request, Assign)
-    if body.agent_id != who.user_id:
-        who.require("sessions.assign")
     doc = store.require(session_id)
     who.require_queue(doc.get("queue_id"))
     view = get_view()
@@ -178,6 +195,7 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
         raise bad_request("agent_id", "unknown user")
     if doc["status"] != "queued":
         raise ApiError(409, "not_queued", f"session is {doc['status']}", field="status")
+    carrier_refs.verify(doc, body.conference_sid, body.agent_call_sid)
     carrier = dict(doc.get("carrier") or {})
     if body.conference_sid:
         carrier["conference_sid"] = body.conference_sid

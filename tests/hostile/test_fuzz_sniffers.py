@@ -125,7 +125,7 @@ def live_chat(
             r = sessions.post(
                 f"/agent/sessions/{sid}/assign",
                 json={"agent_id": "alex"},
-                headers={"Authorization": f"Bearer {portal_token('alex')}"},
+                headers={"Authorization": f"Bearer {portal_token('router')}"},
             )
             assert r.status_code == 200, r.get_json()
             made.append((app_client("smartactions_http"), sid, token))

@@ -15,8 +15,9 @@ def start_chat(
     assert r.status_code == 201, r.get_json()
     chat_id = r.get_json()["session"]["id"]
     agent_h = {"Authorization": f"Bearer {portal_token(agent)}"}
+    routing = {"Authorization": f"Bearer {portal_token('router')}"}
     r = sessions.post(
-        f"/agent/sessions/{chat_id}/assign", json={"agent_id": agent}, headers=agent_h
+        f"/agent/sessions/{chat_id}/assign", json={"agent_id": agent}, headers=routing
     )
     assert r.status_code == 200, r.get_json()
     return sessions, chat_id, user, agent_h

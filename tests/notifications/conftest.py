@@ -97,6 +97,7 @@ TREE: dict[str, Any] = {
             "teams": ["support-team"],
         },
         "nia": {"name": "Nia No Phone", "roles": ["agent"], "teams": ["support-team"]},
+        "router": {"name": "Routing service", "roles": ["routing"]},
     },
 }
 

@@ -24,7 +24,7 @@ def _assign(app_client, auth, sid: str, agent: str = "alex") -> None:
         f"/agent/sessions/{sid}/assign",
         data=json.dumps({"agent_id": agent}),
         content_type="application/json",
-        headers=auth(agent),
+        headers=auth("router"),  # routing assigns
     )
     assert r.status_code == 200, r.get_json()
 

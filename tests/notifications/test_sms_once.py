@@ -43,7 +43,7 @@ def _assign_served(suite, auth, sid: str, agent: str) -> None:
     r = requests.post(
         f"{suite.function_url('sessions_http')}/agent/sessions/{sid}/assign",
         json={"agent_id": agent},
-        headers=auth(agent),
+        headers=auth("router"),  # routing assigns
         timeout=15,
     )
     assert r.status_code == 200, r.text

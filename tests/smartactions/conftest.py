@@ -111,7 +111,7 @@ def live_session(
         r = sessions.post(
             f"/agent/sessions/{sid}/assign",
             json={"agent_id": agent},
-            headers=bearer(portal_token(agent)),
+            headers=bearer(portal_token("router")),  # routing assigns
         )
         assert r.status_code == 200, r.get_json()
         return sid

@@ -50,7 +50,7 @@ def _live_call(
     r = app_client("sessions_http").post(
         f"/agent/sessions/{call_sid}/assign",
         json={"agent_id": "alex"},
-        headers=bearer(portal_token("alex")),
+        headers=bearer(portal_token("router")),  # routing assigns
     )
     assert r.status_code == 200, r.get_json()
     rec = carrier.twilio().calls(call_sid).recordings.create()
