@@ -17,6 +17,7 @@ from typing import Any, Literal
 import flask
 
 from core import clients, logs
+from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, conflict, not_found
@@ -239,6 +240,35 @@ def usages(view: CenterView, clip_id: str) -> list[str]:
             n = node.cfg.notifications
             scan(f"queues.{qid}.notifications.{kind}", getattr(n, kind) if n else None)
     return out
+
+
+def require_changeable(who: Principal, doc: dict[str, Any], view: CenterView) -> None:
+    """Replacing or deleting a clip changes what every queue selecting it plays.
+
+    An editor whose scope is all queues may change any clip. A team-scoped editor only
+    a clip every selection of which is a queue of their teams (their queues' sub-queues,
+    which inherit, are theirs too; a center-level selection reaches every queue), and a
+    clip no setting selects only if they uploaded it.
+    """
+    if who.all_queues:
+        return
+    used = usages(view, doc["id"])
+    outside = [
+        u for u in used if not (u.startswith("queues.") and who.can_see_queue(u.split(".")[1]))
+    ]
+    if used and not outside:
+        return
+    if not used and doc.get("created_by") == who.user_id:
+        return
+    where = ", ".join(outside) if outside else "no setting (uploaded by another user)"
+    raise ApiError(
+        403,
+        "forbidden",
+        f"id: this clip is selected outside your teams' queues: {where}",
+        field="id",
+        errors=[{"field": u, "problem": "outside your teams' queues"} for u in outside]
+        or [{"field": "id", "problem": "an unused clip of another user"}],
+    )
 
 
 def delete(kind: ClipKind, clip_id: str) -> None:

@@ -1,4 +1,5 @@
-"""Custom tones and whisper clips: upload, list, preview, replace, delete (settings.edit).
+"""Custom tones and whisper clips: upload, list, preview, replace, delete (settings.edit;
+a team-scoped editor replaces or deletes only clips of their teams' queues).
 
 Built-in tones are listed alongside and previewable too; uploading never changes which
 tone is selected, and selecting a built-in tone never deletes an upload.
@@ -11,6 +12,7 @@ from typing import Any
 import flask
 
 from core.auth import portal
+from core.config.store import get_view
 from core.errors import not_found
 from notifications import builtin_tones, library
 from notifications.library import ClipKind
@@ -48,13 +50,15 @@ def replace(request: flask.Request, kind: ClipKind, clip_id: str) -> dict[str, A
     who = _editor(request)
     if kind == "tone" and clip_id in builtin_tones.RECIPES:
         raise not_found("custom tone")  # built-ins are not replaceable
-    library.require(clip_id, kind)  # 404 before reading a large body
+    # 404 / 403 before reading a large body
+    library.require_changeable(who, library.require(clip_id, kind), get_view())
     data, name = library.read_upload(request)
     return {kind: library.replace(kind, clip_id, data, name, who.user_id)}
 
 
 def delete(request: flask.Request, kind: ClipKind, clip_id: str) -> tuple[dict[str, Any], int]:
-    _editor(request)
+    who = _editor(request)
+    library.require_changeable(who, library.require(clip_id, kind), get_view())
     library.delete(kind, clip_id)
     return {"deleted": clip_id}, 200
 

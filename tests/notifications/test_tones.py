@@ -170,3 +170,68 @@ def test_hostile_ids_and_links_are_4xx(suite, tree, client, auth) -> None:
         headers=auth("ada"),
     )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "owner"
+
+
+def test_team_scoped_editor_changes_only_clips_of_their_queues(suite, tree, client, auth) -> None:
+    """sue edits settings of the support team only: she may not replace or delete a clip
+    the sales queue (or the center) plays, nor another user's unused upload."""
+
+    def upload(user: str, frames: int, path: str = "/notifications/tones") -> str:
+        r = client.post(
+            path,
+            data={"file": (io.BytesIO(mp3_frames(frames)), "a.mp3")},
+            content_type="multipart/form-data",
+            headers=auth(user),
+        )
+        assert r.status_code == 201, r.get_json()
+        return next(iter(r.get_json().values()))["id"]
+
+    def select(where: str, clip: str, kind: str = "calls", slot: str = "incoming_call") -> None:
+        r = client.patch(
+            where,
+            data=json.dumps({kind: {"tones": {slot: {"custom": clip}}}}),
+            content_type="application/json",
+            headers=auth("ada"),
+        )
+        assert r.status_code == 200, r.get_json()
+
+    def replace(user: str, clip: str, frames: int):
+        return client.put(
+            f"/notifications/tones/{clip}",
+            data=mp3_frames(frames),
+            content_type="audio/mpeg",
+            headers=auth(user),
+        )
+
+    q = "/notifications/queues/{}/settings".format
+    sales, shared, support = upload("ada", 10), upload("ada", 11), upload("ada", 12)
+    select(q("sales"), sales)
+    select(q("internet"), shared)
+    select(q("sales"), shared, "chats", "new_chat")  # one support and one sales queue
+    select(q("dsl"), support)
+    for clip in (sales, shared):
+        r = replace("sue", clip, 20)
+        assert r.status_code == 403, r.get_json()
+        assert r.get_json()["error"]["field"] == "id"
+        assert "queues.sales" in r.get_json()["error"]["message"]
+        r = client.delete(f"/notifications/tones/{clip}", headers=auth("sue"))
+        assert r.status_code == 403, r.get_json()
+        tone = client.get(f"/notifications/tones/{clip}", headers=auth("ada")).get_json()["tone"]
+        assert tone["version"] == 1  # nothing changed
+
+    # A clip only support-team queues play is sue's to replace.
+    r = replace("sue", support, 21)
+    assert r.status_code == 200 and r.get_json()["tone"]["version"] == 2, r.get_json()
+
+    # An unused upload: only its uploader (or an all-queues editor) removes it.
+    clips = "/notifications/whisper-clips"
+    unused, own = upload("ada", 13, clips), upload("sue", 14, clips)
+    r = client.delete(f"{clips}/{unused}", headers=auth("sue"))
+    assert r.status_code == 403 and r.get_json()["error"]["field"] == "id"
+    assert client.delete(f"{clips}/{own}", headers=auth("sue")).status_code == 200
+    assert client.delete(f"{clips}/{unused}", headers=auth("ada")).status_code == 200
+
+    # Selected at the center level, a clip reaches every queue: all-queues editors only.
+    select("/notifications/settings", support)
+    assert replace("sue", support, 22).status_code == 403
+    assert replace("ada", support, 22).status_code == 200
