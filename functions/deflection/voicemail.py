@@ -4,7 +4,8 @@ Storage (recording-status callback): the audio is fetched from the carrier into 
 media bucket, a `voicemails/{RecordingSid}` document is created (the carrier may call
 twice: the second call finds it), and the session moves deflected -> voicemail.
 
-Delivery (scheduled): each pending voicemail whose queue is open now goes to the queue's
+Delivery (scheduled): queue by queue (a closed queue's backlog is never read), each
+pending voicemail whose queue is open now, oldest first, goes to the queue's
 agents (one notification record per agent, written with the status change in one
 transaction), or, for a queue nobody is assigned to, to the CRM as a Zendesk ticket with
 the audio attached when the top-level queue asks for it (`crm_on_no_agents`).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import requests
@@ -138,46 +140,108 @@ def _delete_at_carrier(recording_url: str) -> None:
 
 
 # -- delivery ----------------------------------------------------------------------------
-def pending() -> list[dict[str, Any]]:
+PAGE = 200
+# Voicemails read per queue per run: one run's work stays bounded, and since each queue
+# has its own budget, a backlog on one queue never holds up another.
+PER_QUEUE_PER_RUN = 1000
+
+
+def _pending_query() -> Any:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    q = (
-        clients.firestore()
-        .collection(COLLECTION)
-        .where(filter=FieldFilter("status", "==", "pending"))
-        .limit(500)
-    )
-    return [d.to_dict() for d in q.stream()]
+    coll = clients.firestore().collection(COLLECTION)
+    return coll.where(filter=FieldFilter("status", "==", "pending"))
+
+
+def pending_queues() -> Iterator[str]:
+    """Each queue id that has a pending voicemail, once: a skip scan over the queue ids,
+    one read per queue, however many voicemails wait on a queue that is closed."""
+    q = _pending_query().order_by("queue_id").limit(1)
+    last: str | None = None
+    while True:
+        page = list((q if last is None else q.start_after({"queue_id": last})).stream())
+        if not page:
+            return
+        last = page[0].get("queue_id")
+        yield last
+
+
+def pending_of(qid: str, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Pending voicemails of one queue, oldest first, page by page (at most `limit`,
+    default PER_QUEUE_PER_RUN)."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    limit = PER_QUEUE_PER_RUN if limit is None else limit
+    q = _pending_query().where(filter=FieldFilter("queue_id", "==", qid)).order_by("left_at")
+    cursor = None
+    seen = 0
+    while seen < limit:
+        size = min(PAGE, limit - seen)
+        page = list((q if cursor is None else q.start_after(cursor)).limit(size).stream())
+        for snap in page:
+            yield snap.to_dict()
+        seen += len(page)
+        if len(page) < size:
+            return
+        cursor = page[-1]
 
 
 def deliver_due(view: CenterView, at: dt.datetime) -> dict[str, int]:
-    """Deliver every pending voicemail whose queue is open at `at`."""
-    counts = {"agents": 0, "crm": 0, "waiting": 0, "failed": 0, "undeliverable": 0}
-    for vm in pending():
-        qid = vm["queue_id"]
+    """Deliver the pending voicemails of every queue that is open at `at`.
+
+    Queues are taken one by one, so voicemails waiting on closed queues are never read,
+    let alone allowed to crowd out those of open ones.
+    """
+    counts = {
+        "agents": 0,
+        "crm": 0,
+        "waiting": 0,
+        "closed_queues": 0,
+        "failed": 0,
+        "undeliverable": 0,
+    }
+    languages = [*view.cfg.languages] or [None]
+    for qid in list(pending_queues()):
         if qid not in view.queues:
-            _finish(vm["id"], "undeliverable", {"why": "queue no longer exists"})
-            counts["undeliverable"] += 1
-            continue
-        if not policy.hours_state(view, qid, "voice", vm.get("language"), at).open:
-            counts["waiting"] += 1
-            continue
-        agents = view.agents_of_queue(qid)
-        top = view.queues[view.top_level(qid)]
-        try:
-            if agents:
-                _to_agents(vm["id"], agents, at)
-                counts["agents"] += 1
-            elif top.cfg.crm_on_no_agents:
-                _to_crm(vm, at)
-                counts["crm"] += 1
-            else:
-                _finish(vm["id"], "undeliverable", {"why": "no agents and no CRM delivery"})
+            for vm in pending_of(qid):
+                _finish(vm["id"], "undeliverable", {"why": "queue no longer exists"})
                 counts["undeliverable"] += 1
-        except CrmError as exc:  # the next scheduled run tries again
-            log.warning("voicemail %s: CRM delivery failed: %s", vm["id"], exc)
-            counts["failed"] += 1
+            continue
+        opened: dict[str | None, bool] = {
+            lang: policy.hours_state(view, qid, "voice", lang, at).open for lang in languages
+        }
+        if not any(opened.values()):
+            counts["closed_queues"] += 1  # skipped whole: none of its voicemails is read
+            continue
+        for vm in pending_of(qid):
+            lang = vm.get("language")
+            if lang not in opened:
+                opened[lang] = policy.hours_state(view, qid, "voice", lang, at).open
+            if not opened[lang]:
+                counts["waiting"] += 1
+                continue
+            _deliver(view, qid, vm, at, counts)
     return counts
+
+
+def _deliver(
+    view: CenterView, qid: str, vm: dict[str, Any], at: dt.datetime, counts: dict[str, int]
+) -> None:
+    agents = view.agents_of_queue(qid)
+    top = view.queues[view.top_level(qid)]
+    try:
+        if agents:
+            _to_agents(vm["id"], agents, at)
+            counts["agents"] += 1
+        elif top.cfg.crm_on_no_agents:
+            _to_crm(vm, at)
+            counts["crm"] += 1
+        else:
+            _finish(vm["id"], "undeliverable", {"why": "no agents and no CRM delivery"})
+            counts["undeliverable"] += 1
+    except CrmError as exc:  # the next scheduled run tries again
+        log.warning("voicemail %s: CRM delivery failed: %s", vm["id"], exc)
+        counts["failed"] += 1
 
 
 def _to_agents(vm_id: str, agents: list[str], at: dt.datetime) -> None:

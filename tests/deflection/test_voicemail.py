@@ -118,3 +118,59 @@ def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
     ]
     assert len(atts) == 1 and atts[0]["size"] == 1600
     assert atts[0]["content_type"] == "audio/wav"
+
+
+def test_a_closed_queues_backlog_never_starves_an_open_queue(suite: Any, demo: Any) -> None:
+    """600 voicemails wait on a closed queue (older, and first by id); three on a queue
+    that is open now are delivered in the same run, and the backlog is left untouched."""
+    import datetime as dt
+
+    from core.config.store import get_view
+    from deflection import voicemail
+
+    db = clients.firestore()
+    night = dt.datetime(2026, 6, 2, 4, 0, tzinfo=dt.UTC)  # business closed; sales-general 24/7
+
+    def vm(i: int, qid: str, prefix: str, left_at: float) -> dict[str, Any]:
+        return {
+            "id": f"RE{prefix}{i:030x}",
+            "call_sid": f"CA{i:032x}",
+            "queue_id": qid,
+            "queue_path": qid,
+            "language": "en-US",
+            "from": "+14155550123",
+            "callback_number": None,
+            "bucket": "media",
+            "object": f"voicemails/x/{i}.wav",
+            "size": 10,
+            "duration_seconds": 1,
+            "status": "pending",
+            "left_at": left_at,
+            "created_at": left_at,
+            "delivered_at": None,
+            "delivery": None,
+        }
+
+    docs = [vm(i, "billing-refunds", "00", 1_000 + i) for i in range(600)]
+    docs += [vm(i, "sales-general", "ff", 9_000 + i) for i in range(3)]
+    for start in range(0, len(docs), 400):
+        batch = db.batch()
+        for d in docs[start : start + 400]:
+            batch.set(db.collection("voicemails").document(d["id"]), d)
+        batch.commit()
+
+    counts = voicemail.deliver_due(get_view(), night)
+    assert counts["agents"] == 3 and counts["closed_queues"] == 1, counts
+    by_queue: dict[str, set[str]] = {}
+    for v in voicemails():
+        by_queue.setdefault(v["queue_id"], set()).add(v["status"])
+    assert by_queue == {"billing-refunds": {"pending"}, "sales-general": {"delivered"}}
+    # When billing opens, its whole backlog goes, oldest first, within the per-run budget.
+    voicemail.PER_QUEUE_PER_RUN, budget = 250, voicemail.PER_QUEUE_PER_RUN
+    try:
+        morning = dt.datetime.fromisoformat(TUE_MORNING)
+        assert voicemail.deliver_due(get_view(), morning)["agents"] == 250
+        left = sorted(v["left_at"] for v in voicemails() if v["status"] == "pending")
+        assert len(left) == 350 and left[0] == 1_250
+    finally:
+        voicemail.PER_QUEUE_PER_RUN = budget
