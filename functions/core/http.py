@@ -40,6 +40,14 @@ def xml_response(xml: str, status: int = 200) -> flask.Response:
 
 
 def error_response(err: ApiError) -> flask.Response:
+    if err.status == 413:
+        # functions-framework reads the whole request body after any non-streamed
+        # response; an upload refused for its size must not be read to its end (a chunked
+        # one may never end), so this refusal is streamed.
+        payload = json.dumps(err.body()).encode()
+        return flask.Response(
+            iter([payload]), status=413, headers=err.headers, mimetype="application/json"
+        )
     return json_response(err.body(), err.status, err.headers)
 
 
@@ -135,6 +143,23 @@ def parse_query(request: flask.Request, model: type[M]) -> M:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
         raise from_validation(exc, prefix="query") from None
+
+
+def read_capped(request: flask.Request, limit: int) -> bytes | None:
+    """The raw body, or None as soon as it proves longer than `limit`.
+
+    Reads at most limit + 1 bytes whether or not the client sent Content-Length (a
+    chunked upload has none), so an oversized body is refused before the rest arrives.
+    """
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    buf = bytearray()
+    while len(buf) <= limit:
+        chunk = request.stream.read(min(64 * 1024, limit + 1 - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return None if len(buf) > limit else bytes(buf)
 
 
 def form_params(request: flask.Request) -> dict[str, str]:

@@ -12,20 +12,23 @@ import hashlib
 import re
 import secrets
 import time
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import flask
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import clients, logs
 from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, conflict, not_found
+from core.http import read_capped
 from core.settings import settings
 from notifications import mp3
 from notifications.effective import KINDS
 
 COLLECTION = "tones"
+MULTIPART_FRAMING = 16 * 1024  # boundaries, part headers and a `name` field
 ClipKind = Literal["tone", "whisper"]
 log = logs.get("notifications.library")
 
@@ -39,27 +42,41 @@ def _bucket() -> Any:
 
 
 def read_upload(request: flask.Request) -> tuple[bytes, str | None]:
-    """(bytes, name) from multipart `file` (+ `name`) or a raw body (+ ?name=)."""
+    """(bytes, name) from multipart `file` (+ `name`) or a raw body (+ ?name=).
+
+    Either way no more than the limit (plus the multipart framing) is read, with or
+    without Content-Length: a chunked upload is refused with 413 before the rest of it.
+    """
     if request.mimetype == "multipart/form-data":
-        f = request.files.get("file")
+        # The form parser reads the whole body; the cap makes it stop at the limit.
+        request.max_content_length = mp3.MAX_BYTES + MULTIPART_FRAMING
+        try:
+            f = request.files.get("file")
+            form = request.form
+        except RequestEntityTooLarge:
+            _too_large(request.content_length)
         if f is None:
             raise bad_request("file", "send the audio as the multipart field `file`")
-        unknown = set(request.form) - {"name"}
+        unknown = set(form) - {"name"}
         if unknown:
             raise bad_request(sorted(unknown)[0], "unknown field")
         data = f.stream.read(mp3.MAX_BYTES + 1)
-        name = request.form.get("name") or (f.filename or "").rsplit(".", 1)[0] or None
+        name = form.get("name") or (f.filename or "").rsplit(".", 1)[0] or None
         return data, name
-    if request.content_length and request.content_length > mp3.MAX_BYTES:
+    data = read_capped(request, mp3.MAX_BYTES)
+    if data is None:
         _too_large(request.content_length)
-    return request.get_data(cache=False)[: mp3.MAX_BYTES + 1], request.args.get("name")
+    return data, request.args.get("name")
 
 
-def _too_large(size: int) -> None:
+def _too_large(size: int | None) -> NoReturn:
+    """413; `size` is None when the upload was cut off unread (no Content-Length)."""
     raise ApiError(
         413,
         "too_large",
-        f"file: the file is {size} bytes; the limit is {mp3.MAX_BYTES}",
+        f"file: the file is {size} bytes; the limit is {mp3.MAX_BYTES}"
+        if size is not None
+        else f"file: the file is larger than the limit of {mp3.MAX_BYTES} bytes",
         field="file",
         errors=[{"field": "file", "problem": f"larger than {mp3.MAX_BYTES} bytes"}],
     )

@@ -235,3 +235,95 @@ def test_team_scoped_editor_changes_only_clips_of_their_queues(suite, tree, clie
     select("/notifications/settings", support)
     assert replace("sue", support, 22).status_code == 403
     assert replace("ada", support, 22).status_code == 200
+
+
+class _Sent(io.BytesIO):
+    """A client's body; remembers how much of it the server read."""
+
+    _at_close = -1
+
+    def close(self) -> None:
+        self._at_close = self.tell()
+        super().close()
+
+    @property
+    def consumed(self) -> int:
+        return self._at_close if self.closed else self.tell()
+
+
+def test_chunked_upload_over_the_limit_is_refused_before_the_rest_is_read(
+    suite, tree, client, auth
+) -> None:
+    from notifications import mp3
+
+    total = 8 * mp3.MAX_BYTES  # a client that keeps sending
+    raw = _Sent(mp3_frames(20) + bytes(total))
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\n'
+        "Content-Type: audio/mpeg\r\n\r\n"
+    ).encode()
+    multipart = _Sent(head + bytes(total) + f"\r\n--{boundary}--\r\n".encode())
+    cases = {
+        "raw": (raw, "audio/mpeg"),
+        "multipart": (multipart, f"multipart/form-data; boundary={boundary}"),
+    }
+    for label, (body, ctype) in cases.items():
+        r = client.post(
+            "/notifications/tones",
+            input_stream=body,
+            content_type=ctype,
+            headers={**auth("ada"), "Transfer-Encoding": "chunked"},  # no Content-Length
+            environ_overrides={"wsgi.input_terminated": True},  # as gunicorn serves chunked
+        )
+        assert r.status_code == 413, (label, r.status_code, r.get_data()[:200])
+        assert r.get_json()["error"]["field"] == "file", label
+        assert 0 < body.consumed <= mp3.MAX_BYTES + 64 * 1024, (label, body.consumed)
+    # Under the limit, a chunked upload is as good as any.
+    ok = _Sent(mp3_frames(20))
+    r = client.post(
+        "/notifications/tones?name=chunked",
+        input_stream=ok,
+        content_type="audio/mpeg",
+        headers={**auth("ada"), "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert r.status_code == 201, r.get_json()
+    assert (
+        client.get("/notifications/tones", headers=auth("ada")).get_json()["custom"][0]["name"]
+        == "chunked"
+    )
+
+
+def test_served_chunked_upload_over_the_limit_is_not_read_to_its_end(
+    functions, tree, portal_token
+) -> None:
+    """Through the served function: a generator body goes chunked, without Content-Length.
+    The server stops reading at the limit: the client either gets the 413 or, still
+    sending, sees the connection closed; either way most of the body was never taken."""
+    import requests
+
+    from notifications import mp3
+
+    sent = {"bytes": 0}
+    total = 64 * mp3.MAX_BYTES
+
+    def body(size: int, piece: bytes = mp3_frames(20) + bytes(256 * 1024)):
+        while sent["bytes"] < size:
+            sent["bytes"] += len(piece)
+            yield piece
+
+    url = f"{functions.function_url('notifications_http')}/notifications/tones?name=c"
+    headers = {"Authorization": f"Bearer {portal_token('ada')}", "Content-Type": "audio/mpeg"}
+    try:
+        r = requests.post(url, data=body(total), headers=headers, timeout=60)
+    except requests.ConnectionError:
+        pass  # the server closed while the client was still sending
+    else:
+        assert r.request.headers.get("Transfer-Encoding") == "chunked"
+        assert "Content-Length" not in r.request.headers
+        assert r.status_code == 413 and r.json()["error"]["field"] == "file", r.text
+    assert sent["bytes"] < total // 4, sent
+    sent["bytes"] = 0
+    r = requests.post(url, data=body(1, mp3_frames(20)), headers=headers, timeout=30)
+    assert r.status_code == 201, r.text  # under the limit, chunked is as good as any
