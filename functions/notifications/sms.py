@@ -30,7 +30,15 @@ def notify_once(ann: dict[str, Any]) -> dict[str, Any]:
         if exc.status and 400 <= exc.status < 500 and exc.status != 429:
             # A bad number will not get better by retrying; record it and move on.
             idempotency.done(key, {"error": exc.code})
-            logs.event(log, "agent SMS rejected", to=out["to"], code=exc.code)
+            # Who, not where: the agent's phone number is personal data and stays out of
+            # the logs (the carrier's message may quote it too, so it is not logged).
+            logs.event(
+                log,
+                "agent SMS rejected",
+                agent_id=ann.get("agent_id"),
+                session_id=ann["session_id"],
+                code=exc.code,
+            )
             return out | {"status": "failed", "error": str(exc.msg)[:200]}
         idempotency.release(key)
         raise

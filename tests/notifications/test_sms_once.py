@@ -114,3 +114,44 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(
     _wait(lambda: len(_sms(suite)) == 2, what="the second SMS")
     time.sleep(1.0)
     assert len(_sms(suite)) == 2
+
+
+def test_a_rejected_sms_logs_the_agent_not_the_phone_number(suite, caplog) -> None:
+    import logging
+
+    from core.logs import JsonFormatter
+    from notifications import sms
+
+    phone = "+14155550101"
+    requests.post(
+        f"{suite.url('twilio')}/_control/faults",
+        json={
+            "route": "messages",
+            "faults": [
+                {
+                    "kind": "status",
+                    "status": 400,
+                    "body": {
+                        "code": 21211,
+                        "message": f"The 'To' number {phone} is not a valid phone number.",
+                        "status": 400,
+                    },
+                }
+            ],
+        },
+        timeout=5,
+    ).raise_for_status()
+    ann = {
+        "session_id": "CA" + "1" * 32,
+        "event_id": "ev-sms-rejected",
+        "agent_id": "alex",
+        "queue_path": "Support > Internet",
+        "sms": {"enabled": True, "to": phone, "status": "pending"},
+    }
+    with caplog.at_level(logging.DEBUG):
+        out = sms.notify_once(ann)
+    assert out["status"] == "failed"
+    lines = [JsonFormatter().format(r) for r in caplog.records]
+    rejected = [line for line in lines if "agent SMS rejected" in line]
+    assert rejected and '"agent_id": "alex"' in rejected[0], lines
+    assert not [line for line in lines if phone in line or phone[1:] in line], lines
