@@ -6,29 +6,27 @@ from typing import Any
 
 import flask
 
-from core.auth import portal, sdk_jwt
-from core.errors import ApiError, forbidden, not_found
+from core.auth import portal, sdk_jwt, session_access
+from core.errors import ApiError, not_found
 from core.sessions import store
 
-PERMISSION = "smartactions.request"
+PERMISSION = "smartactions.request"  # the assigned agent's
+SUPERVISE = "smartactions.supervise"  # anyone else's, on their teams' sessions
 SDK_CHANNELS = ("mobile", "web", "chat")  # sessions with an SDK that can answer a request
 
 
 def agent(request: flask.Request, session_id: str) -> tuple[portal.Principal, dict[str, Any]]:
     """The portal user and the session, if they may request / read SmartActions on it.
 
-    Out of the user's queue scope the session does not exist for them (404); in scope, the
-    assigned agent may always act, anyone else needs the smartactions.request permission.
+    Every agent route (requests, media and attachments with read URLs, redact) goes through
+    here: the assigned agent with smartactions.request, or a smartactions.supervise holder
+    whose teams cover the session's queue (core.auth.session_access).
     """
     who = portal.authenticate(request)
     doc = store.get(session_id)
     if doc is None:
         raise not_found("session")
-    assigned = doc.get("agent_id") == who.user_id and doc.get("agent_id") is not None
-    if not assigned:
-        who.require_queue(doc.get("queue_id"))
-        if not who.has(PERMISSION):
-            raise forbidden(f"only the assigned agent or a user with {PERMISSION!r} may act")
+    session_access.require_actor(who, doc, act=PERMISSION, supervise=SUPERVISE)
     return who, doc
 
 

@@ -16,6 +16,26 @@ import requests
 END_USER = "fuzz-user"
 QUEUE = "billing-refunds"
 
+# Colleagues of the seeded sessions' agent (alex, billing-team), for the "who may act on a
+# session" rows: an agent of the same team the session is not assigned to, and a
+# supervisor of that team (sam supervises another team).
+COLLEAGUES: dict[str, dict[str, Any]] = {
+    "cleo": {"name": "Cleo Agent", "roles": ["agent"], "teams": ["billing-team"]},
+    "stan": {"name": "Stan Supervisor", "roles": ["supervisor"], "teams": ["billing-team"]},
+}
+
+
+def center_with_colleagues() -> dict[str, Any]:
+    """The demo contact center plus COLLEAGUES (a dict for the `apply_config` fixture)."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "emulators" / "demo" / "contact-center.yaml").read_text())
+    data["users"] = {**data["users"], **COLLEAGUES}
+    return data
+
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}

@@ -1,5 +1,7 @@
 """Authorization matrix: every route of every HTTP function x caller type x role x another
-team's (or another end user's) session. Never a 2xx, never a 5xx, always the expected code.
+team's (or another end user's) session. Refusals are never a 2xx, never a 5xx, always the
+expected code; users who may act on a session (its assigned agent, a supervisor of its team)
+get past authorization (no 401 / 403 / 404, no 5xx).
 
 The route list comes from the Routers; EXPECT says which caller type each route takes and
 who lacks the permission / sits in another team. A route missing from EXPECT (a new one)
@@ -34,11 +36,23 @@ class Expect:
     other: str | None = None  # a user of another team / another end user: 404
     body: dict[str, Any] | None = None  # a body that passes validation (auth comes first)
     query: str = ""
+    # Acting on a customer's session (seeded sessions: billing queue, assigned to alex):
+    unassigned: str | None = None  # an agent of the session's team, not assigned to it: 403
+    others: tuple[str, ...] = ()  # more users of other teams (e.g. a supervisor): 404
+    may: tuple[str, ...] = ()  # users who may act: past authorization, never a 5xx
 
 
 REASON = {"reason": "matrix"}
 S = "/sdk/sessions/<session_id>/smartactions"
 A = "/agent/sessions/<session_id>/smartactions"
+# Agent x assigned (alex) / not assigned (cleo, same team); supervisor x own team (stan) /
+# other team (sam); manager of the team (mona); agent of another team (bea).
+ACTS_ON_SESSION: dict[str, Any] = {
+    "other": "bea",
+    "unassigned": "cleo",
+    "others": ("sam",),
+    "may": ("alex", "stan", "mona"),
+}
 EXPECT: dict[tuple[str, str, str], Expect] = {
     # sessions_http
     ("sessions_http", "POST", "/twilio/call-status"): Expect("twilio"),
@@ -147,14 +161,14 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
         "signed_url", query="exp=9999999999&sig=00"
     ),
     # smartactions_http
-    ("smartactions_http", "POST", A): Expect("portal", other="bea", body={"kind": "photo"}),
-    ("smartactions_http", "GET", A): Expect("portal", other="bea"),
-    ("smartactions_http", "GET", f"{A}/<rid>"): Expect("portal", other="bea"),
+    ("smartactions_http", "POST", A): Expect("portal", body={"kind": "photo"}, **ACTS_ON_SESSION),
+    ("smartactions_http", "GET", A): Expect("portal", **ACTS_ON_SESSION),
+    ("smartactions_http", "GET", f"{A}/<rid>"): Expect("portal", **ACTS_ON_SESSION),
     ("smartactions_http", "GET", "/agent/sessions/<session_id>/attachments"): Expect(
-        "portal", other="bea"
+        "portal", **ACTS_ON_SESSION
     ),
     ("smartactions_http", "POST", "/agent/sessions/<session_id>/redact"): Expect(
-        "portal", other="bea", body={"action": "pause"}
+        "portal", body={"action": "pause"}, **ACTS_ON_SESSION
     ),
     ("smartactions_http", "GET", S): Expect("sdk", other="sdk:someone-else"),
     **{
@@ -233,6 +247,10 @@ def _send(method: str, url: str, e: Expect, headers: dict[str, str]) -> requests
     return requests.request(method, url, **kw)
 
 
+def _portal(user_id: str) -> dict[str, str]:
+    return bearer(seeding.portal(user_id))
+
+
 def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
     bad: list[str] = []
     sent = 0
@@ -243,7 +261,8 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
         url = _url(base, rule, seeds, e.query)
         refusal = REFUSAL.get(e.caller, 401)
         wrong, forged = _credentials(e.caller)
-        rows: list[tuple[str, dict[str, str], set[int]]] = [
+        # Expected codes; None: authorized (anything but 401 / 403 / 404 / 5xx).
+        rows: list[tuple[str, dict[str, str], set[int] | None]] = [
             ("no credentials", {}, {refusal, 400} if e.caller == "signed_url" else {refusal}),
         ]
         if e.caller != "signed_url":
@@ -259,13 +278,22 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
                 else bearer(seeding.portal(e.other))
             )
             rows.append((f"{e.other} (another team / end user)", who, {404}))
+        if e.unassigned:
+            rows.append((f"{e.unassigned} (same team, not assigned)", _portal(e.unassigned), {403}))
+        rows += [(f"{u} (another team)", _portal(u), {404}) for u in e.others]
+        rows += [(f"{u} (may act)", _portal(u), None) for u in e.may]
         for label, headers, expected in rows:
             r = _send(method, url, e, headers)
             sent += 1
-            if r.status_code not in expected:
+            ok = (
+                r.status_code < 500 and r.status_code not in (401, 403, 404)
+                if expected is None
+                else r.status_code in expected
+            )
+            if not ok:
                 bad.append(
                     f"{fn} {method} {rule} [{label}]: {r.status_code}, expected "
-                    f"{sorted(expected)}: {r.text[:200]}"
+                    f"{sorted(expected) if expected else 'authorized'}: {r.text[:200]}"
                 )
     return sent, bad
 
@@ -287,7 +315,8 @@ def test_table_agrees_with_the_openapi_description() -> None:
 
 
 @pytest.mark.parametrize("fn", http_functions())
-def test_auth_matrix(fn: str, functions: Any, demo: Any) -> None:
+def test_auth_matrix(fn: str, functions: Any, apply_config: Any) -> None:
+    apply_config(seeding.center_with_colleagues())
     urls = {name: functions.function_url(name) for name in functions.function_ports}
     seeds = seeding.make(urls)
     sent, bad = _matrix(fn, urls[fn], seeds)

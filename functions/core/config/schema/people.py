@@ -17,7 +17,8 @@ PERMISSIONS: frozenset[str] = frozenset(
         "settings.edit",
         "audit.read",
         "sessions.assign",
-        "smartactions.request",
+        "smartactions.request",  # on sessions assigned to oneself
+        "smartactions.supervise",  # on any session of one's teams
         "recordings.read",
     }
 )
@@ -26,10 +27,19 @@ BUILTIN_ROLES: dict[str, dict] = {
     "admin": {"name": "Admin", "permissions": sorted(PERMISSIONS), "scope": "all"},
     "manager": {
         "name": "Manager",
-        "permissions": ["monitor", "Monitor-Chats-Edit", "smartactions.request"],
+        "permissions": [
+            "monitor",
+            "Monitor-Chats-Edit",
+            "smartactions.request",
+            "smartactions.supervise",
+        ],
         "scope": "teams",
     },
-    "supervisor": {"name": "Supervisor", "permissions": ["monitor"], "scope": "teams"},
+    "supervisor": {
+        "name": "Supervisor",
+        "permissions": ["monitor", "smartactions.supervise"],
+        "scope": "teams",
+    },
     "agent": {"name": "Agent", "permissions": ["smartactions.request"], "scope": "teams"},
     # Routing (the ACD or agent adapter) assigns contacts to agents; no person does, except
     # admins. Its service user gets this role and nothing else.
