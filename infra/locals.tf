@@ -141,6 +141,8 @@ locals {
     TTS_ENGINE           = var.tts_engine
     CONFIG_CACHE_SECONDS = tostring(var.config_cache_seconds)
     LOG_LEVEL            = var.log_level
+    # Signed custom data lives minutes (functions/core/settings.py).
+    CUSTOM_DATA_MAX_LIFETIME_SECONDS = tostring(var.custom_data_max_lifetime_seconds)
     # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.
     SMARTACTIONS_MEDIA_RETENTION_DAYS = tostring(var.media_retention_days)
     # functions/recordings/config.py: Cloud Tasks attaches this account's OIDC token.

@@ -163,6 +163,12 @@ variable "jwt_leeway_seconds" {
   default     = 60
 }
 
+variable "custom_data_max_lifetime_seconds" {
+  description = "Longest lifetime (exp - iat) accepted on SDK signed custom data."
+  type        = number
+  default     = 600
+}
+
 variable "apps_api_rate_limit" {
   description = "Apps API calls allowed per second for the company, across instances."
   type        = number

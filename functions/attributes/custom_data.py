@@ -4,8 +4,14 @@ SDK passes at session start. Reserved entries become profile flags:
     {"reserved_verified_customer": {"label": "Verified", "value": true, "type": "boolean"},
      "reserved_bad_actor": {...}, "reserved_repeat_customer": {...},
      "plan": {"label": "Plan", "value": "gold", "type": "string"},   # kept as custom data
-     "identifier": "user-42",   # optional: binds the data to that end user
-     "iat": ..., "exp": ...}
+     "identifier": "user-42",   # the end user it is for (required for a signed-in user)
+     "iat": ..., "exp": ...}    # exp - iat at most CUSTOM_DATA_MAX_LIFETIME_SECONDS
+
+Custom data is bound to the session's end user: a signed-in user's data must name them
+(`identifier`), so a copied token flags nobody else's session; an anonymous visitor's may
+omit it (the company backend may not know the temporary id) and then only lives minutes.
+It must carry at least one entry: a token without entries is an end-user token, and one
+with entries never logs anyone in (core.auth.sdk_jwt.kind_of).
 
 `parse` never raises anything but InvalidCustomData (fuzzed in the tests).
 """
@@ -17,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.auth import sdk_jwt
 from core.errors import ApiError
 from core.settings import settings
 
@@ -27,9 +34,8 @@ RESERVED = {
 }
 MAX_TOKEN_BYTES = 16_384
 MAX_ENTRIES = 50
-MAX_LIFETIME = 24 * 3600
 VALUE_TYPES = {"boolean": bool, "string": str, "number": (int, float)}
-CLAIMS = {"iat", "exp", "nbf", "identifier", "iss", "jti"}
+CLAIMS = {"iat", "exp", "nbf", "identifier", "iss", "jti", "purpose"}
 FIELD = "custom_data"
 
 
@@ -85,10 +91,16 @@ def _decode(token: str) -> dict[str, Any]:
     iat, exp = claims.get("iat"), claims.get("exp")
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (iat, exp)):
         raise InvalidCustomData("iat", "iat and exp must be numbers")
-    if exp - iat > MAX_LIFETIME:
-        raise InvalidCustomData("exp", "lifetime exceeds 24 hours", 401)
+    cap = s.custom_data_max_lifetime_seconds
+    if exp - iat > cap:
+        raise InvalidCustomData("exp", f"lifetime exceeds {cap} seconds (exp - iat)", 401)
     if iat > time.time() + s.jwt_leeway_seconds:
         raise InvalidCustomData("iat", "issued in the future", 401)
+    kind = sdk_jwt.kind_of(claims)
+    if kind != sdk_jwt.CUSTOM_DATA:
+        raise InvalidCustomData(
+            "", f"this is {sdk_jwt.describe(kind)}, not signed custom data (no entries)", 401
+        )
     return claims
 
 
@@ -116,8 +128,9 @@ def _entry(name: str, raw: Any, reserved: bool) -> dict[str, Any]:
     return {"label": label, "value": value, "type": typ}
 
 
-def parse(token: Any, for_identifier: str | None = None) -> CustomData:
-    """Verify and validate; with `for_identifier`, data bound to another user is refused."""
+def parse(token: Any, for_identifier: str | None = None, *, signed_in: bool = False) -> CustomData:
+    """Verify and validate; with `for_identifier`, data bound to another user is refused,
+    and for a `signed_in` end user data bound to nobody is refused too."""
     claims = _decode(token)
     flags: dict[str, bool] = {}
     labels: dict[str, str] = {}
@@ -140,11 +153,23 @@ def parse(token: Any, for_identifier: str | None = None) -> CustomData:
     ident = claims.get("identifier")
     if ident is not None and (not isinstance(ident, str) or not 0 < len(ident) <= 256):
         raise InvalidCustomData("identifier", "must be a string of 1-256 characters")
-    if ident is not None and for_identifier is not None and ident != for_identifier:
-        # Data signed for someone else must not flag this session (e.g. a copied token).
-        raise InvalidCustomData("identifier", "signed for another end user", 403)
+    if for_identifier is not None:
+        _check_binding(ident, for_identifier, signed_in)
     digest = hashlib.sha256(token.encode()).hexdigest()[:32]
     return CustomData(flags, entries, ident, digest, labels)
+
+
+def _check_binding(ident: str | None, owner: str | None, signed_in: bool) -> None:
+    if ident is None:
+        if signed_in:
+            # Unbound data could be replayed into any signed-in user's session.
+            raise InvalidCustomData(
+                "identifier", "required: the signed-in end user the data is for", 403
+            )
+        return
+    if ident != owner:
+        # Data signed for someone else must not flag this session (e.g. a copied token).
+        raise InvalidCustomData("identifier", "signed for another end user", 403)
 
 
 def ingest_custom_data(session_id: str, token: str | CustomData) -> dict[str, Any]:
@@ -156,10 +181,11 @@ def ingest_custom_data(session_id: str, token: str | CustomData) -> dict[str, An
     doc = store.get(session_id)
     if doc is None:
         raise not_found("session")
-    owner = (doc.get("end_user") or {}).get("id")
-    data = token if isinstance(token, CustomData) else parse(token, for_identifier=owner)
-    if data.identifier is not None and data.identifier != owner:
-        raise InvalidCustomData("identifier", "signed for another end user", 403)
+    end_user = doc.get("end_user") or {}
+    owner = end_user.get("id")
+    signed_in = owner is not None and not end_user.get("anonymous", False)
+    data = token if isinstance(token, CustomData) else parse(token)
+    _check_binding(data.identifier, owner, signed_in)
     attrs = {"sdk_custom_data": data.entries} if data.entries else None
     new, _ = flags.apply(
         session_id,

@@ -71,6 +71,10 @@ class Settings(BaseModel):
         "local-portal-secret-at-least-32-bytes!!", alias="PORTAL_TOKEN_SECRET"
     )
     jwt_leeway_seconds: int = Field(60, alias="JWT_LEEWAY_SECONDS")
+    # Signed custom data lives minutes, not a day: a copied token is soon worthless.
+    custom_data_max_lifetime_seconds: int = Field(
+        600, ge=1, le=3600, alias="CUSTOM_DATA_MAX_LIFETIME_SECONDS"
+    )
 
     recordings_bucket: str = Field("recordings", alias="RECORDINGS_BUCKET")
     media_bucket: str = Field("media", alias="MEDIA_BUCKET")

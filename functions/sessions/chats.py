@@ -31,7 +31,11 @@ class StartChat(BaseModel):
     queue_id: str | None = None
     queue_path: str | None = None
     language: str | None = None
-    custom_data: str | None = Field(None, description="signed JWT with reserved attributes")
+    custom_data: str | None = Field(
+        None,
+        description="signed JWT with reserved attributes (docs/sdk-tokens.md): names the "
+        "signed-in end user (identifier), lives at most CUSTOM_DATA_MAX_LIFETIME_SECONDS",
+    )
 
 
 class PostMessage(BaseModel):
@@ -79,7 +83,7 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     body = parse_body(request, StartChat)
     qid, path = resolve_queue(body.queue_id, body.queue_path)
     # Validate signed custom data before anything is written (no half-made session).
-    custom = _parse_custom_data(body.custom_data, user.identifier) if body.custom_data else None
+    custom = _parse_custom_data(body.custom_data, user) if body.custom_data else None
     view = get_view()
     teams = [t for t, team in view.cfg.teams.items() if qid in view.team_queues(frozenset([t]))]
     session_id = "CH" + secrets.token_hex(16)
@@ -105,11 +109,11 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     return {"session": public_view(doc)}, 201
 
 
-def _parse_custom_data(token: str, identifier: str) -> Any:
+def _parse_custom_data(token: str, user: sdk_jwt.EndUser) -> Any:
     """Reserved attributes in signed custom data (the attributes capability owns parsing)."""
     from attributes.custom_data import parse
 
-    return parse(token, for_identifier=identifier)
+    return parse(token, for_identifier=user.identifier, signed_in=not user.anonymous)
 
 
 def _link_visitor(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:

@@ -221,6 +221,35 @@ def _credentials(caller: str) -> tuple[dict[str, str], dict[str, str]]:
     return {}, {}
 
 
+def _other_kinds(caller: str) -> list[tuple[str, dict[str, str]]]:
+    """Tokens the company secret signs for another role: never an end-user login."""
+    import time
+
+    from core.settings import settings
+
+    if caller != "sdk":
+        return []
+    now = int(time.time())
+    secret = settings().company_secret
+    flag = {"label": "Verified", "value": True, "type": "boolean"}
+    custom = {"identifier": seeding.END_USER, "reserved_verified_customer": flag}
+    verification = {
+        "purpose": "smartactions_verification",
+        "identifier": seeding.END_USER,
+        "session_id": "x",
+        "request_id": "x",
+        "result": {"method": "pin", "success": True},
+        "jti": "matrix-jti",
+    }
+    return [
+        (label, bearer(_forged(claims | {"iat": now, "exp": now + 300}, secret)))
+        for label, claims in (
+            ("signed custom data as the end-user token", custom),
+            ("a verification result as the end-user token", verification),
+        )
+    ]
+
+
 def _url(base: str, rule: str, seeds: seeding.Seeds, query: str) -> str:
     names = _PARAM.findall(rule)
     placeholders = {
@@ -267,6 +296,7 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
         ]
         if e.caller != "signed_url":
             rows += [("wrong caller type", wrong, {refusal}), ("bad credential", forged, {refusal})]
+        rows += [(label, headers, {401}) for label, headers in _other_kinds(e.caller)]
         if e.lacking:
             rows.append(
                 (f"{e.lacking} lacks the permission", bearer(seeding.portal(e.lacking)), {403})

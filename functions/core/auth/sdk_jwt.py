@@ -1,4 +1,12 @@
-"""Mobile / web SDK callers: end-user JWT, HS256, signed with the company secret."""
+"""Mobile / web SDK callers: end-user JWT, HS256, signed with the company secret.
+
+The company's backend signs several kinds of token with that one secret: the end-user
+token (documented claims: identifier, name, email, phone, iat, exp), signed custom data
+(attribute entries `{label, value, type}`, optional identifier), and SmartActions
+verification results. None of the documented formats carries a type, so `kind_of` reads the
+kind from the shape (an optional `purpose` claim says it outright), and every slot refuses a
+token of another kind: custom data never logs anyone in, an end-user token is not data.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,19 @@ from core.settings import settings
 
 MAX_TOKEN_LIFETIME = 24 * 3600  # a token valid for longer than this is refused
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+# Token kinds (values of the optional `purpose` claim).
+END_USER = "end_user"
+CUSTOM_DATA = "custom_data"
+VERIFICATION = "smartactions_verification"
+PURPOSES = frozenset({END_USER, CUSTOM_DATA, VERIFICATION})
+_DESCRIBED = {
+    END_USER: "an end-user token",
+    CUSTOM_DATA: "signed custom data",
+    VERIFICATION: "a SmartActions verification result",
+}
+# Registered JWT claims: never a custom-data entry.
+_REGISTERED = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "purpose"})
 
 
 class EndUser(BaseModel):
@@ -37,8 +58,48 @@ class EndUser(BaseModel):
         return v
 
 
-def decode(token: str, *, secret: str | None = None) -> dict[str, Any]:
-    """Verify signature, algorithm, iat/exp with bounded skew; return the claims."""
+def kind_of(claims: dict[str, Any]) -> str:
+    """What a company-signed token is for: its `purpose`, else read from its shape.
+
+    Custom data is the only kind with attribute entries (an object-valued claim outside
+    the registered ones, or a `reserved_*` claim); without them it is an end-user token.
+    """
+    purpose = claims.get("purpose")
+    if purpose is not None:
+        return purpose if isinstance(purpose, str) and purpose in PURPOSES else "unknown"
+    for name, value in claims.items():
+        if name in _REGISTERED:
+            continue
+        if name.startswith("reserved_") or isinstance(value, dict):
+            return CUSTOM_DATA
+    return END_USER
+
+
+def describe(kind: str) -> str:
+    return _DESCRIBED.get(kind, "a token of an unknown purpose")
+
+
+def require_kind(claims: dict[str, Any], expected: str, *, field: str = "Authorization") -> None:
+    """Refuse a token signed for another role (401 wrong_token_kind, naming the field)."""
+    got = kind_of(claims)
+    if got != expected:
+        raise ApiError(
+            401,
+            "wrong_token_kind",
+            f"{field}: this is {describe(got)}, not {describe(expected)}",
+            field=field,
+        )
+
+
+def decode(
+    token: str,
+    *,
+    secret: str | None = None,
+    field: str = "Authorization",
+    what: str = "end-user token",
+    max_lifetime: int = MAX_TOKEN_LIFETIME,
+) -> dict[str, Any]:
+    """Verify signature, algorithm, iat/exp with bounded skew and lifetime; the claims."""
     s = settings()
     try:
         claims = jwt.decode(
@@ -48,23 +109,24 @@ def decode(token: str, *, secret: str | None = None) -> dict[str, Any]:
             options={"require": ["iat", "exp"]},
             leeway=s.jwt_leeway_seconds,
         )
+        iat, exp = int(claims["iat"]), int(claims["exp"])
     except jwt.ExpiredSignatureError:
-        raise ApiError(
-            401, "token_expired", "the end-user token has expired", field="Authorization"
-        ) from None
+        raise ApiError(401, "token_expired", f"the {what} has expired", field=field) from None
     except jwt.ImmatureSignatureError:
         raise ApiError(
-            401, "token_not_yet_valid", "the token's iat is in the future", field="Authorization"
+            401, "token_not_yet_valid", f"the {what}'s iat is in the future", field=field
         ) from None
     except jwt.InvalidTokenError as exc:
+        raise ApiError(401, "bad_token", f"invalid {what}: {exc}", field=field) from None
+    except (TypeError, ValueError, OverflowError):
+        raise ApiError(401, "bad_token", f"invalid {what}: iat / exp", field=field) from None
+    if exp - iat > max_lifetime:
         raise ApiError(
-            401, "bad_token", f"invalid end-user token: {exc}", field="Authorization"
-        ) from None
-    if int(claims["exp"]) - int(claims["iat"]) > MAX_TOKEN_LIFETIME:
-        raise ApiError(401, "bad_token", "token lifetime exceeds 24 hours", field="Authorization")
-    if int(claims["iat"]) > time.time() + s.jwt_leeway_seconds:
+            401, "bad_token", f"{what} lifetime exceeds {max_lifetime} seconds", field=field
+        )
+    if iat > time.time() + s.jwt_leeway_seconds:
         raise ApiError(
-            401, "token_not_yet_valid", "the token's iat is in the future", field="Authorization"
+            401, "token_not_yet_valid", f"the {what}'s iat is in the future", field=field
         )
     return claims
 
@@ -103,6 +165,7 @@ def verify_end_user(request: flask.Request, *, allow_visitor: bool = True) -> En
             device_id=v.device_id,
         )
     claims = decode(token)
+    require_kind(claims, END_USER)  # signed custom data or a verification never logs in
     claims.pop("anonymous", None)  # only our visitor tokens make an anonymous caller
     try:
         return EndUser.model_validate(claims)
