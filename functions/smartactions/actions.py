@@ -12,13 +12,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
-from typing import Any, Literal
+import time
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import ApiError, bad_request, not_found
 from core.sessions import store
-from smartactions import clock
+from smartactions import clock, verification
 from smartactions.config import sa_settings
 from smartactions.kinds import MAX_PHOTOS, RULES, Kind
 
@@ -34,15 +35,17 @@ class CreateRequest(BaseModel):
     client_request_id: str | None = Field(None, min_length=1, max_length=128)
 
 
-class Verification(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    method: Literal["biometric", "pin"]
-    success: bool
-
-
 class Fulfil(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    verification: Verification | None = None
+    # A verification result is only accepted signed by the company backend (a JWT, see
+    # smartactions.verification); the app's own word is not a verification.
+    verification: str | None = Field(
+        None,
+        min_length=1,
+        max_length=8192,
+        description="JWT signed by the company backend: purpose smartactions_verification, "
+        "session_id, request_id, result {method, success}, jti, iat, exp",
+    )
     text: str | None = Field(None, min_length=1, max_length=4000)
 
 
@@ -215,17 +218,24 @@ def add_media(session_id: str, rid: str, item: dict[str, Any]) -> dict[str, Any]
     return find(doc, rid)
 
 
-def fulfil(session_id: str, rid: str, body: Fulfil) -> dict[str, Any]:
-    def changes(cur: dict[str, Any]) -> dict[str, Any]:
+def fulfil(
+    session_id: str, rid: str, body: Fulfil, verified: verification.Verified | None = None
+) -> dict[str, Any]:
+    """Answer a request; a verification carries its checked, company-signed result."""
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None:
+            raise not_found("session")
         req = open_request(cur, rid)
         kind = req["kind"]
+        now = clock.now()
         result: dict[str, Any]
         if kind == "verification":
-            if body.verification is None:
+            if body.verification is None or verified is None:
                 raise bad_request("verification", "required for a verification request")
             if body.text is not None:
                 raise bad_request("text", "not accepted by a verification request")
-            result = {"verification": body.verification.model_dump()}
+            result = {"verification": verified.stored(now)}
         elif kind == "text":
             if body.text is None:
                 raise bad_request("text", "required for a text request")
@@ -239,16 +249,27 @@ def fulfil(session_id: str, rid: str, body: Fulfil) -> dict[str, Any]:
             if not req["media"]:
                 raise bad_request("media", "upload at least one file before fulfilling")
             result = {"media_count": len(req["media"])}
-        req.update(state="fulfilled", result=result, completed_at=clock.now())
-        return _with(cur, rid, req)
+        req.update(state="fulfilled", result=result, completed_at=now)
+        # Event data says what happened, never the end user's answer itself (may be private).
+        data: dict[str, Any] = {"request_id": rid, "state": "fulfilled"}
+        if kind == "verification":
+            data["verification"] = {
+                k: result["verification"][k] for k in ("method", "success", "verified_by")
+            }
+        new = dict(cur) | _with(cur, rid, req) | {"updated_at": time.time()}
+        return new, [("smartaction.fulfilled", data, key(session_id, rid, "fulfilled"))]
 
-    # Event data says what happened, never the end user's answer itself (text may be private).
-    data: dict[str, Any] = {"request_id": rid, "state": "fulfilled"}
-    if body.verification is not None:
-        data["verification"] = body.verification.model_dump()
-    doc, _ = store.update(
-        session_id, changes, "smartaction.fulfilled", data, key(session_id, rid, "fulfilled")
-    )
+    def also(txn: Any, _new: dict[str, Any]) -> None:
+        if verified is not None:
+            verification.record_use(txn, verified, session_id, rid, clock.now())
+
+    from google.api_core.exceptions import Conflict
+
+    try:
+        doc, _ = store.mutate(session_id, mut, also=also)
+    except Conflict:
+        raise verification.reused() from None
+    assert doc is not None
     return find(doc, rid)
 
 

@@ -34,6 +34,8 @@ class SmartActionsSettings(BaseModel):
     signing: Literal["auto", "gcs_v4", "function"] = "auto"
     # Key for function-signed URLs; derived from the company secret when unset.
     url_secret: str | None = None
+    # Longest lifetime (exp - iat) of a company-signed verification result.
+    verification_token_max_lifetime_seconds: int = 300
     # What the carrier records while paused: skip drops the span, silence keeps timing.
     pause_behavior: Literal["skip", "silence"] = "skip"
 

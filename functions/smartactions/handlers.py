@@ -7,7 +7,7 @@ from typing import Any
 import flask
 
 from core.http import parse_body
-from smartactions import access, actions, views
+from smartactions import access, actions, verification, views
 
 
 def agent_create(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int]:
@@ -42,9 +42,17 @@ def sdk_list(request: flask.Request, session_id: str) -> dict[str, Any]:
 def sdk_fulfil(request: flask.Request, session_id: str, rid: str) -> dict[str, Any]:
     _, doc = access.end_user(request, session_id)
     body = parse_body(request, actions.Fulfil)
-    actions.find(doc, rid)
+    req = actions.find(doc, rid)
     actions.expire_due(session_id, doc)
-    return {"request": views.for_end_user(actions.fulfil(session_id, rid, body))}
+    verified = None
+    if body.verification is not None and req["kind"] == "verification":
+        verified = verification.verify(
+            body.verification,
+            session_id=session_id,
+            request_id=rid,
+            end_user=doc.get("end_user") or {},
+        )
+    return {"request": views.for_end_user(actions.fulfil(session_id, rid, body, verified))}
 
 
 def sdk_decline(request: flask.Request, session_id: str, rid: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smartactions import clock, signing
+from smartactions import clock, signing, verification
 from smartactions.config import sa_settings
 
 
@@ -37,9 +37,13 @@ def for_agent(req: dict[str, Any]) -> dict[str, Any]:
         "decline_reason",
         "completed_at",
     )
-    return {k: req.get(k) for k in keys} | {
+    out = {k: req.get(k) for k in keys} | {
         "media": [media_item(m, now) for m in req.get("media", [])]
     }
+    if req.get("kind") == "verification":
+        # Only a result signed by the company backend counts; the app's word does not.
+        out["verified_by"] = verification.verified_by(req)
+    return out
 
 
 def for_end_user(req: dict[str, Any]) -> dict[str, Any]:

@@ -119,6 +119,13 @@ def live_session(
     return _make
 
 
+def signed_result(session_id: str, request_id: str, **kw: Any) -> str:
+    """A verification result signed as the company backend signs it."""
+    from smartactions.verification import issue
+
+    return issue(session_id, request_id, **kw)
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.smartactions.conftest import bearer, events_of
+from tests.smartactions.conftest import bearer, events_of, signed_result
 
 
 def _ask(sa: Any, sid: str, token: str, **body: Any) -> Any:
@@ -31,12 +31,13 @@ def test_verification_fulfilled_and_evented(
     assert req["state"] == "requested" and req["expires_at"] > req["created_at"]
     rid = req["id"]
 
-    # The SDK sees the pending request and reports the device's biometric result.
+    # The SDK sees the pending request and posts the device's biometric result, as the
+    # company backend signed it.
     r = sa.get(f"/sdk/sessions/{sid}/smartactions", headers=bearer(sdk_token("cust-1")))
     assert [x["id"] for x in r.get_json()["requests"]] == [rid]
     r = sa.post(
         f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-        json={"verification": {"method": "biometric", "success": True}},
+        json={"verification": signed_result(sid, rid)},
         headers=bearer(sdk_token("cust-1")),
     )
     assert r.status_code == 200, r.get_json()
@@ -44,8 +45,13 @@ def test_verification_fulfilled_and_evented(
 
     r = sa.get(f"/agent/sessions/{sid}/smartactions/{rid}", headers=bearer(portal_token("alex")))
     got = r.get_json()["request"]
-    assert got["state"] == "fulfilled"
-    assert got["result"] == {"verification": {"method": "biometric", "success": True}}
+    assert got["state"] == "fulfilled" and got["verified_by"] == "company_backend"
+    result = got["result"]["verification"]
+    assert (result["method"], result["success"], result["verified_by"]) == (
+        "biometric",
+        True,
+        "company_backend",
+    )
 
     # A second answer is refused; the state does not move again.
     r = sa.post(
@@ -80,7 +86,7 @@ def test_text_input_and_decline(
     # Wrong shape for this kind: named field, nothing changes.
     r = sa.post(
         f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-        json={"verification": {"method": "pin", "success": True}},
+        json={"verification": signed_result(sid, rid, method="pin")},
         headers=me,
     )
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "text"
@@ -118,7 +124,7 @@ def test_only_the_sessions_end_user_can_answer(
     rid = _ask(sa, sid, portal_token("alex"), kind="verification").get_json()["request"]["id"]
     other = bearer(sdk_token("someone-else"))
     for path, body in (
-        ("fulfil", {"verification": {"method": "pin", "success": True}}),
+        ("fulfil", {"verification": signed_result(sid, rid)}),
         ("decline", {}),
     ):
         r = sa.post(f"/sdk/sessions/{sid}/smartactions/{rid}/{path}", json=body, headers=other)
@@ -203,7 +209,7 @@ def test_expiry_with_injected_clock(
     clock.advance(2)
     r = sa.post(
         f"/sdk/sessions/{sid}/smartactions/{rid}/fulfil",
-        json={"verification": {"method": "pin", "success": True}},
+        json={"verification": signed_result(sid, rid, method="pin")},
         headers=me,
     )
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "already_expired"
