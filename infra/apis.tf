@@ -4,7 +4,6 @@ locals {
     "run.googleapis.com",
     "cloudbuild.googleapis.com",
     "artifactregistry.googleapis.com",
-    "eventarc.googleapis.com",
     "pubsub.googleapis.com",
     "firestore.googleapis.com",
     "storage.googleapis.com",

@@ -1,29 +1,30 @@
-# One service account per function, holding only what that function uses (local.access),
-# plus a build account and the account Cloud Tasks signs its OIDC tokens with.
+# One service account per function, holding only what its manifest entry declares
+# (secrets, topics, buckets, URL signing, task enqueueing), plus a build account and the
+# accounts Cloud Tasks and Pub/Sub push sign their OIDC tokens with.
 
 locals {
   account_ids = {
-    for k, v in local.entrypoints : k => "fn-${trimsuffix(substr(local.function_names[k], 0, 27), "-")}"
+    for k, v in local.functions : k => "fn-${trimsuffix(substr(local.function_names[k], 0, 27), "-")}"
   }
 
   fn_publish = {
-    for p in flatten([for k, a in local.access : [for t in a.publish : { fn = k, topic = t }]]) :
+    for p in flatten([for k, f in local.functions : [for t in f.publishes : { fn = k, topic = t }]]) :
     "${p.fn}/${p.topic}" => p
   }
   fn_buckets = {
-    for p in flatten([for k, a in local.access : [for b in a.buckets : { fn = k, bucket = b }]]) :
+    for p in flatten([for k, f in local.functions : [for b in f.buckets : { fn = k, bucket = b }]]) :
     "${p.fn}/${p.bucket}" => p
   }
   fn_secrets = {
-    for p in flatten([for k, a in local.access : [for s in a.secrets : { fn = k, secret = s }]]) :
+    for p in flatten([for k, f in local.functions : [for s in f.secrets : { fn = k, secret = s }]]) :
     "${p.fn}/${p.secret}" => p
   }
-  fn_signers  = toset([for k, a in local.access : k if a.sign_urls])
-  fn_enqueuer = toset([for k, a in local.access : k if a.enqueue])
+  fn_signers  = toset([for k, f in local.functions : k if f.sign_urls])
+  fn_enqueuer = toset([for k, f in local.functions : k if f.enqueue_tasks])
 }
 
 resource "google_service_account" "fn" {
-  for_each     = local.entrypoints
+  for_each     = local.functions
   project      = var.project_id
   account_id   = local.account_ids[each.key]
   display_name = "Function ${each.key}"
@@ -39,6 +40,14 @@ resource "google_service_account" "tasks_invoker" {
   depends_on   = [google_project_service.api]
 }
 
+resource "google_service_account" "pubsub_push" {
+  project      = var.project_id
+  account_id   = "pubsub-push"
+  display_name = "Pub/Sub push invoker"
+  description  = "Identity in the OIDC tokens Pub/Sub push subscriptions send to the event functions."
+  depends_on   = [google_project_service.api]
+}
+
 resource "google_service_account" "build" {
   project      = var.project_id
   account_id   = "functions-build"
@@ -49,7 +58,7 @@ resource "google_service_account" "build" {
 
 # --- Firestore: every function reads the applied config and sessions -------------------
 resource "google_project_iam_member" "fn_datastore" {
-  for_each = local.entrypoints
+  for_each = local.functions
   project  = var.project_id
   role     = "roles/datastore.user"
   member   = google_service_account.fn[each.key].member
@@ -110,14 +119,6 @@ resource "google_service_account_iam_member" "fn_act_as_invoker" {
   member             = google_service_account.fn[each.key].member
 }
 
-# --- Eventarc: the trigger of an event function runs as the function's own account ----
-resource "google_project_iam_member" "fn_event_receiver" {
-  for_each = local.event_functions
-  project  = var.project_id
-  role     = "roles/eventarc.eventReceiver"
-  member   = google_service_account.fn[each.key].member
-}
-
 # --- Build account ---------------------------------------------------------------------
 resource "google_project_iam_member" "build" {
   #checkov:skip=CKV_GCP_49:Cloud Build Service Account role is what Google documents for a custom functions build account; it belongs to a build-only account no function runs as.
@@ -137,7 +138,10 @@ resource "google_storage_bucket_iam_member" "build_source" {
   member = google_service_account.build.member
 }
 
-# --- Pub/Sub service agent: forwards undeliverable messages to the dead-letter topic ---
+# --- Pub/Sub service agent ------------------------------------------------------------
+# It mints the push OIDC tokens (token creator on the push account only; projects created
+# before April 2021 need it, later ones get it implicitly) and forwards undeliverable
+# messages: publisher on the dead-letter topic, subscriber on each push subscription.
 locals {
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
@@ -147,4 +151,18 @@ resource "google_pubsub_topic_iam_member" "agent_dead_letter" {
   topic   = google_pubsub_topic.topic["dead-letter"].name
   role    = "roles/pubsub.publisher"
   member  = local.pubsub_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "agent_subscriber" {
+  for_each     = local.event_functions
+  project      = var.project_id
+  subscription = google_pubsub_subscription.push[each.key].name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
+}
+
+resource "google_service_account_iam_member" "agent_push_token" {
+  service_account_id = google_service_account.pubsub_push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
 }

@@ -10,6 +10,11 @@ locals {
   }
 }
 
+output "twilio_voice_fallback" {
+  description = "Static fallback TwiML for the number's \"Primary handler fails\" setting (HTTP GET): callers hear a message and wait in a Twilio queue."
+  value       = { url = local.voice_fallback_url, method = "GET" }
+}
+
 output "function_urls" {
   description = "Base URL of every HTTP function (entry-point name => URL); the same map is FUNCTION_URLS."
   value       = local.http_function_urls
@@ -23,15 +28,8 @@ output "twilio_webhooks" {
 }
 
 output "sdk_base_urls" {
-  description = "Base URLs the mobile / web SDK and the portal call."
-  value = {
-    sessions      = local.function_urls["sessions_http"]
-    deflection    = local.function_urls["deflection_http"]
-    attributes    = local.function_urls["attributes_http"]
-    smartactions  = local.function_urls["smartactions_http"]
-    monitoring    = local.function_urls["monitoring_http"]
-    notifications = local.function_urls["notifications_http"]
-  }
+  description = "Base URLs of the public HTTP functions the mobile / web SDK, the portal and the CRM call (sessions, deflection, ...)."
+  value       = { for k, v in local.http_functions : trimsuffix(k, "_http") => local.function_urls[k] if v.public }
 }
 
 output "apps_api_base_url" {
@@ -47,6 +45,11 @@ output "buckets" {
 output "secret_ids" {
   description = "Secret Manager secrets to add versions to (names only)."
   value       = { for k, s in google_secret_manager_secret.secret : local.secrets[k] => s.secret_id }
+}
+
+output "pubsub_push_service_account" {
+  description = "Service account whose OIDC token the Pub/Sub push subscriptions present to the event functions."
+  value       = google_service_account.pubsub_push.email
 }
 
 output "tasks_invoker_service_account" {

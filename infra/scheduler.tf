@@ -1,20 +1,19 @@
-# Cloud Scheduler jobs publishing the ticks the event functions run on.
+# Cloud Scheduler jobs publishing the ticks the event functions run on: one per entry of
+# the manifest's `schedules` (topic => cron).
 
 locals {
-  scheduler_jobs = {
-    "scheduler-outbox"         = { schedule = "* * * * *", description = "republish session events left unpublished" }
-    "scheduler-voicemail"      = { schedule = "*/5 * * * *", description = "deliver after-hours voicemails when queues open" }
-    "scheduler-retention"      = { schedule = "0 * * * *", description = "recordings retention sweep (alert day 6, delete day 7)" }
-    "scheduler-stuck-sessions" = { schedule = "*/10 * * * *", description = "end sessions stuck past the threshold" }
+  # The function a tick drives, for the job's description.
+  tick_targets = {
+    for topic, s in local.schedules : topic => [for k, v in local.event_functions : k if v.topic == topic]
   }
 }
 
 resource "google_cloud_scheduler_job" "tick" {
-  for_each    = local.scheduler_jobs
+  for_each    = local.schedules
   project     = var.project_id
   region      = var.region
   name        = each.key
-  description = each.value.description
+  description = "Tick of ${join(", ", local.tick_targets[each.key])}"
   schedule    = each.value.schedule
   time_zone   = "Etc/UTC"
 

@@ -5,7 +5,7 @@ creates one of the slot documents `rate_limits/{customer}:{second}:{slot}` (an a
 create, so two instances can never take the same slot, and no transaction or shared
 counter document that concurrent requests would queue on). A full window is remembered
 per instance, so a flood costs one local check per request, not Firestore round trips.
-Slot documents carry `expire_at` for a Firestore TTL policy.
+Slot documents carry `expire_at` (core.ttl) for a Firestore TTL policy.
 
 For limits above MAX_PROBES slots are probed at random, so a nearly full window may
 refuse slightly early: the limit is then a ceiling, never exceeded.
@@ -13,13 +13,12 @@ refuse slightly early: the limit is then a ceiling, never exceeded.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import random
 import threading
 import time
 
-from core import clients
+from core import clients, ttl
 from core.errors import too_many
 from core.settings import settings
 
@@ -54,11 +53,11 @@ def check(customer: str, limit: int | None = None, now: float | None = None) -> 
     if limit <= 0 or _local_full(customer, window, limit):
         raise too_many(retry_after)
     coll = clients.firestore().collection(COLLECTION)
-    expire = dt.datetime.fromtimestamp(window + 3600, dt.UTC)
+    expire = ttl.expire_at(3600, now=window)
     for slot in random.sample(range(limit), min(limit, MAX_PROBES)):
         try:
             coll.document(f"{customer}:{window}:{slot}").create(
-                {"customer": customer, "window": window, "expire_at": expire}
+                {"customer": customer, "window": window, ttl.FIELD: expire}
             )
         except (AlreadyExists, Conflict):
             continue

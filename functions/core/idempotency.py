@@ -2,6 +2,8 @@
 
 `claim` creates a marker document transactionally; a second claimant sees it. A claim left
 `running` by a crashed instance is taken over after its lease, so work is never lost.
+Markers expire (core.ttl) long after any redelivery could arrive: Pub/Sub keeps a message
+7 days at most, and the recording-delivery queue stops retrying after 6.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import hashlib
 import time
 from typing import Any
 
-from core import clients
+from core import clients, ttl
 
 COLLECTION = "idempotency"
+KEEP_SECONDS = 30 * ttl.DAY
 
 
 def _ref(key: str) -> Any:
@@ -34,14 +37,32 @@ def claim(key: str, lease_seconds: float = 120.0) -> bool:
             d = snap.to_dict()
             if d.get("state") == "done" or d.get("lease_until", 0) > now:
                 return False
-        t.set(ref, {"key": key, "state": "running", "lease_until": now + lease_seconds, "at": now})
+        t.set(
+            ref,
+            {
+                "key": key,
+                "state": "running",
+                "lease_until": now + lease_seconds,
+                "at": now,
+                ttl.FIELD: ttl.expire_at(KEEP_SECONDS, now),
+            },
+        )
         return True
 
     return txn(clients.firestore().transaction())
 
 
 def done(key: str, result: dict[str, Any] | None = None) -> None:
-    _ref(key).set({"key": key, "state": "done", "at": time.time(), "result": result or {}})
+    now = time.time()
+    _ref(key).set(
+        {
+            "key": key,
+            "state": "done",
+            "at": now,
+            "result": result or {},
+            ttl.FIELD: ttl.expire_at(KEEP_SECONDS, now),
+        }
+    )
 
 
 def release(key: str) -> None:

@@ -12,13 +12,25 @@ from typing import Any
 
 import pytest
 
-from core.entrypoints import ENTRYPOINTS, TOPICS
 from core.settings import Settings
 from emulators.provision import BUCKETS, QUEUES
 from tests.infra import tf
 
-EVENT = [ep for ep in ENTRYPOINTS if ep.kind == "event"]
-HTTP = [ep for ep in ENTRYPOINTS if ep.kind == "http"]
+MANIFEST = tf.manifest()
+FUNCTIONS = tf.functions()
+EVENT = tf.functions("pubsub")
+HTTP = tf.functions("http")
+TOPICS = MANIFEST["topics"]
+# Function names .tf files may spell out, each for one reason: the carrier webhooks and the
+# Apps API live in these functions (outputs.tf), Cloud Tasks calls the recordings worker
+# (functions.tf), and the retention alert watches the sweeper's logs (monitoring.tf).
+NAMED_IN_TF = {
+    "deflection_http",
+    "sessions_http",
+    "recordings_http",
+    "attributes_http",
+    "recordings_sweeper",
+}
 
 
 def test_every_tf_file_parses() -> None:
@@ -26,36 +38,99 @@ def test_every_tf_file_parses() -> None:
     assert set(tf.parsed()) == {p.name for p in tf.tf_files()}
 
 
-# -- one list of entry points ---------------------------------------------------------------
+# -- the manifest is the one list of functions ---------------------------------------------
 
 
-def test_entrypoints_mirror_equals_python_list() -> None:
-    mirror = tf.locals_()["entrypoints"]
-    expected = {
-        ep.name: {"kind": ep.kind, "module": ep.module, "topic": ep.topic, "public": ep.public}
-        for ep in ENTRYPOINTS
-    }
-    assert mirror == expected
-    assert tf.locals_()["topics"] == list(TOPICS)
-
-
-def test_access_map_covers_every_entrypoint_with_known_names() -> None:
+def test_functions_come_from_the_manifest_only() -> None:
     loc = tf.locals_()
-    access = loc["access"]
-    assert set(access) == {ep.name for ep in ENTRYPOINTS}
-    for name, a in access.items():
-        assert set(a) == {"secrets", "publish", "buckets", "sign_urls", "enqueue"}, name
-        assert set(a["secrets"]) <= set(loc["secrets"]), name
-        assert set(a["publish"]) <= set(TOPICS), name
-        assert set(a["buckets"]) <= set(BUCKETS), name
-    assert [n for n, a in access.items() if a["enqueue"]] and all(
-        n.startswith("recordings_") for n, a in access.items() if a["enqueue"]
-    ), "only the recordings functions enqueue Cloud Tasks"
+    assert loc["manifest"] == '${jsondecode(file("${path.module}/../functions/manifest.json"))}'
+    assert loc["functions"].startswith("${{for k, f in local.manifest.functions : k =>")
+    assert loc["topics"] == "${local.manifest.topics}"
+    assert loc["secrets"] == "${local.manifest.secrets}"
+    assert loc["schedules"] == "${local.manifest.schedules}"
+    # No hand-written function list left: a function name appears in .tf only where one
+    # specific function is meant (NAMED_IN_TF), never as an enumeration.
+    text = tf.all_text()
+    named = {name for name in FUNCTIONS if re.search(rf"\b{name}\b", text)}
+    assert named <= NAMED_IN_TF, f"functions named by hand in infra/: {named - NAMED_IN_TF}"
+    assert NAMED_IN_TF <= set(FUNCTIONS), NAMED_IN_TF - set(FUNCTIONS)
+    for entrypoint_list in ("entrypoints", "access"):
+        assert entrypoint_list not in loc, f"local.{entrypoint_list} mirrors the manifest"
+    # Every manifest key infra/ needs is copied into local.functions.
+    for key in (
+        "module",
+        "description",
+        "public",
+        "secrets",
+        "publishes",
+        "buckets",
+        "sign_urls",
+        "enqueue_tasks",
+        "memory",
+        "timeout_seconds",
+        "concurrency",
+        "min_instances",
+        "max_instances",
+    ):
+        assert f"{key} = f.{key}" in loc["functions"], key
+    assert 'kind = f.trigger.type == "pubsub" ? "event" : "http"' in loc["functions"]
+    assert "topic = try(f.trigger.topic, null)" in loc["functions"]
 
 
-def test_every_entrypoint_has_a_function_and_its_own_service_account() -> None:
+def test_manifest_access_uses_known_names() -> None:
+    secrets, topics = MANIFEST["secrets"], set(TOPICS)
+    for name, f in FUNCTIONS.items():
+        assert set(f["secrets"]) <= set(secrets), name
+        assert set(f["publishes"]) <= topics, name
+        assert set(f["buckets"]) <= set(BUCKETS), name
+        assert isinstance(f["sign_urls"], bool) and isinstance(f["enqueue_tasks"], bool), name
+        assert f["trigger"]["type"] in ("http", "pubsub"), name
+        if f["trigger"]["type"] == "pubsub":
+            assert f["trigger"]["topic"] in topics and not f["public"], name
+    enqueuers = [n for n, f in FUNCTIONS.items() if f["enqueue_tasks"]]
+    assert enqueuers and all(n.startswith("recordings_") for n in enqueuers), (
+        "only the recordings functions enqueue Cloud Tasks"
+    )
+    assert "dead-letter" in topics
+    # Every schedule ticks a topic some event function listens on.
+    triggered = {f["trigger"]["topic"] for f in EVENT.values()}
+    assert set(MANIFEST["schedules"]) <= triggered & topics
+
+
+def test_least_privilege_grants_are_derived_from_the_manifest() -> None:
+    loc = tf.locals_()
+    assert "for t in f.publishes" in loc["fn_publish"]
+    assert "for b in f.buckets" in loc["fn_buckets"]
+    assert "for s in f.secrets" in loc["fn_secrets"]
+    assert loc["fn_signers"] == "${toset([for k, f in local.functions : k if f.sign_urls])}"
+    assert loc["fn_enqueuer"] == "${toset([for k, f in local.functions : k if f.enqueue_tasks])}"
+
+
+def test_function_sizing_comes_from_the_manifest() -> None:
+    svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
+    assert svc["available_memory"] == "${each.value.memory}"
+    assert svc["timeout_seconds"] == "${each.value.timeout_seconds}"
+    assert svc["max_instance_request_concurrency"] == "${each.value.concurrency}"
+    assert svc["min_instance_count"] == "${each.value.min_instances}"
+    assert svc["max_instance_count"] == "${each.value.max_instances}"
+    assert svc["available_cpu"] == '${each.value.concurrency > 1 ? "1" : null}'
+    for name, f in FUNCTIONS.items():
+        assert re.fullmatch(r"[1-9][0-9]*(Mi|Gi|M|G)", f["memory"]), (name, f["memory"])
+        # 2nd gen HTTP functions run up to 60 minutes.
+        assert 1 <= f["timeout_seconds"] <= 3600, name
+        assert 1 <= f["concurrency"] <= 1000, name
+        assert 0 <= f["min_instances"] <= f["max_instances"], name
+        if f["trigger"]["type"] == "pubsub":
+            # A push is acknowledged by the answer, within the ack deadline (600 s at most):
+            # a longer run would be redelivered while it still works.
+            assert f["timeout_seconds"] <= 600, name
+    for key in ("sizing", "function_memory", "function_timeout_seconds"):
+        assert key not in tf.variables(), f"var.{key} would shadow the manifest"
+
+
+def test_every_function_has_its_own_service_account() -> None:
     fn = tf.resource("google_cloudfunctions2_function", "fn")
-    assert fn["for_each"] == "${local.entrypoints}"
+    assert fn["for_each"] == "${local.functions}"
     build = tf.block(fn, "build_config")
     assert build["runtime"] == "python311"
     assert build["entry_point"] == "${each.key}"
@@ -63,20 +138,22 @@ def test_every_entrypoint_has_a_function_and_its_own_service_account() -> None:
     assert src["object"] == "${google_storage_bucket_object.source.name}"
     svc = tf.block(fn, "service_config")
     assert svc["service_account_email"] == "${google_service_account.fn[each.key].email}"
+    assert "event_trigger" not in json.dumps(fn), "event functions are fed by push subscriptions"
     sa = tf.resource("google_service_account", "fn")
-    assert sa["for_each"] == "${local.entrypoints}"
+    assert sa["for_each"] == "${local.functions}"
     assert sa["account_id"] == "${local.account_ids[each.key]}"
-    # Account ids as Terraform computes them: unique and valid for every entry point.
+    # Account ids as Terraform computes them: unique and valid for every function.
     expr = tf.locals_()["account_ids"]
     assert 'fn-${trimsuffix(substr(local.function_names[k], 0, 27), "-")}' in expr
-    ids = {ep.name: "fn-" + ep.name.replace("_", "-")[:27].rstrip("-") for ep in ENTRYPOINTS}
+    ids = {n: "fn-" + n.replace("_", "-")[:27].rstrip("-") for n in FUNCTIONS}
     assert len(set(ids.values())) == len(ids)
     for name, acc in ids.items():
         assert re.fullmatch(r"[a-z][-a-z0-9]{4,28}[a-z0-9]", acc), (name, acc)
-    # Cloud Run service names: lowercase letters, digits and hyphens, <= 63.
-    assert tf.locals_()["function_names"].startswith("${{for k, v in local.entrypoints")
-    for ep in ENTRYPOINTS:
-        assert re.fullmatch(r"[a-z][-a-z0-9]{0,61}[a-z0-9]", ep.name.replace("_", "-"))
+    # Cloud Run service names: lowercase letters, digits and hyphens, <= 63 (and the
+    # run.app host SERVICE-PROJECTNUMBER.REGION.run.app keeps its first label <= 63).
+    assert tf.locals_()["function_names"].startswith("${{for k, v in local.functions")
+    for name in FUNCTIONS:
+        assert re.fullmatch(r"[a-z][-a-z0-9]{0,44}[a-z0-9]", name.replace("_", "-"))
 
 
 def test_ingress_and_invokers() -> None:
@@ -85,44 +162,86 @@ def test_ingress_and_invokers() -> None:
     public = tf.resource("google_cloud_run_service_iam_member", "public_invoker")
     assert public["for_each"] == "${{for k, v in local.http_functions : k => v if v.public}}"
     assert public["member"] == "allUsers" and public["role"] == "roles/run.invoker"
-    assert not any(ep.public for ep in EVENT), "event functions are never public"
-    # allUsers / allAuthenticatedUsers appear in that one resource only.
+    assert not any(f["public"] for f in EVENT.values()), "event functions are never public"
+    # allUsers / allAuthenticatedUsers appear in that one resource and on the static
+    # fallback TwiML only.
     hits = [
         (t, n)
         for t, n, body in tf.all_resources()
         if "allUsers" in json.dumps(body) or "allAuthenticatedUsers" in json.dumps(body)
     ]
-    assert hits == [("google_cloud_run_service_iam_member", "public_invoker")]
+    assert sorted(hits) == [
+        ("google_cloud_run_service_iam_member", "public_invoker"),
+        ("google_storage_bucket_iam_member", "twiml_public"),
+    ]
     tasks = tf.resource("google_cloud_run_service_iam_member", "tasks_invoker")
     assert tasks["member"] == "${google_service_account.tasks_invoker.member}"
     assert '"recordings_http"' in tf.locals_()["tasks_targets"]
-    ev = tf.resource("google_cloud_run_service_iam_member", "event_invoker")
-    assert ev["for_each"] == "${local.event_functions}"
-    assert ev["member"] == "${google_service_account.fn[each.key].member}"
+    push = tf.resource("google_cloud_run_service_iam_member", "push_invoker")
+    assert push["for_each"] == "${local.event_functions}"
+    assert push["member"] == "${google_service_account.pubsub_push.member}"
+    assert push["role"] == "roles/run.invoker"
 
 
-def test_event_functions_retry_and_dead_letter() -> None:
-    fn = tf.resource("google_cloudfunctions2_function", "fn")
-    trig = tf.dynamic(fn, "event_trigger")
-    assert trig["for_each"] == '${each.value.kind == "event" ? [each.value.topic] : []}'
-    content = trig["content"][0]
-    assert content["retry_policy"] == "RETRY_POLICY_RETRY"
-    assert content["event_type"] == "google.cloud.pubsub.topic.v1.messagePublished"
-    assert content["pubsub_topic"] == "${google_pubsub_topic.topic[event_trigger.value].id}"
-    assert content["service_account_email"] == "${google_service_account.fn[each.key].email}"
-    assert all(ep.topic in TOPICS for ep in EVENT)
-    dlq = tf.resource("terraform_data", "dead_letter")
-    assert dlq["for_each"] == "${local.event_functions}"
-    prov = dlq["provisioner"][0]["local-exec"]
-    assert "--dead-letter-topic" in prov["command"]
-    assert "--max-delivery-attempts" in prov["command"]
-    env = prov["environment"]
-    assert env["DEAD_LETTER_TOPIC"] == '${google_pubsub_topic.topic["dead-letter"].id}'
+def test_event_functions_are_fed_by_push_subscriptions_with_dead_letters() -> None:
+    sub = tf.resource("google_pubsub_subscription", "push")
+    assert sub["for_each"] == "${local.event_functions}"
+    assert sub["topic"] == "${google_pubsub_topic.topic[each.value.topic].id}"
+    push = tf.block(sub, "push_config")
+    assert push["push_endpoint"] == "${local.function_urls[each.key]}"
+    oidc = tf.block(push, "oidc_token")
+    assert oidc["service_account_email"] == "${google_service_account.pubsub_push.email}"
+    # The audience is the URL the function knows as PUBLIC_URL (it verifies the token).
+    assert oidc["audience"] == "${local.function_urls[each.key]}"
+    retry = tf.block(sub, "retry_policy")
+    assert retry["minimum_backoff"] == "${local.dead_letter.min_retry_delay}"
+    assert retry["maximum_backoff"] == "${local.dead_letter.max_retry_delay}"
+    dlq = tf.block(sub, "dead_letter_policy")
+    assert dlq["dead_letter_topic"] == '${google_pubsub_topic.topic["dead-letter"].id}'
+    assert dlq["max_delivery_attempts"] == "${local.dead_letter.max_delivery_attempts}"
     assert 5 <= tf.locals_()["dead_letter"]["max_delivery_attempts"] <= 100
-    agent = tf.resource("google_pubsub_topic_iam_member", "agent_dead_letter")
-    assert agent["role"] == "roles/pubsub.publisher"
-    assert "dead-letter" in agent["topic"]
-    assert "dead-letter" in TOPICS
+    assert sub["ack_deadline_seconds"] == "${min(600, max(10, each.value.timeout_seconds))}"
+    assert tf.block(sub, "expiration_policy")["ttl"] == ""
+    # The Pub/Sub service agent: publisher on the dead-letter topic, subscriber on each
+    # push subscription (to forward dead letters), token creator on the push account.
+    agent = tf.locals_()["pubsub_agent"]
+    assert "@gcp-sa-pubsub.iam.gserviceaccount.com" in agent
+    pub = tf.resource("google_pubsub_topic_iam_member", "agent_dead_letter")
+    assert pub["role"] == "roles/pubsub.publisher" and "dead-letter" in pub["topic"]
+    assert pub["member"] == "${local.pubsub_agent}"
+    subr = tf.resource("google_pubsub_subscription_iam_member", "agent_subscriber")
+    assert subr["for_each"] == "${local.event_functions}"
+    assert subr["subscription"] == "${google_pubsub_subscription.push[each.key].name}"
+    assert subr["role"] == "roles/pubsub.subscriber" and subr["member"] == "${local.pubsub_agent}"
+    tok = tf.resource("google_service_account_iam_member", "agent_push_token")
+    assert tok["service_account_id"] == "${google_service_account.pubsub_push.name}"
+    assert tok["role"] == "roles/iam.serviceAccountTokenCreator"
+    assert tok["member"] == "${local.pubsub_agent}"
+    # Dead letters are kept (pull subscription, 7 days) and alerted on.
+    keep = tf.resource("google_pubsub_subscription", "dead_letter")
+    assert keep["topic"] == '${google_pubsub_topic.topic["dead-letter"].id}'
+    assert "push_config" not in keep and keep["message_retention_duration"] == "604800s"
+    alert = tf.resource("google_monitoring_alert_policy", "dead_letters")
+    assert "google_pubsub_subscription.dead_letter.name" in json.dumps(alert)
+    # No out-of-band step: `terraform apply` alone deploys the system.
+    text = tf.all_text()
+    for gone in ("local-exec", "terraform_data", "gcloud ", "eventarc"):
+        assert gone not in text, gone
+
+
+def test_event_function_urls_are_the_run_app_urls_pubsub_can_reach() -> None:
+    urls = tf.locals_()["function_urls"]
+    assert (
+        '"https://${local.function_names[k]}-${data.google_project.this.number}.${var.region}.run.app"'
+        in urls
+    )
+    assert (
+        '"https://${var.region}-${var.project_id}.cloudfunctions.net/${local.function_names[k]}"'
+        in urls
+    )
+    assert 'v.kind == "event"' in urls
+    svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
+    assert svc["ingress_settings"] == '${each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
 
 
 def _class_fields(rel: str) -> set[str]:
@@ -152,7 +271,7 @@ def test_environment_names_are_the_settings_names() -> None:
     )
     loc = tf.locals_()
     common = set(loc["common_env"])
-    secret_envs = set(loc["secrets"].values())
+    secret_envs = set(MANIFEST["secrets"].values())
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     assert "PUBLIC_URL = local.function_urls[each.key]" in svc["environment_variables"]
     set_by_tf = common | secret_envs | {"PUBLIC_URL"}
@@ -162,6 +281,14 @@ def test_environment_names_are_the_settings_names() -> None:
         f"settings Terraform never sets: {aliases - emulator_only - set_by_tf}"
     )
     assert not common & secret_envs, "a secret must never be a plain env var"
+    # The identities whose OIDC tokens the functions accept.
+    assert (
+        loc["common_env"]["PUSH_SERVICE_ACCOUNT"] == "${google_service_account.pubsub_push.email}"
+    )
+    assert (
+        loc["common_env"]["TASKS_SERVICE_ACCOUNT"]
+        == "${google_service_account.tasks_invoker.email}"
+    )
     assert "jsonencode(local.http_function_urls)" in loc["common_env"]["FUNCTION_URLS"]
 
 
@@ -202,25 +329,25 @@ def test_media_bucket_private_with_its_own_lifecycle() -> None:
     assert env["SMARTACTIONS_MEDIA_RETENTION_DAYS"] == "${tostring(var.media_retention_days)}"
     for name, body in tf.resources("google_storage_bucket").items():
         assert body["uniform_bucket_level_access"] is True, name
-        assert body["public_access_prevention"] == "enforced", name
+        if name != "twiml":  # the static fallback TwiML, public on purpose
+            assert body["public_access_prevention"] == "enforced", name
 
 
 def test_topics_and_scheduler_jobs() -> None:
     topic = tf.resource("google_pubsub_topic", "topic")
     assert topic["for_each"] == "${toset(local.topics)}"
-    jobs = tf.locals_()["scheduler_jobs"]
-    scheduled = {ep.topic for ep in EVENT if ep.topic and ep.topic.startswith("scheduler-")}
-    assert set(jobs) == scheduled
-    assert {k: v["schedule"] for k, v in jobs.items()} == {
-        "scheduler-voicemail": "*/5 * * * *",
-        "scheduler-retention": "0 * * * *",
-        "scheduler-stuck-sessions": "*/10 * * * *",
-        "scheduler-outbox": "* * * * *",
-    }
     job = tf.resource("google_cloud_scheduler_job", "tick")
+    assert job["for_each"] == "${local.schedules}"
+    assert job["schedule"] == "${each.value.schedule}"
     assert (
         tf.block(job, "pubsub_target")["topic_name"] == "${google_pubsub_topic.topic[each.key].id}"
     )
+    scheduled = {f["trigger"]["topic"] for f in EVENT.values()} & {
+        t for t in TOPICS if t.startswith("scheduler-")
+    }
+    assert set(MANIFEST["schedules"]) == scheduled
+    for topic_name, s in MANIFEST["schedules"].items():
+        assert len(s["schedule"].split()) == 5, topic_name
 
 
 # -- Cloud Tasks ---------------------------------------------------------------------------
@@ -315,12 +442,13 @@ def test_no_secret_values_anywhere() -> None:
         assert "secret_data" not in json.dumps(out) and "sensitive" not in out, name
     secret = tf.resource("google_secret_manager_secret", "secret")
     assert secret["for_each"] == "${local.secrets}"
+    assert "secret_data" not in json.dumps(MANIFEST)
 
 
 def test_secrets_are_mounted_from_secret_manager() -> None:
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     sev = tf.dynamic(svc, "secret_environment_variables")
-    assert sev["for_each"] == "${toset(local.access[each.key].secrets)}"
+    assert sev["for_each"] == "${toset(each.value.secrets)}"
     content = sev["content"][0]
     assert content["key"] == "${local.secrets[secret_environment_variables.value]}"
     assert "google_secret_manager_secret.secret" in content["secret"]
@@ -353,7 +481,7 @@ def test_least_privilege_roles() -> None:
         for t, n, b in tf.all_resources()
         if t == "google_project_iam_member" and n != "build"
     }
-    assert project_roles == {"roles/datastore.user", "roles/eventarc.eventReceiver"}
+    assert project_roles == {"roles/datastore.user"}
     act = tf.resource("google_service_account_iam_member", "fn_act_as_invoker")
     assert act["role"] == "roles/iam.serviceAccountUser"
     assert act["service_account_id"] == "${google_service_account.tasks_invoker.name}"
@@ -417,24 +545,24 @@ def test_carrier_webhook_outputs_are_routed_by_their_function() -> None:
         "call_status_callback",
         "recording_status_callback",
     }
-    by_name = {ep.name: ep for ep in ENTRYPOINTS}
-    missing_pkgs = []
     for key, hook in hooks.items():
-        ep = by_name[hook["function"]]
-        assert ep.kind == "http" and ep.public, key
-        pkg = tf.FUNCTIONS / ep.module.split(".")[0]
-        if not (tf.FUNCTIONS / (ep.module.replace(".", "/") + ".py")).exists():
-            missing_pkgs.append(ep.module)
-            continue
+        f = HTTP[hook["function"]]
+        assert f["public"], key
+        pkg = tf.FUNCTIONS / f["module"].split(".")[0]
         src = "\n".join(p.read_text() for p in pkg.rglob("*.py"))
-        assert f'"{hook["path"]}"' in src, f"{ep.module} does not route {hook['path']}"
-    if missing_pkgs:
-        pytest.skip(f"modules not written yet: {sorted(set(missing_pkgs))}")
+        assert f'"{hook["path"]}"' in src, f"{f['module']} does not route {hook['path']}"
 
 
 def test_outputs_give_the_urls() -> None:
     outs = tf.outputs()
-    assert {"function_urls", "twilio_webhooks", "sdk_base_urls", "apps_api_base_url"} <= set(outs)
+    assert {
+        "function_urls",
+        "twilio_webhooks",
+        "twilio_voice_fallback",
+        "sdk_base_urls",
+        "apps_api_base_url",
+        "pubsub_push_service_account",
+    } <= set(outs)
 
 
 def test_no_absolute_machine_paths() -> None:
@@ -502,7 +630,21 @@ def test_checkov_has_no_failed_checks(checkov_report: dict[str, Any]) -> None:
     ]
     assert not failed, failed
     assert summary["parsing_errors"] == 0
-    assert summary["resource_count"] >= 50 and summary["passed"] >= 50
+    assert summary["resource_count"] >= 50 and summary["passed"] >= 25
+    # checkov cannot evaluate the manifest (jsondecode(file())), so the for_each resources
+    # are checked once each, unexpanded; the checks that matter most must have run.
+    passed = {(c["check_id"], c["resource"]) for c in checkov_report["results"]["passed_checks"]}
+    for must in [
+        ("CKV_GCP_29", "google_storage_bucket.recordings"),
+        ("CKV_GCP_29", "google_storage_bucket.media"),
+        ("CKV_GCP_29", "google_storage_bucket.twiml"),
+        ("CKV_GCP_114", "google_storage_bucket.recordings"),
+        ("CKV_GCP_114", "google_storage_bucket.media"),
+        ("CKV_GCP_102", "google_cloud_run_service_iam_member.push_invoker"),
+        ("CKV_GCP_102", "google_cloud_run_service_iam_member.tasks_invoker"),
+        ("CKV_GCP_28", "google_storage_bucket_iam_member.fn_bucket"),
+    ]:
+        assert must in passed, must
 
 
 def test_checkov_skips_are_justified(checkov_report: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,18 @@ _OPTIONS = hcl2.SerializationOptions(
 
 def tf_files() -> list[Path]:
     return sorted(INFRA.glob("*.tf"))
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    """functions/manifest.json: the one declaration of every function (infra reads it too)."""
+    return json.loads((FUNCTIONS / "manifest.json").read_text())
+
+
+def functions(kind: str | None = None) -> dict[str, dict[str, Any]]:
+    """name => manifest entry; kind "http" or "pubsub" filters on the trigger type."""
+    fns = manifest()["functions"]
+    return {k: v for k, v in fns.items() if kind is None or v["trigger"]["type"] == kind}
 
 
 @cache

@@ -5,6 +5,8 @@ same transaction as the change, so a change has exactly one event, and a duplica
 callback finds it already there and publishes nothing. Publishing happens after commit;
 if the instance dies in between, `flush_outbox` publishes what is left. Subscribers dedupe
 on the `event_id` attribute, since Pub/Sub itself delivers at least once.
+A published event expires (core.ttl) after PUBLISHED_KEEP_SECONDS: long past any duplicate
+callback it must absorb. An unpublished one never expires: the outbox still owes it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from core import clients, logs
+from core import clients, logs, ttl
 from core.settings import settings
 
 COLLECTION = "session_events"
+PUBLISHED_KEEP_SECONDS = 30 * ttl.DAY
 log = logs.get("sessions.events")
 
 
@@ -96,8 +99,13 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
 def _confirm(event_id: str, fut: Any) -> None:
     try:
         fut.result(timeout=30)
+        now = time.time()
         clients.firestore().collection(COLLECTION).document(event_id).update(
-            {"published": True, "published_at": time.time()}
+            {
+                "published": True,
+                "published_at": now,
+                ttl.FIELD: ttl.expire_at(PUBLISHED_KEEP_SECONDS, now),
+            }
         )
     except Exception:  # noqa: BLE001 - left unpublished: flush_outbox retries it
         log.exception("publishing %s failed; left in the outbox", event_id)
