@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: setup dev test test-fast lint format bench config-validate config-apply
+.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,6 +23,11 @@ lint: setup
 format: setup
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+# Offline deploy checks: terraform fmt, tests/infra (hcl2 assertions, validations, checkov,
+# manifest) and a cloud-shaped smoke run of every function (infra/README.md "Checks").
+deploy-check: setup
+	bash scripts/deploy_check.sh
 
 bench: setup
 	$(PY) -m bench.run_all

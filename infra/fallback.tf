@@ -49,6 +49,7 @@ resource "google_storage_bucket_object" "voice_fallback" {
 resource "google_storage_bucket_iam_member" "twiml_public" {
   #checkov:skip=CKV_GCP_28:Public read on purpose: the carrier fetches this static fallback TwiML without credentials, exactly when our functions cannot answer.
   bucket = google_storage_bucket.twiml.name
-  role   = "roles/storage.objectViewer"
+  # Get objects, nothing else (objectViewer would also let anyone list the bucket).
+  role   = "roles/storage.legacyObjectReader"
   member = "allUsers"
 }

@@ -97,6 +97,23 @@ def test_manifest_access_uses_known_names() -> None:
     assert set(MANIFEST["schedules"]) <= triggered & topics
 
 
+def test_manifest_modules_exist_and_expose_handle() -> None:
+    """What the source zip deploys has the handler each manifest entry names."""
+    for name, f in FUNCTIONS.items():
+        path = tf.FUNCTIONS / (f["module"].replace(".", "/") + ".py")
+        assert path.exists(), (name, f["module"])
+        tree = ast.parse(path.read_text())
+        handles = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef | ast.Assign) and (
+                getattr(n, "name", None) == "handle"
+                or any(isinstance(t, ast.Name) and t.id == "handle"
+                       for t in getattr(n, "targets", []))
+            )
+        ]  # fmt: skip
+        assert handles, f"{f['module']} has no module-level handle"
+        assert f["description"], name
+
+
 def test_least_privilege_grants_are_derived_from_the_manifest() -> None:
     loc = tf.locals_()
     assert "for t in f.publishes" in loc["fn_publish"]
@@ -563,6 +580,18 @@ def test_outputs_give_the_urls() -> None:
         "apps_api_base_url",
         "pubsub_push_service_account",
     } <= set(outs)
+
+
+def test_provider_at_the_current_major_and_a_gcs_state_backend() -> None:
+    block = tf.parsed()["versions.tf"]["terraform"][0]
+    google = block["required_providers"][0]["google"]
+    assert google["source"] == "hashicorp/google"
+    # 8.x is the current major (8.0.0: August 2026); nothing here uses what it removed.
+    assert google["version"] == "~> 8.0"
+    assert block["required_version"] == ">= 1.9"  # cross-variable validation
+    assert block["backend"] == [{"gcs": {}}], "partial gcs backend: init -backend-config"
+    readme = (tf.INFRA / "README.md").read_text()
+    assert "-backend-config" in readme and "versioning" in readme
 
 
 def test_no_absolute_machine_paths() -> None:
