@@ -608,6 +608,7 @@ def install(app: Flask, error_factory: ErrorFactory, limit_status: int = 429) ->
                     "method": request.method,
                     "path": request.path,
                     "query": request.query_string.decode("latin-1"),
+                    "range": request.headers.get("Range"),
                     "route": g.get("standin_route"),
                     "status": resp.status_code,
                     "fault": g.get("standin_fault"),

@@ -12,8 +12,9 @@ import argparse
 import hashlib
 import queue
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
@@ -139,6 +140,26 @@ def second_bytes(
         reps = (n + rot) // len(pat) + 1
         out += (pat * reps)[rot : rot + n]
     return bytes(out)
+
+
+def throttled(
+    produce: Callable[[int, int], Iterator[bytes]], bytes_per_second: float
+) -> Callable[[int, int], Iterator[bytes]]:
+    """`produce`, paced to `bytes_per_second` in tenth-of-a-second slices (a slow link)."""
+
+    def paced(start: int, stop: int) -> Iterator[bytes]:
+        slice_ = max(1, int(bytes_per_second / 10))
+        began, sent = time.monotonic(), 0
+        for block in produce(start, stop):
+            for i in range(0, len(block), slice_):
+                piece = block[i : i + slice_]
+                sent += len(piece)
+                ahead = sent / bytes_per_second - (time.monotonic() - began)
+                if ahead > 0:
+                    time.sleep(ahead)
+                yield piece
+
+    return paced
 
 
 def expected_media(sid: str, seconds: list[int | None], bytes_per_second: int) -> bytes:
@@ -413,8 +434,11 @@ def create_app(
     recordings: dict[str, Recording] = {}
     messages: dict[str, dict[str, Any]] = {}
     deletions: list[dict[str, Any]] = []
+    # A slow carrier link: recording media is served at most this fast (None: no limit).
+    media_rate: dict[str, float | None] = {"bytes_per_second": None}
 
     def _reset() -> None:
+        media_rate["bytes_per_second"] = None
         calls.clear()
         conferences.clear()
         recordings.clear()
@@ -1154,7 +1178,9 @@ def create_app(
                 return not_found()
             total = r.media_size
         ctype = "audio/mpeg" if ext == "mp3" else "audio/x-wav"
-        return ranged_response(total, r.produce, ctype)
+        rate = media_rate["bytes_per_second"]
+        produce = r.produce if not rate else throttled(r.produce, rate)
+        return ranged_response(total, produce, ctype)
 
     @app.delete(f"{base}/Recordings/<name>")
     @faultable("recordings")
@@ -1347,6 +1373,15 @@ def create_app(
             if body.get("status", "completed") == "completed":
                 complete_recording(r)
             return created(control_recording_json(r))
+
+    @app.post("/_control/media_rate")
+    def control_media_rate() -> Response:
+        body = request.get_json(silent=True) or {}
+        rate = body.get("bytes_per_second")
+        if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
+            return json_error(400, {"error": "bytes_per_second: a positive number, or null"})
+        media_rate["bytes_per_second"] = rate
+        return jsonify({"bytes_per_second": rate})
 
     @app.get("/_control/recordings")
     def control_recordings() -> Response:

@@ -26,26 +26,43 @@ def media_url(sid: str) -> str:
 
 
 @contextmanager
-def open_media(sid: str, timeout: float) -> Iterator[tuple[Any, int, str]]:
-    """(raw stream, size, content type) of the recording's media."""
+def open_media(sid: str, timeout: float, start: int = 0) -> Iterator[tuple[Any, int, str]]:
+    """(raw stream from byte `start`, total size, content type) of the recording's media.
+
+    From a later byte, a Range request: a run resumes an ingest the previous one stopped.
+    """
     import requests
 
+    headers = {"Range": f"bytes={start}-"} if start else {}
     try:
         resp = requests.get(
-            media_url(sid), auth=carrier.basic_auth(), stream=True, timeout=(3.05, timeout)
+            media_url(sid),
+            auth=carrier.basic_auth(),
+            headers=headers,
+            stream=True,
+            timeout=(3.05, timeout),
         )
     except requests.RequestException as exc:
         raise CarrierError(f"media: {exc.__class__.__name__}") from None
     try:
         if resp.status_code == 404:
             raise CarrierGone(sid)
-        if resp.status_code != 200:
+        if start and resp.status_code == 206:
+            # Content-Range: bytes START-END/TOTAL, and it must start where we asked.
+            rng = resp.headers.get("Content-Range", "")
+            first, _, total = rng.removeprefix("bytes ").partition("/")
+            if not total.isdigit() or first.partition("-")[0] != str(start):
+                raise CarrierError(f"media: unexpected Content-Range {rng!r}")
+            size = int(total)
+        elif resp.status_code == 200 and not start:
+            length = resp.headers.get("Content-Length")
+            if length is None or not length.isdigit():
+                raise CarrierError("media: no Content-Length")
+            size = int(length)
+        else:
             raise CarrierError(f"media: HTTP {resp.status_code}")
-        length = resp.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            raise CarrierError("media: no Content-Length")
         resp.raw.decode_content = True
-        yield resp.raw, int(length), resp.headers.get("Content-Type", "audio/x-wav")
+        yield resp.raw, size, resp.headers.get("Content-Type", "audio/x-wav")
     finally:
         resp.close()
 

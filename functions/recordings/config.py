@@ -24,6 +24,21 @@ class RecordingsSettings(BaseModel):
     # Multiplies the backoff curve (tests: 0.01 turns 10 s into 0.1 s); Retry-After is
     # honoured as told, whatever the scale.
     backoff_scale: float = Field(1.0, alias="RECORDINGS_BACKOFF_SCALE", gt=0)
+    # Cloud Tasks waits this long for a delivery run (the task's dispatch_deadline: 30
+    # minutes at most); recordings_http's timeout in functions/manifest.json is as long.
+    task_deadline_seconds: float = Field(
+        1800.0, alias="RECORDINGS_TASK_DEADLINE_SECONDS", ge=15, le=1800
+    )
+    # A run starts no new chunk or part after this long: it hands on to a new task, which
+    # resumes where this one stopped (ingest from the bytes the bucket has, delivery from
+    # the parts the CRM has), so any size fits any carrier speed. The rest of the deadline
+    # is the margin for the chunk or part in flight.
+    run_budget_seconds: float = Field(1200.0, alias="RECORDINGS_RUN_BUDGET_SECONDS", gt=0)
+    # Carrier -> bucket in chunks of this size (a multiple of 256 KiB, as Cloud Storage
+    # requires of every chunk but the last); progress is saved after each one.
+    ingest_chunk_bytes: int = Field(
+        16 * 1024 * 1024, alias="RECORDINGS_INGEST_CHUNK_BYTES", ge=256 * 1024
+    )
     # Read timeout towards the carrier and the CRM (a hung answer is an unknown outcome).
     http_timeout_seconds: float = Field(60.0, alias="RECORDINGS_HTTP_TIMEOUT_SECONDS", gt=0)
     # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
@@ -40,6 +55,14 @@ class RecordingsSettings(BaseModel):
     queue: str | None = Field(None, alias="RECORDINGS_TASKS_QUEUE")
     # In the cloud: the service account whose OIDC token Cloud Tasks attaches to each task.
     tasks_service_account: str | None = Field(None, alias="RECORDINGS_TASKS_SERVICE_ACCOUNT")
+
+    @model_validator(mode="after")
+    def _chunks_and_budget_fit(self) -> RecordingsSettings:
+        if self.ingest_chunk_bytes % (256 * 1024):
+            raise ValueError("RECORDINGS_INGEST_CHUNK_BYTES must be a multiple of 256 KiB")
+        if self.run_budget_seconds >= self.task_deadline_seconds:
+            raise ValueError("RECORDINGS_RUN_BUDGET_SECONDS must be below the task deadline")
+        return self
 
     @model_validator(mode="after")
     def _no_local_key_in_the_cloud(self) -> RecordingsSettings:

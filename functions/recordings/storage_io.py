@@ -1,7 +1,8 @@
 """Streaming in and out of the recordings bucket, never holding a recording in memory.
 
-In: a resumable upload session (official client), then one PUT whose body is read from the
-carrier's response as it is sent. Out: one ranged download per worker run, fed by a thread
+In: a resumable upload session (official client), fed chunk by chunk from the carrier's
+response as it is read; the session URL and the bytes persisted survive a run, so the next
+run resumes there. Out: one ranged download per worker run, fed by a thread
 through a small bounded queue, so memory stays at a few MiB whatever the file size.
 """
 
@@ -92,6 +93,92 @@ def upload(
     if int(out.get("size", size)) != size:
         raise StorageError(f"upload: stored {out.get('size')} bytes, expected {size}")
     return out
+
+
+class SessionGone(StorageError):
+    """The resumable upload session is unknown or expired (a week): start a new one."""
+
+
+def start_session(
+    sid: str, size: int, content_type: str, metadata: dict[str, str], timeout: float
+) -> str:
+    """A resumable upload session for the object (its URL authorizes the upload by itself,
+    so it is kept on the recording's document, never logged)."""
+    b = blob(sid)
+    b.metadata = metadata
+    try:
+        return str(
+            b.create_resumable_upload_session(content_type=content_type, size=size, timeout=timeout)
+        )
+    except Exception as exc:  # google.api_core / requests errors while opening the session
+        if exc.__class__.__module__.startswith(("google.", "requests")):
+            raise StorageError(f"upload session: {exc}") from None
+        raise
+
+
+def _progress(resp: Any, size: int) -> tuple[int, dict[str, Any] | None]:
+    """(bytes the bucket has, the object once complete) from a resumable upload answer."""
+    if resp.status_code in (200, 201):
+        out = resp.json() if resp.content else {}
+        if int(out.get("size", size)) != size:
+            raise StorageError(f"upload: stored {out.get('size')} bytes, expected {size}")
+        return size, out
+    if resp.status_code == 308:  # Resume Incomplete: Range says what was persisted
+        rng = resp.headers.get("Range", "")
+        if not rng:
+            return 0, None
+        last = rng.rpartition("-")[2]
+        if not last.isdigit():
+            raise StorageError(f"upload: unreadable Range {rng!r}")
+        return int(last) + 1, None
+    if resp.status_code in (404, 410):
+        raise SessionGone(f"upload session: HTTP {resp.status_code}")
+    raise StorageError(f"upload: HTTP {resp.status_code}: {resp.text[:200]}")
+
+
+def upload_status(session_url: str, size: int, timeout: float) -> tuple[int, dict[str, Any] | None]:
+    """Ask the session how far it got: (bytes persisted, object if complete)."""
+    import requests
+
+    try:
+        resp = requests.put(
+            session_url, data=b"", headers={"Content-Range": f"bytes */{size}"},
+            timeout=(3.05, timeout),
+        )  # fmt: skip
+    except requests.RequestException as exc:
+        raise StorageError(f"upload status: {exc.__class__.__name__}") from None
+    return _progress(resp, size)
+
+
+def upload_chunk(
+    session_url: str,
+    source: BinaryIO,
+    start: int,
+    length: int,
+    size: int,
+    content_type: str,
+    timeout: float,
+    tick: Any = None,
+) -> tuple[int, dict[str, Any] | None]:
+    """Stream `length` bytes of `source` as [start, start + length) of the object:
+    (bytes the bucket has now, the object once the last chunk is in)."""
+    import requests
+
+    if length <= 0:
+        return upload_status(session_url, size, timeout)
+    try:
+        resp = requests.put(
+            session_url,
+            data=Limited(source, length, tick),
+            headers={
+                "Content-Range": f"bytes {start}-{start + length - 1}/{size}",
+                "Content-Type": content_type,
+            },
+            timeout=(3.05, timeout),
+        )
+    except requests.RequestException as exc:
+        raise StorageError(f"upload chunk: {exc.__class__.__name__}: {exc}") from None
+    return _progress(resp, size)
 
 
 def delete(sid: str) -> bool:

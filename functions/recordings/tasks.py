@@ -44,7 +44,7 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
     """Create the task for generation `gen` (run at epoch `at`, or now)."""
     from google.api_core.exceptions import AlreadyExists
     from google.cloud import tasks_v2
-    from google.protobuf import timestamp_pb2
+    from google.protobuf import duration_pb2, timestamp_pb2
 
     body = json.dumps({"recording_sid": sid, "gen": gen}, sort_keys=True).encode()
     name = f"{queue()}/tasks/{task_id(sid, gen, suffix)}"
@@ -57,6 +57,11 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
             "body": body,
         },
     }
+    # How long the queue waits for the run (default 10 minutes): as long as the function
+    # may run, so a long ingest is not retried while it still streams.
+    task["dispatch_deadline"] = duration_pb2.Duration(
+        seconds=int(rec_settings().task_deadline_seconds)
+    )
     sa = rec_settings().tasks_service_account
     if sa:  # in the cloud the function also requires the queue's OIDC identity
         task["http_request"]["oidc_token"] = {"service_account_email": sa}

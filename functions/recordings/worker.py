@@ -12,6 +12,11 @@ Exactly once as the CRM sees it:
 Retries are ours: on a transient failure the run gives the lease back, bumps the
 generation and creates the next task at now + backoff (Retry-After as a floor), then
 answers 2xx. The only reasons to delay are: no confirmation, CRM API limit, file too large.
+
+Any size on any link: a run starts no new ingest chunk or CRM part once it has used its
+budget (RECORDINGS_RUN_BUDGET_SECONDS, well inside the task's deadline); it saves where it
+is and hands on to a new task at once, which resumes there (the upload session and the
+bytes the bucket has; the parts the CRM has).
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ from recordings.config import rec_settings
 log = logs.get("recordings.worker")
 # A commit refused for stale tokens is retried at once after re-uploading, this often.
 COMMIT_ROUNDS = 3
+
+
+class HandOn(Exception):  # noqa: N818 - not an error: the run's budget is used up
+    """The run used its budget: save, and let a new task carry on from here."""
 
 
 def plan_parts(size: int, part_size: int) -> list[dict[str, Any]]:
@@ -92,6 +101,12 @@ class Run:
         if hasattr(self.sink, "timeout"):
             self.sink.timeout = (3.05, self.rs.http_timeout_seconds)  # type: ignore[attr-defined]
         self._renewed = time.monotonic()
+        self._started = time.monotonic()
+
+    def check_budget(self, what: str) -> None:
+        """Before starting `what` (a chunk, a part): hand on if the budget is used up."""
+        if time.monotonic() - self._started > self.rs.run_budget_seconds:
+            raise HandOn(what)
 
     # -- state helpers --------------------------------------------------------------
     def write(self, **changes: Any) -> None:
@@ -112,6 +127,7 @@ class Run:
     def drive(self) -> dict[str, Any]:
         if self.doc["status"] == "pending":
             self.ingest()
+            self.check_budget("delivery")
         if self.doc["status"] == "stored":
             self.ensure_target()
             self.deliver()
@@ -120,17 +136,44 @@ class Run:
         return {"outcome": self.doc["status"]}
 
     def ingest(self) -> None:
+        """Carrier -> bucket through one resumable upload session kept on the document,
+        saving the bytes persisted after each chunk; a later run resumes from there with a
+        Range request to the carrier."""
         timeout = self.rs.http_timeout_seconds
-        with carrier_media.open_media(self.sid, timeout) as (raw, size, ctype):
-            obj = storage_io.upload(
-                self.sid,
-                raw,
-                size,
-                ctype,
-                {"recording_sid": self.sid, "call_sid": self.doc.get("call_sid") or ""},
-                timeout,
-                tick=self.tick,
-            )
+        ing = dict(self.doc.get("ingest") or {})
+        offset, obj = 0, None
+        if ing.get("session"):
+            try:
+                offset, obj = storage_io.upload_status(ing["session"], ing["size"], timeout)
+            except storage_io.SessionGone:
+                log.info("recording %s: upload session expired, ingesting again", self.sid)
+                ing = {}
+        if obj is None:
+            with carrier_media.open_media(self.sid, timeout, start=offset) as (raw, size, ctype):
+                if not ing:
+                    meta = {"recording_sid": self.sid, "call_sid": self.doc.get("call_sid") or ""}
+                    session = storage_io.start_session(self.sid, size, ctype, meta, timeout)
+                    ing = {"session": session, "size": size, "content_type": ctype, "offset": 0}
+                    self.write(ingest=ing)
+                elif size != ing["size"]:
+                    raise carrier_media.CarrierError(f"media size {size}, was {ing['size']}")
+                while obj is None:
+                    if offset:
+                        self.check_budget(f"ingest at byte {offset} of {size}")
+                    n = min(self.rs.ingest_chunk_bytes, size - offset)
+                    upto, obj = storage_io.upload_chunk(
+                        ing["session"], raw, offset, n, size, ctype, timeout, tick=self.tick
+                    )
+                    if obj is None and upto != offset + n:
+                        # The bucket kept less than was sent: the stream is past it, so
+                        # the next run resumes from what the bucket has.
+                        self.write(ingest=ing | {"offset": upto})
+                        raise storage_io.StorageError(f"bucket kept {upto} of {offset + n}")
+                    offset = upto
+                    if obj is None:
+                        ing["offset"] = offset
+                        self.write(ingest=ing)
+        size, ctype = int(ing["size"]), str(ing["content_type"])
         self.write(
             status="stored",
             size=size,
@@ -143,6 +186,8 @@ class Run:
             part_size=self.rs.part_size,
             parts=plan_parts(size, self.rs.part_size),
             stored_at=time.time(),
+            # The session URL authorizes uploads by itself: not kept past its use.
+            ingest={"size": size, "content_type": ctype, "offset": size, "done": True},
         )
         log.info("recording %s stored: %d bytes, %d parts", self.sid, size, len(self.doc["parts"]))
 
@@ -221,6 +266,7 @@ class Run:
                             )
                         )
                         continue
+                self.check_budget(f"part {part.index} of {part.count}")
                 if reader is None or reader.pos != part.offset:
                     if reader is not None:
                         reader.close()
@@ -342,6 +388,20 @@ class Run:
         )
         return {"outcome": "rescheduled", "reason": reason, "wait_seconds": wait, "gen": gen}
 
+    def hand_on(self, where: str) -> dict:
+        """The budget is used up, not a failure: the next task runs now, no backoff, no
+        attempt counted; it resumes from what is saved."""
+        gen = int(self.doc.get("gen", 0)) + 1
+        tasks.enqueue(self.sid, gen)  # before the lease is given back (see reschedule)
+        self.doc = state.release(self.sid, self.lease, {"gen": gen, "next_at": time.time()})
+        logs.event(
+            log,
+            f"recording {self.sid}: run budget used, carrying on in a new task ({where})",
+            recording_sid=self.sid,
+            gen=gen,
+        )
+        return {"outcome": "handed_on", "at": where, "gen": gen}
+
     def shrink_or_reschedule(self, error: str) -> dict:
         """The CRM refused a part's size: cut smaller parts if none is visible yet."""
         visible = (
@@ -412,6 +472,8 @@ def _run(sid: str, gen: int) -> dict[str, Any]:
     try:
         try:
             return r.drive()
+        except HandOn as exc:
+            return r.hand_on(str(exc))
         except RateLimited as exc:
             return r.reschedule("crm_api_limit", str(exc), exc.retry_after)
         except TooLarge as exc:

@@ -1,0 +1,163 @@
+"""A slow carrier link: an ingest longer than a task run resumes in the next run.
+
+The Twilio stand-in serves the media at a set rate (`/_control/media_rate`). A run starts no
+new chunk once its budget is used (RECORDINGS_RUN_BUDGET_SECONDS, inside the Cloud Tasks
+deadline) and hands on; the next run asks the upload session how far the bucket got and
+fetches the rest from the carrier with a Range request. The short case scales everything
+down (6 MB at 1 MB/s with a 1.5 s budget); the slow one is the real thing (1 GiB at
+5 MiB/s with the production budget and deadline).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import ROOT
+from tests.recordings.conftest import Pipeline, _reset_caches
+
+MIB = 1024 * 1024
+
+
+def _throttle(suite: Any, bytes_per_second: float | None) -> None:
+    r = requests.post(
+        f"{suite.url('twilio')}/_control/media_rate",
+        json={"bytes_per_second": bytes_per_second},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+
+
+def _media_ranges(suite: Any, sid: str) -> list[str | None]:
+    """The Range header of every media download of the recording, in order."""
+    log = requests.get(f"{suite.url('twilio')}/_control/requests", timeout=10).json()
+    return [
+        r["range"]
+        for r in log["requests"]
+        if r["method"] == "GET" and r["path"].endswith(f"/Recordings/{sid}.wav")
+    ]
+
+
+def test_the_stand_in_throttles_media(pipe: Pipeline) -> None:
+    rec = pipe.record(2, 200_000)  # 400 kB
+    from core.carrier import api_url, basic_auth
+
+    _throttle(pipe.suite, 400_000)
+    t0 = time.monotonic()
+    body = requests.get(api_url(f"Recordings/{rec.sid}.wav"), auth=basic_auth(), timeout=30)
+    took = time.monotonic() - t0
+    assert body.status_code == 200 and len(body.content) == rec.size
+    assert took >= 0.9, took  # 400 kB at 400 kB/s
+    _throttle(pipe.suite, None)
+    t0 = time.monotonic()
+    requests.get(api_url(f"Recordings/{rec.sid}.wav"), auth=basic_auth(), timeout=30)
+    assert time.monotonic() - t0 < 0.9
+    bad = requests.post(
+        f"{pipe.suite.url('twilio')}/_control/media_rate", json={"bytes_per_second": 0}, timeout=5
+    )
+    assert bad.status_code == 400
+
+
+def test_ingest_longer_than_a_run_resumes_where_the_bucket_copy_ends(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rate, chunk, part = 1_000_000, 512 * 1024, 2_000_000
+    monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.5")
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(chunk))
+    monkeypatch.setenv("RECORDINGS_PART_SIZE", str(part))
+    monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
+    monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
+    _reset_caches()
+    _throttle(pipe.suite, rate)
+    rec = pipe.record(6, rate)  # 6 MB: 6 s on this link, four times a run's budget
+    assert pipe.callback(rec).status_code == 204
+    t0 = time.monotonic()
+    ran = pipe.run_tasks()
+    took = time.monotonic() - t0
+
+    handed = [r for r in ran if r["outcome"] == "handed_on"]
+    assert len([h for h in handed if h["at"].startswith("ingest")]) >= 3, ran
+    assert all(r["outcome"] in ("handed_on", "done") for r in ran), ran
+    ranges = _media_ranges(pipe.suite, rec.sid)
+    # The first run starts at byte 0; every later one where the bucket's copy ended (a
+    # whole number of chunks, always further on): nothing is fetched from the start again.
+    assert ranges[0] is None and len(ranges) >= 4, ranges
+    starts = [int(r.removeprefix("bytes=").removesuffix("-")) for r in ranges[1:]]
+    assert starts == sorted(set(starts)) and all(s % chunk == 0 for s in starts), starts
+    assert 0 < starts[0] and starts[-1] < rec.size
+    assert took >= 0.9 * rec.size / rate, took  # the link really was that slow
+    d = pipe.assert_delivered(rec, part)
+    assert d["ingest"] == {
+        "size": rec.size,
+        "content_type": "audio/x-wav",
+        "offset": rec.size,
+        "done": True,
+    }
+    assert d.get("attempts", 0) == 0  # handing on is no failure: no backoff, no attempt
+
+
+def test_tasks_get_a_deadline_as_long_as_the_function_may_run(pipe: Pipeline) -> None:
+    import json
+
+    from recordings.config import rec_settings
+
+    manifest = json.loads((ROOT / "functions" / "manifest.json").read_text())
+    timeout = manifest["functions"]["recordings_http"]["timeout_seconds"]
+    rs = rec_settings()
+    # Cloud Tasks allows 30 minutes; the function may run as long; the run's budget ends
+    # well before, leaving the margin for the chunk or part in flight.
+    assert rs.task_deadline_seconds == min(timeout, 1800)
+    assert rs.run_budget_seconds <= rs.task_deadline_seconds - 300
+    # A 16 MiB chunk at 5 MiB/s is seconds: far inside that margin.
+    assert rs.ingest_chunk_bytes / (5 * MIB) < 60
+    rec = pipe.record(1, 10)
+    pipe.callback(rec)
+    queued = pipe.queued()
+    assert queued, "the callback enqueues the first delivery task"
+    for t in queued:
+        assert t.dispatch_deadline.total_seconds() == rs.task_deadline_seconds, t
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_one_gib_at_5_mib_per_second_with_the_production_settings(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1 GiB over a 5 MiB/s carrier link: about 205 s of transfer, inside one run with the
+    production budget and deadline (larger chunks only spare the storage emulator, which
+    rewrites its whole partial file on every chunk)."""
+    for key in ("RECORDINGS_RUN_BUDGET_SECONDS", "RECORDINGS_TASK_DEADLINE_SECONDS"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(128 * MIB))
+    monkeypatch.setenv("RECORDINGS_PART_SIZE", str(50_000_000))
+    monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "60")
+    monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "60")
+    _reset_caches()
+    _throttle(pipe.suite, 5 * MIB)
+    rec = pipe.record(1024, MIB)  # 1 GiB
+    pipe.callback(rec)
+    t0 = time.monotonic()
+    # Ingest, then stop before the CRM (the delivery of large files is test_sizes' job).
+    from core.crm.recording_sink import sink
+
+    monkeypatch.setattr(type(sink("zendesk")), "find_target", _stop_after_ingest)
+    out = pipe.run_round()
+    took = time.monotonic() - t0
+    d = pipe.doc(rec.sid)
+    assert d["status"] == "stored" and d["size"] == 1024 * MIB, (out, d.get("ingest"))
+    assert d["ingest"]["done"] is True
+    assert 1024 / 5 * 0.95 <= took < 1200, took  # one run, inside its budget
+    assert out[0]["outcome"] == "rescheduled", out
+    pipe.purge()
+    from recordings import storage_io
+
+    storage_io.delete(rec.sid)
+
+
+def _stop_after_ingest(*_a: Any, **_k: Any) -> Any:
+    from core.crm.errors import Transient
+
+    raise Transient("stopping the test after the ingest")
