@@ -92,12 +92,10 @@ locals {
     CUSTOM_DATA_MAX_LIFETIME_SECONDS = tostring(var.custom_data_max_lifetime_seconds)
     # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.
     SMARTACTIONS_MEDIA_RETENTION_DAYS = tostring(var.media_retention_days)
-    # Identities in the OIDC tokens the functions accept from Google callers: Pub/Sub push
-    # (event functions) and Cloud Tasks (the recording delivery worker). The audience is
-    # the receiving function's PUBLIC_URL.
-    PUSH_SERVICE_ACCOUNT  = google_service_account.pubsub_push.email
-    TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
-    # functions/recordings/config.py: Cloud Tasks attaches this account's OIDC token.
+    # Identities in the OIDC tokens the functions accept from Google callers (the audience
+    # is the receiving function's PUBLIC_URL): Pub/Sub push, to the event functions; and
+    # Cloud Tasks, which attaches this account's token to each recording delivery task.
+    PUSH_SERVICE_ACCOUNT             = google_service_account.pubsub_push.email
     RECORDINGS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
   }
 }

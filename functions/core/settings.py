@@ -83,10 +83,9 @@ class Settings(BaseModel):
     session_events_topic: str = Field("session-events", alias="SESSION_EVENTS_TOPIC")
     alerts_topic: str = Field("alerts", alias="ALERTS_TOPIC")
 
-    # In the cloud: the accounts whose Google OIDC tokens the functions accept from Pub/Sub
-    # push (event functions) and Cloud Tasks; the audience is PUBLIC_URL (infra/).
+    # In the cloud: the account whose Google OIDC token Pub/Sub push presents to the event
+    # functions (audience: PUBLIC_URL; infra/pubsub.tf). Cloud Tasks' is in recordings.
     push_service_account: str | None = Field(None, alias="PUSH_SERVICE_ACCOUNT")
-    tasks_service_account: str | None = Field(None, alias="TASKS_SERVICE_ACCOUNT")
 
     tts_engine: str = Field("google", alias="TTS_ENGINE")  # google | espeak
     config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")

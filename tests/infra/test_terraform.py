@@ -303,7 +303,7 @@ def test_environment_names_are_the_settings_names() -> None:
         loc["common_env"]["PUSH_SERVICE_ACCOUNT"] == "${google_service_account.pubsub_push.email}"
     )
     assert (
-        loc["common_env"]["TASKS_SERVICE_ACCOUNT"]
+        loc["common_env"]["RECORDINGS_TASKS_SERVICE_ACCOUNT"]
         == "${google_service_account.tasks_invoker.email}"
     )
     assert "jsonencode(local.http_function_urls)" in loc["common_env"]["FUNCTION_URLS"]
