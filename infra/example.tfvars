@@ -4,7 +4,7 @@ project_id        = "my-contact-center"
 region            = "us-central1"
 company_subdomain = "acme"
 
-twilio_account_sid = "AC..." # identifier, not a secret
+twilio_account_sid = "AC..." # AC + 32 hex digits: an identifier, not a secret
 twilio_caller_id   = "+15551234567"
 
 crm              = "zendesk"
@@ -15,3 +15,7 @@ zendesk_email    = "agent@acme.example"
 # salesforce_client_id = "..."
 
 # alert_notification_channels = ["projects/my-contact-center/notificationChannels/123"]
+
+# What callers hear when the voice webhook fails (static TwiML, fallback.tf):
+# voice_fallback_message  = "We are sorry, our system is having a problem. Please hold."
+# voice_fallback_language = "en-US"

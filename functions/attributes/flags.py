@@ -20,8 +20,9 @@ from core.sessions.model import PROFILE_FLAGS
 log = logs.get("attributes.flags")
 
 EVENT_TYPE = "session.profile_changed"
-# The full history is the event log (session_events); the session keeps the recent part
-# so a 10-writes-per-second caller cannot push the document past Firestore's 1 MiB.
+# Older changes are in the event log (session_events, kept 30 days once published); the
+# session keeps the recent part so a 10-writes-per-second caller cannot push the document
+# past Firestore's 1 MiB.
 HISTORY_KEEP = 100
 LABELS = {
     "bad_actor": "bad actor",
