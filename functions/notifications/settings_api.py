@@ -2,9 +2,10 @@
 
 Updates go through the config store (load the applied config, change one part, validate
 the whole config, apply), so the API and the config-as-code file can never disagree: the
-next `config export` shows exactly what the portal saved. `If-Match: <version>` guards
-against overwriting someone else's change; PATCH is a JSON merge patch (null removes an
-override, so the queue inherits again).
+next `config export` shows exactly what the portal saved. Each update is one config
+transaction (`store.transact`): a concurrent update of another queue is merged, never lost,
+and `If-Match: <version>` refuses a change made on a stale read. PATCH is a JSON merge
+patch (null removes an override, so the queue inherits again).
 """
 
 from __future__ import annotations
@@ -140,45 +141,58 @@ def update(request: flask.Request, qid: str | None = None) -> flask.Response:
     model: type[BaseModel] = CenterNotifications if qid is None else QueueNotifications
     raw = read_json(request)
     check_keys(model, raw)
-    cfg, version = store.load_config()
     expected = _if_match(request)
-    if expected and expected != version:
-        raise ApiError(
-            412,
-            "version_mismatch",
-            "the settings changed since you read them; reload and retry",
-            field="If-Match",
-        )
-    data = cfg.model_dump(mode="json")
-    holder = data["center"] if qid is None else _locate(data, qid)
-    current = holder.get("notifications") or {}
-    current = _strip_none(current)
-    wanted = merge_patch(current, raw) if request.method == "PATCH" else raw
-    try:
-        parsed = model.model_validate(wanted)
-    except ValidationError as exc:
-        raise from_validation(exc) from None
-    holder["notifications"] = parsed.model_dump(mode="json", exclude_none=True)
-    try:
-        new_cfg = ContactCenterConfig.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation(exc) from None
-    new_view = CenterView(new_cfg, "")
-    _check_playable(new_view, qid)
-    if store.load_config()[1] != version:  # someone applied in between: don't clobber it
-        raise ApiError(
-            409, "conflict", "the configuration changed while saving; retry", field="If-Match"
-        )
-    report = store.apply(new_cfg)
+
+    def change(cfg: ContactCenterConfig | None, version: str) -> ContactCenterConfig:
+        # Runs inside the config transaction, again on the newer config if another writer
+        # won the race: a patch of another queue merges, a stale If-Match is refused.
+        if cfg is None:
+            raise not_found("configuration")
+        if expected and expected != version:
+            raise ApiError(
+                412,
+                "version_mismatch",
+                "the settings changed since you read them; reload and retry",
+                field="If-Match",
+                headers={"ETag": f'"{version}"'},
+            )
+        data = cfg.model_dump(mode="json")
+        holder = data["center"] if qid is None else _locate(data, qid)
+        current = _strip_none(holder.get("notifications") or {})
+        wanted = merge_patch(current, raw) if request.method == "PATCH" else raw
+        try:
+            parsed = model.model_validate(wanted)
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        holder["notifications"] = parsed.model_dump(mode="json", exclude_none=True)
+        try:
+            new_cfg = ContactCenterConfig.model_validate(data)
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        _check_playable(CenterView(new_cfg, ""), qid)
+        return new_cfg
+
+    resource = "notifications" if qid is None else f"queues/{qid}/notifications"
+    done = store.transact(
+        change,
+        audit=lambda ch: store.audit_entry(
+            {"type": "user", "id": who.user_id, "name": who.name},
+            resource,
+            request.method,
+            ch.before.model_dump(mode="json") if ch.before else None,
+            ch.after.model_dump(mode="json"),
+            ch.report,
+        ),
+    )
     logs.event(
         log,
         "notification settings updated",
         user=who.user_id,
         queue_id=qid,
-        version=report.hash,
-        changed=report.changed,
+        version=done.report.hash,
+        changed=done.report.changed,
     )
-    return _respond(_body(CenterView(new_cfg, report.hash), qid))
+    return _respond(_body(CenterView(done.after, done.report.hash), qid))
 
 
 def _strip_none(d: dict[str, Any]) -> dict[str, Any]:
