@@ -74,3 +74,8 @@ def notifications_on_event(event: Any) -> None:
 @functions_framework.http
 def smartactions_http(request: Any) -> Any:
     return _handle("smartactions.http")(request)
+
+
+@functions_framework.http
+def settings_http(request: Any) -> Any:
+    return _handle("settings.http")(request)

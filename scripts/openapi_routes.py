@@ -563,6 +563,110 @@ ROUTES: dict[str, tuple[Route, ...]] = {
 }
 
 
+# -- settings_http: one resource per part of the config file ------------------------------
+IF_MATCH = ("If-Match",)
+_SINGLE = (
+    ("/settings/center", "support center details", "settings.resources:CenterDetails"),
+    ("/settings/center/hours", "center hours selection", "core.config.schema.hours:HoursSelection"),
+    (
+        "/settings/deflection",
+        "deflection per channel",
+        "core.config.schema.deflection:CenterDeflection",
+    ),
+)
+_NAMED = (
+    ("/settings/hours", "named schedule", "core.config.schema.hours:HoursSpec"),
+    (
+        "/settings/languages",
+        "language and its messages",
+        "core.config.schema.messages:LanguageConfig",
+    ),
+    ("/settings/teams", "team", "core.config.schema.people:Team"),
+    ("/settings/users", "user", "core.config.schema.people:User"),
+    ("/settings/roles", "custom role", "core.config.schema.people:Role"),
+)
+
+
+def _writes(path: str, what: str, model: str, delete: bool, create: bool) -> tuple[Route, ...]:
+    out = (
+        Route(
+            "PUT",
+            path,
+            "portal",
+            f"Replace the {what}" + (" (or create it)" if create else ""),
+            body=model,
+            headers=IF_MATCH,
+            ok=(200, 201) if create else (200,),
+        ),
+        Route(
+            "PATCH",
+            path,
+            "portal",
+            f"Merge-patch the {what} (RFC 7386)",
+            body="json",
+            headers=IF_MATCH,
+        ),
+    )
+    if delete:
+        out += (Route("DELETE", path, "portal", f"Delete the {what}", headers=IF_MATCH, ok=(204,)),)
+    return out
+
+
+SETTINGS_ROUTES: tuple[Route, ...] = (
+    *(
+        r
+        for path, what, model in _SINGLE
+        for r in (
+            Route("GET", path, "portal", f"The {what} and its ETag"),
+            *_writes(path, what, model, delete=False, create=False),
+        )
+    ),
+    *(
+        r
+        for path, what, model in _NAMED
+        for r in (
+            Route("GET", path, "portal", f"Every {what}"),
+            Route("GET", f"{path}/<key>", "portal", f"One {what} and its ETag"),
+            *_writes(f"{path}/<key>", what, model, delete=True, create=True),
+        )
+    ),
+    Route("GET", "/settings/queues", "portal", "The queue tree (the caller's queues)"),
+    Route(
+        "POST",
+        "/settings/queues",
+        "portal",
+        "Create a queue (top level, or under a parent)",
+        body="settings.resources:NewQueue",
+        ok=(201,),
+    ),
+    Route("GET", "/settings/queues/<qid>", "portal", "A queue's own settings and its ETag"),
+    *_writes(
+        "/settings/queues/<qid>",
+        "queue's own settings",
+        "settings.resources:QueueSettings",
+        delete=True,
+        create=False,
+    ),
+    Route(
+        "GET",
+        "/settings/export",
+        "portal",
+        "The whole config in the file format (YAML); ETag = config version",
+        produces="application/yaml",
+    ),
+    Route(
+        "POST",
+        "/settings/import",
+        "portal",
+        "Apply a whole config file (If-Match: the config version it was exported from)",
+        body="binary",
+        params=("dry_run",),
+        headers=IF_MATCH,
+    ),
+)
+ROUTES["settings_http"] = SETTINGS_ROUTES
+
+
 def router_routes(function: str) -> list[tuple[str, str]]:
     """(method, rule) pairs the function's Router really serves."""
     import importlib

@@ -101,6 +101,13 @@ ENTRYPOINTS: tuple[EntryPoint, ...] = (
         public=True,
         description="SmartActions requests, fulfilment, media, redact",
     ),
+    EntryPoint(
+        "settings_http",
+        "http",
+        "settings.http",
+        public=True,
+        description="Settings API: every part of the config, export / import, preview, audit",
+    ),
 )
 
 TOPICS: tuple[str, ...] = (

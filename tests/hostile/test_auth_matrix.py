@@ -34,6 +34,7 @@ class Expect:
     caller: str  # twilio | sdk | apps | portal | cx | crm_key | task | viewer | signed_url
     lacking: str | None = None  # a portal user without the permission: 403
     other: str | None = None  # a user of another team / another end user: 404
+    scoped: str | None = None  # a team-scoped user refused a center-wide resource: 403
     body: dict[str, Any] | None = None  # a body that passes validation (auth comes first)
     query: str = ""
     # Acting on a customer's session (seeded sessions: billing queue, assigned to alex):
@@ -180,6 +181,25 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ),
     ("smartactions_http", "GET", "/media/<token>"): Expect("signed_url"),
     ("smartactions_http", "PUT", "/uploads/<token>"): Expect("signed_url"),
+    # settings_http: settings.edit (mona, a manager, lacks it); max edits only the support
+    # team's queues (billing is another team's: 404; center-wide settings: 403).
+    **{
+        ("settings_http", r.method, r.path): (
+            Expect("portal", lacking="mona")
+            if r.path == "/settings/queues" and r.method == "GET"
+            else Expect(
+                "portal",
+                lacking="mona",
+                other="max",
+                body={"id": "matrix-q", "name": "Matrix", "parent": "billing"},
+            )
+            if r.path == "/settings/queues"
+            else Expect("portal", lacking="mona", other="max")
+            if r.path.startswith("/settings/queues/")
+            else Expect("portal", lacking="mona", scoped="max")
+        )
+        for r in ROUTES["settings_http"]
+    },
 }
 
 # What each refusal must be, by caller type: (no credentials, wrong type, bad credential).
@@ -301,6 +321,8 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
             rows.append(
                 (f"{e.lacking} lacks the permission", bearer(seeding.portal(e.lacking)), {403})
             )
+        if e.scoped:
+            rows.append((f"{e.scoped} (team-scoped)", bearer(seeding.portal(e.scoped)), {403}))
         if e.other:
             who = (
                 bearer(seeding.sdk(e.other[4:]))

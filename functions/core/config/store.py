@@ -112,6 +112,7 @@ class Change:
 
 # Firestore refuses a transaction with more than 500 writes.
 MAX_WRITES = 500
+MAX_AUDIT_CHARS = 500_000
 Mutator = Callable[
     [ContactCenterConfig | None, str], "ContactCenterConfig | tuple[ContactCenterConfig, Any]"
 ]
@@ -250,12 +251,15 @@ def audit_entry(
     report: ApplyReport,
 ) -> dict[str, Any]:
     """One settings audit record: who, when, which resource, and the diff before -> after."""
+    changes = diff(before, after)
+    if len(canonical_json(changes)) > MAX_AUDIT_CHARS:  # a document holds at most 1 MiB
+        changes = [{"path": c["path"], "before": None, "after": None} for c in changes]
     return {
         "at": time.time(),
         "actor": actor,
         "resource": resource,
         "action": action,
-        "changes": diff(before, after),
+        "changes": changes,
         "version_before": report.previous,
         "version_after": report.hash,
         "revision": report.revision,

@@ -1,0 +1,140 @@
+"""Handlers of the resource routes: who may do what, then `writes` does the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+
+from core.config import store
+from core.config.schema.people import BUILTIN_ROLES
+from core.errors import ApiError, bad_request, conflict, not_found
+from core.http import json_response, read_json
+from settings import access, writes
+from settings.patch import check_keys
+from settings.resources import QUEUES, Kind, NewQueue, clean, etag, find_queue, walk
+
+# -- center-wide resources -------------------------------------------------------------
+
+
+def center_get(request: flask.Request, kind: Kind, key: str | None = None) -> flask.Response:
+    access.require_center(access.editor(request))
+    return writes.read(kind, key)
+
+
+def center_write(request: flask.Request, kind: Kind, key: str | None = None) -> flask.Response:
+    who = access.editor(request)
+    access.require_center(who)
+    if kind.name == "roles" and key in BUILTIN_ROLES:
+        raise bad_request("roles", f"{key!r} is a built-in role; give a custom role another id")
+    return writes.write(request, who, kind, key)
+
+
+def center_list(request: flask.Request, kind: Kind) -> flask.Response:
+    access.require_center(access.editor(request))
+    data, version = writes.current()
+    items = []
+    for key in kind.keys(data):
+        value = kind.get(data, key)
+        items.append({"id": key, "etag": etag(value), "data": value})
+    body: dict[str, Any] = {"version": version, "items": items}
+    if kind.name == "roles":
+        body["builtin"] = BUILTIN_ROLES
+    return json_response(body)
+
+
+# -- queues ----------------------------------------------------------------------------
+
+
+def _queue_meta(data: dict[str, Any], key: str | None) -> dict[str, Any]:
+    loc, q, parent, _ = find_queue(data, str(key))
+    names: dict[str, str] = {}
+    path = ""
+    for _, node, p, _ in walk(data["queues"]):
+        names[node["id"]] = (names[p] + " > " if p else "") + node["name"]
+        if node["id"] == key:
+            path = names[node["id"]]
+    return {
+        "id": key,
+        "parent": parent,
+        "path": path,
+        "children": [c["id"] for c in q.get("children") or []],
+    }
+
+
+def _scoped(request: flask.Request, qid: str) -> Any:
+    who = access.editor(request)
+    access.require_queue(who, store.get_view(), qid)
+    return who
+
+
+def queue_list(request: flask.Request) -> flask.Response:
+    who = access.editor(request)
+    data, version = writes.current()
+    out = []
+    for _, q, _, _ in walk(data["queues"]):
+        if who.can_see_queue(q["id"]):
+            value = QUEUES.get(data, q["id"])
+            out.append({**_queue_meta(data, q["id"]), "etag": etag(value), "data": value})
+    return json_response({"version": version, "queues": out})
+
+
+def queue_get(request: flask.Request, qid: str) -> flask.Response:
+    _scoped(request, qid)
+    return writes.read(QUEUES, qid, _queue_meta)
+
+
+def queue_write(request: flask.Request, qid: str) -> flask.Response:
+    who = _scoped(request, qid)
+    if request.method == "DELETE":
+        view = store.get_view()
+        node = view.queue(qid)
+        if node is not None and node.children:
+            raise conflict(f"queue {qid!r} has sub-queues; delete or move them first")
+    return writes.write(request, who, QUEUES, qid, _queue_meta)
+
+
+def queue_create(request: flask.Request) -> flask.Response:
+    who = access.editor(request)
+    body = read_json(request)
+    check_keys(NewQueue, body, "")
+    parent = body.get("parent")
+    if parent is None:
+        access.require_center(who)
+    elif not isinstance(parent, str):
+        raise bad_request("parent", "must be a queue id")
+    else:
+        access.require_queue(who, store.get_view(), parent)
+    qid = body.get("id")
+    if not isinstance(qid, str):
+        raise bad_request("id", "required: the new queue's id")
+    fields = {k: v for k, v in body.items() if k != "parent"}
+
+    def change(cfg: Any, version: str) -> Any:
+        if cfg is None:
+            raise not_found("configuration")
+        data = cfg.model_dump(mode="json")
+        if any(q["id"] == qid for _, q, _, _ in walk(data["queues"])):
+            raise ApiError(409, "conflict", f"queue {qid!r} exists", field="id")
+        if parent is None:
+            data["queues"].append(fields)
+        else:
+            try:
+                _, holder, _, _ = find_queue(data, parent)
+            except KeyError:
+                raise not_found("queue") from None
+            holder.setdefault("children", []).append(fields)
+        return writes.validate(data), None
+
+    def entry(ch: store.Change) -> dict[str, Any]:
+        out = store.audit_entry(
+            access.actor(who), f"queues/{qid}", "POST", None, clean(fields), ch.report
+        )
+        out["queue_id"] = qid
+        return out
+
+    done = store.transact(change, audit=entry)
+    data = done.after.model_dump(mode="json")
+    return writes.respond(
+        writes.representation(QUEUES, data, qid, done.report.hash, _queue_meta), 201
+    )

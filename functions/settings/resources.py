@@ -1,0 +1,202 @@
+"""The resources of the Settings API and where each lives in the config file.
+
+A resource is a part of the config (as the JSON the file holds): the center details, its
+hours selection, its deflection, a named schedule, a language, a queue (its own fields,
+not its sub-queues), a team, a user, a custom role. Each knows how to read itself out of
+the whole config, write itself back, and its place in the file (for error paths).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, create_model
+
+from core.config.loader import format_loc
+from core.config.schema.common import Strict
+from core.config.schema.deflection import CenterDeflection
+from core.config.schema.hours import HoursSelection, HoursSpec
+from core.config.schema.messages import LanguageConfig
+from core.config.schema.people import Role, Team, User
+from core.config.schema.queues import Queue
+from core.config.schema.root import Center
+from core.config.store import canonical_json
+
+CENTER_FIELDS = ("name", "timezone", "support_email", "default_language", "stuck_session_hours")
+# A queue's own settings: its sub-queues are resources of their own, and its notification
+# overrides are edited through the notifications API (which checks the tone library).
+QUEUE_OWN = tuple(f for f in Queue.model_fields if f not in ("id", "children", "notifications"))
+
+
+def _subset(name: str, model: type[BaseModel], fields: tuple[str, ...], doc: str) -> Any:
+    defs = {f: (model.model_fields[f].annotation, model.model_fields[f]) for f in fields}
+    out = create_model(name, __base__=Strict, **defs)  # type: ignore[call-overload]
+    out.__doc__ = doc
+    return out
+
+
+CenterDetails = _subset(
+    "CenterDetails", Center, CENTER_FIELDS, "Support center details (name, zone, email, language)."
+)
+QueueSettings = _subset(
+    "QueueSettings", Queue, QUEUE_OWN, "A queue's own settings (not its sub-queues)."
+)
+NewQueue = create_model(  # type: ignore[call-overload]
+    "NewQueue",
+    __base__=QueueSettings,
+    id=(Queue.model_fields["id"].annotation, ...),
+    parent=(str | None, None),
+)
+NewQueue.__doc__ = "A queue to create: its id, its parent (none: top level) and its settings."
+
+
+def clean(value: Any) -> Any:
+    """The JSON without nulls (null means "not set" everywhere in the config)."""
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+def etag(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:32]
+
+
+def walk(
+    queues: list[dict[str, Any]], loc: tuple = ("queues",), parent: str | None = None
+) -> Iterator:
+    """(location, queue dict, parent id, sibling list) depth first, as the file holds them."""
+    for i, q in enumerate(queues):
+        yield (*loc, i), q, parent, queues
+        yield from walk(q.get("children") or [], (*loc, i, "children"), q["id"])
+
+
+def find_queue(data: dict[str, Any], qid: str) -> tuple[tuple, dict[str, Any], str | None, list]:
+    for loc, q, parent, siblings in walk(data["queues"]):
+        if q["id"] == qid:
+            return loc, q, parent, siblings
+    raise KeyError(qid)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of resource. `key` is the id in the URL (None for singletons)."""
+
+    name: str  # URL segment, e.g. "hours"
+    model: type[BaseModel]  # what a PUT body must be
+    center_wide: bool = True  # False: scoped to a queue (team-scoped editors may edit)
+
+    def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def put(self, data: dict[str, Any], key: str | None, value: dict[str, Any] | None) -> None:
+        raise NotImplementedError
+
+    def loc(self, data: dict[str, Any], key: str | None) -> str:
+        raise NotImplementedError
+
+    def keys(self, data: dict[str, Any]) -> list[str]:
+        return []
+
+    def resource(self, key: str | None) -> str:
+        return f"{self.name}/{key}" if key is not None else self.name
+
+
+@dataclass(frozen=True)
+class Section(Kind):
+    """A mapping at a fixed place (`center.deflection`), or some fields of one (`fields`)."""
+
+    where: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+
+    def _holder(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = data
+        for part in self.where[:-1] if not self.fields else self.where:
+            out = out[part]
+        return out
+
+    def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+        holder = self._holder(data)
+        if self.fields:
+            return clean({f: holder.get(f) for f in self.fields})
+        return clean(holder.get(self.where[-1]) or {})
+
+    def put(self, data: dict[str, Any], key: str | None, value: dict[str, Any] | None) -> None:
+        holder = self._holder(data)
+        if self.fields:
+            for f in self.fields:  # a field left out takes its default again
+                holder.pop(f, None)
+            holder.update(value or {})
+        else:
+            holder[self.where[-1]] = value
+
+    def loc(self, data: dict[str, Any], key: str | None) -> str:
+        return ".".join(self.where)
+
+
+@dataclass(frozen=True)
+class Named(Kind):
+    """One entry of a mapping by id (`hours.business`, `users.ada`)."""
+
+    collection: str = ""
+
+    def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+        value = data[self.collection].get(key)
+        return None if value is None else clean(value)
+
+    def put(self, data: dict[str, Any], key: str | None, value: dict[str, Any] | None) -> None:
+        if value is None:
+            data[self.collection].pop(key, None)
+        else:
+            data[self.collection][key] = value
+
+    def loc(self, data: dict[str, Any], key: str | None) -> str:
+        return f"{self.collection}.{key}"
+
+    def keys(self, data: dict[str, Any]) -> list[str]:
+        return list(data[self.collection])
+
+
+@dataclass(frozen=True)
+class QueueKind(Kind):
+    """A queue's own settings, wherever it sits in the tree."""
+
+    def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
+        try:
+            _, q, _, _ = find_queue(data, str(key))
+        except KeyError:
+            return None
+        return clean({f: q.get(f) for f in QUEUE_OWN})
+
+    def put(self, data: dict[str, Any], key: str | None, value: dict[str, Any] | None) -> None:
+        _, q, _, siblings = find_queue(data, str(key))
+        if value is None:
+            siblings.remove(q)
+            return
+        kept = {k: q[k] for k in ("id", "children", "notifications") if k in q}
+        q.clear()
+        q.update(kept | value)
+
+    def loc(self, data: dict[str, Any], key: str | None) -> str:
+        try:
+            return format_loc(find_queue(data, str(key))[0])
+        except KeyError:
+            return "queues"
+
+    def keys(self, data: dict[str, Any]) -> list[str]:
+        return [q["id"] for _, q, _, _ in walk(data["queues"])]
+
+
+CENTER = Section("center", CenterDetails, where=("center",), fields=CENTER_FIELDS)
+CENTER_HOURS = Section("center/hours", HoursSelection, where=("center", "hours"))
+DEFLECTION = Section("deflection", CenterDeflection, where=("center", "deflection"))
+HOURS = Named("hours", HoursSpec, collection="hours")
+LANGUAGES = Named("languages", LanguageConfig, collection="languages")
+TEAMS = Named("teams", Team, collection="teams")
+USERS = Named("users", User, collection="users")
+ROLES = Named("roles", Role, collection="roles")
+QUEUES = QueueKind("queues", QueueSettings, center_wide=False)
