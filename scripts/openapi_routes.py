@@ -648,6 +648,22 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
         create=False,
     ),
     Route(
+        "POST",
+        "/settings/languages/<key>/preview",
+        "portal",
+        "Hear a message: text-to-speech of a saved message or of any text (WAV)",
+        body="settings.messages:PreviewRequest",
+        produces="audio/wav",
+    ),
+    Route(
+        "POST",
+        "/settings/audio",
+        "portal",
+        "Upload message audio (.mp3, checked by content); reference it as {audio: name}",
+        body="binary",
+        ok=(201,),
+    ),
+    Route(
         "GET",
         "/settings/export",
         "portal",

@@ -17,14 +17,13 @@ from typing import Any, Literal, NoReturn
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import clients, logs
+from core import clients, logs, mp3
 from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, conflict, not_found
 from core.http import read_capped
 from core.settings import settings
-from notifications import mp3
 from notifications.effective import KINDS
 
 COLLECTION = "tones"

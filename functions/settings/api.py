@@ -10,7 +10,7 @@ from core.config import store
 from core.config.schema.people import BUILTIN_ROLES
 from core.errors import ApiError, bad_request, conflict, not_found
 from core.http import json_response, read_json
-from settings import access, writes
+from settings import access, messages, writes
 from settings.patch import check_keys
 from settings.resources import QUEUES, Kind, NewQueue, clean, etag, find_queue, walk
 
@@ -27,7 +27,8 @@ def center_write(request: flask.Request, kind: Kind, key: str | None = None) -> 
     access.require_center(who)
     if kind.name == "roles" and key in BUILTIN_ROLES:
         raise bad_request("roles", f"{key!r} is a built-in role; give a custom role another id")
-    return writes.write(request, who, kind, key)
+    check = messages.check_audio(str(key)) if kind.name == "languages" else None
+    return writes.write(request, who, kind, key, check=check)
 
 
 def center_list(request: flask.Request, kind: Kind) -> flask.Response:

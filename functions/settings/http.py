@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 
 from core.http import Router
-from settings import api, files
+from settings import api, files, messages
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
@@ -47,6 +47,11 @@ r("/settings/queues/<qid>", ["GET"])(lambda request, qid: api.queue_get(request,
 r("/settings/queues/<qid>", ["PUT", "PATCH", "DELETE"])(
     lambda request, qid: api.queue_write(request, qid)
 )
+
+r("/settings/languages/<key>/preview", ["POST"])(
+    lambda request, key: messages.preview(request, key)
+)
+r("/settings/audio", ["POST"])(lambda request: messages.upload(request))
 
 r("/settings/export", ["GET"])(lambda request: files.export(request))
 r("/settings/import", ["POST"])(lambda request: files.import_file(request))

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core import mp3
 from core.errors import ApiError
-from notifications import mp3
 from smartactions import media, sniff
 from tests.notifications.conftest import mp3_frames
 from tests.smartactions.conftest import jpeg_bytes, mp4_bytes, png_bytes
