@@ -652,7 +652,7 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
         "/settings/languages/<key>/preview",
         "portal",
         "Hear a message: text-to-speech of a saved message or of any text (WAV)",
-        body="settings.messages:PreviewRequest",
+        body="settings.messages:MessagePreview",
         produces="audio/wav",
     ),
     Route(
@@ -662,6 +662,13 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
         "Upload message audio (.mp3, checked by content); reference it as {audio: name}",
         body="binary",
         ok=(201,),
+    ),
+    Route(
+        "POST",
+        "/settings/preview",
+        "portal",
+        "Every after-hours decision a proposed change would alter in the next 14 days",
+        body="settings.preview:ChangePreview",
     ),
     Route(
         "GET",

@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.auth.portal import authenticate
 from core.config.schema.common import Channel
 from core.config.store import get_view
+from core.decisions import decide, messages, policy
 from core.hours import explain as explain_hours
 from core.hours import next_close, next_open
 from core.http import parse_query
-from deflection import clock, decide, messages, policy
+from deflection import clock
 
 
 class ExplainQuery(BaseModel):

@@ -15,9 +15,10 @@ import flask
 from core.auth.twilio_signature import verify_twilio
 from core.config.store import get_view
 from core.config.view import CenterView
+from core.decisions import decide
 from core.errors import bad_request
 from core.http import xml_response
-from deflection import clock, decide, twiml, voicemail
+from deflection import clock, twiml, voicemail
 from deflection.marks import Mark, mark
 from deflection.routing import check_query, queue_and_language
 

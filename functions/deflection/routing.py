@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.config.view import CenterView
+from core.decisions import messages
+from core.decisions.policy import queue_or_400
 from core.errors import bad_request
-from deflection import messages
-from deflection.policy import queue_or_400
 
 
 def check_query(args: Mapping[str, str], allowed: frozenset[str]) -> None:

@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.auth.sdk_jwt import EndUser, verify_end_user
 from core.config.store import get_view
+from core.decisions import decide, messages
+from core.decisions.policy import queue_or_400
 from core.errors import bad_request
 from core.http import parse_body
-from deflection import clock, decide, messages
+from deflection import clock
 from deflection.marks import Mark, mark
-from deflection.policy import queue_or_400
 from deflection.routing import check_query
 
 

@@ -8,9 +8,10 @@ import flask
 
 from core.auth.twilio_signature import verify_twilio
 from core.config.store import get_view
+from core.decisions import decide
 from core.errors import bad_request
 from core.http import xml_response
-from deflection import clock, decide, twiml
+from deflection import clock, twiml
 from deflection.marks import Mark, mark
 from deflection.routing import check_query, queue_and_language
 

@@ -22,8 +22,9 @@ from core.auth.portal import authenticate
 from core.config.schema.common import Channel
 from core.config.store import get_view
 from core.config.view import CenterView
+from core.decisions import messages, policy
 from core.http import parse_query
-from deflection import clock, messages, policy, presence
+from deflection import clock, presence
 
 
 class TargetsQuery(BaseModel):

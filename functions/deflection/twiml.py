@@ -8,8 +8,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from core.config.view import CenterView
+from core.decisions import messages
 from core.settings import settings
-from deflection import messages
 
 
 def url(path: str, **query: str | None) -> str:

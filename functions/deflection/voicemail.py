@@ -24,10 +24,11 @@ import requests
 from core import carrier, clients, idempotency, logs
 from core.config.view import CenterView
 from core.crm.errors import CrmError
+from core.decisions import policy
 from core.errors import ApiError, bad_request
 from core.sessions import store
 from core.settings import settings
-from deflection import policy, zendesk
+from deflection import zendesk
 
 log = logs.get("deflection.voicemail")
 COLLECTION = "voicemails"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 
 from core.http import Router
-from settings import api, files, messages
+from settings import api, files, messages, preview
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
@@ -53,6 +53,7 @@ r("/settings/languages/<key>/preview", ["POST"])(
 )
 r("/settings/audio", ["POST"])(lambda request: messages.upload(request))
 
+r("/settings/preview", ["POST"])(lambda request: preview.run(request))
 r("/settings/export", ["GET"])(lambda request: files.export(request))
 r("/settings/import", ["POST"])(lambda request: files.import_file(request))
 

@@ -27,7 +27,7 @@ MESSAGE_FIELDS = tuple(
 )
 
 
-class PreviewRequest(Strict):
+class MessagePreview(Strict):
     """Hear either a saved message of the language (`message`: a message name such as
     `after_hours_message`, or `extra.<name>`) or any text (`text`)."""
 
@@ -36,7 +36,7 @@ class PreviewRequest(Strict):
     speed: float = Field(1.0, ge=tts.MIN_SPEED, le=tts.MAX_SPEED)
 
     @model_validator(mode="after")
-    def _one(self) -> PreviewRequest:
+    def _one(self) -> MessagePreview:
         if (self.message is None) == (self.text is None):
             raise ValueError("send exactly one of `message` or `text`")
         return self
@@ -60,7 +60,7 @@ def preview(request: flask.Request, code: str) -> flask.Response:
     lang = view.languages.get(code)
     if lang is None:
         raise not_found("language")
-    body = parse_body(request, PreviewRequest)
+    body = parse_body(request, MessagePreview)
     if body.message is not None:
         msg = _saved(lang, body.message)
         if msg.audio and not msg.text:

@@ -194,6 +194,13 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
                 body={"id": "matrix-q", "name": "Matrix", "parent": "billing"},
             )
             if r.path == "/settings/queues"
+            else Expect(
+                "portal",
+                lacking="mona",
+                other="max",
+                body={"changes": [{"method": "PATCH", "path": "/settings/queues/billing"}]},
+            )
+            if r.path == "/settings/preview"
             else Expect("portal", lacking="mona", other="max")
             if r.path.startswith("/settings/queues/")
             else Expect("portal", lacking="mona", scoped="max")

@@ -13,9 +13,9 @@ from typing import Any
 
 from core.config.schema.deflection import MOBILE_ONLY
 from core.config.view import CenterView
+from core.decisions import messages, policy
+from core.decisions.policy import HoursState
 from core.hours import next_open, open_slots
-from deflection import messages, policy
-from deflection.policy import HoursState
 
 MAX_QUEUE_HOPS = 5
 MAX_SLOTS = 200
