@@ -672,6 +672,13 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        "/settings/audit",
+        "portal",
+        "Settings changes, newest first: who, when, resource, diff before -> after",
+        query="settings.audit:AuditQuery",
+    ),
+    Route(
+        "GET",
         "/settings/export",
         "portal",
         "The whole config in the file format (YAML); ETag = config version",

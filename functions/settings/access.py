@@ -34,3 +34,11 @@ def require_queue(who: portal.Principal, view: CenterView, qid: str) -> None:
 
 def actor(who: portal.Principal) -> dict[str, str]:
     return {"type": "user", "id": who.user_id, "name": who.name}
+
+
+def auditor(request: flask.Request) -> portal.Principal:
+    """Reading the settings audit: `settings.edit` or `audit.read`."""
+    who = portal.authenticate(request)
+    if not (who.has(PERMISSION) or who.has("audit.read")):
+        raise forbidden(f"requires the {PERMISSION!r} or 'audit.read' permission")
+    return who

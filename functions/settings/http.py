@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 
 from core.http import Router
-from settings import api, files, messages, preview
+from settings import api, audit, files, messages, preview
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
@@ -54,6 +54,7 @@ r("/settings/languages/<key>/preview", ["POST"])(
 r("/settings/audio", ["POST"])(lambda request: messages.upload(request))
 
 r("/settings/preview", ["POST"])(lambda request: preview.run(request))
+r("/settings/audit", ["GET"])(lambda request: audit.list_entries(request))
 r("/settings/export", ["GET"])(lambda request: files.export(request))
 r("/settings/import", ["POST"])(lambda request: files.import_file(request))
 

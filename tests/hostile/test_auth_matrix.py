@@ -186,7 +186,7 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     **{
         ("settings_http", r.method, r.path): (
             Expect("portal", lacking="mona")
-            if r.path == "/settings/queues" and r.method == "GET"
+            if r.method == "GET" and r.path in ("/settings/queues", "/settings/audit")
             else Expect(
                 "portal",
                 lacking="mona",
