@@ -45,6 +45,13 @@ def test_export_apply_export_is_byte_stable(suite, demo, api, tmp_path) -> None:
     assert out.returncode == 0, out.stderr
     assert '"changed": false' in out.stdout
     assert api.get("/settings/export").get_data(as_text=True) == first
+    cli = subprocess.run(
+        [sys.executable, "-m", "core.config", "export"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "functions",
+    )
+    assert cli.returncode == 0 and cli.stdout == first
     # After an edit through the API the export shows it; applying it back is a no-op and
     # exporting again gives the same bytes.
     r = api.patch("/settings/queues/sales-spanish", {"active": False, "channels": ["voice"]})

@@ -3,6 +3,7 @@
 validate: check the file, print every problem with its path, exit 1 if any.
 apply:    validate, then make Firestore match (idempotent; --dry-run shows the diff).
 show:     print the applied config as JSON.
+export:   print the applied config in the file format (applying it changes nothing).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ def main(argv: list[str] | None = None) -> int:
         if name == "apply":
             p.add_argument("--dry-run", action="store_true")
     sub.add_parser("show")
+    sub.add_parser("export")
     args = ap.parse_args(argv)
+
+    if args.cmd == "export":
+        from core.config.export import dump
+        from core.config.store import load_config
+
+        sys.stdout.write(dump(load_config()[0]))
+        return 0
 
     if args.cmd == "show":
         from core.config.store import load_config
