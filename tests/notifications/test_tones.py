@@ -254,7 +254,7 @@ class _Sent(io.BytesIO):
 def test_chunked_upload_over_the_limit_is_refused_before_the_rest_is_read(
     suite, tree, client, auth
 ) -> None:
-    from notifications import mp3
+    from core import mp3
 
     total = 8 * mp3.MAX_BYTES  # a client that keeps sending
     raw = _Sent(mp3_frames(20) + bytes(total))
@@ -303,7 +303,7 @@ def test_served_chunked_upload_over_the_limit_is_not_read_to_its_end(
     sending, sees the connection closed; either way most of the body was never taken."""
     import requests
 
-    from notifications import mp3
+    from core import mp3
 
     sent = {"bytes": 0}
     total = 64 * mp3.MAX_BYTES
