@@ -174,6 +174,7 @@ def transact(
                 report.deleted.append(f"{coll}/{doc_id}")
                 writes.append((db.collection(coll).document(doc_id), None))
         result = Change(before, after, report, detail)
+        entities = len(writes)
         if data is None or version != report.hash:
             report.revision += 1
             writes.append(
@@ -190,11 +191,14 @@ def transact(
         entry = audit(result) if audit and writes else None
         if entry is not None:
             writes.append((db.collection(AUDIT_COLLECTION).document(), entry))
+        deferred.clear()  # this attempt decides afresh (Firestore may run it again)
         if len(writes) > MAX_WRITES:
-            raise ValueError(
-                f"{len(writes)} documents would change at once; Firestore allows "
-                f"{MAX_WRITES} per transaction: apply the file in smaller steps"
-            )
+            # Firestore takes at most 500 writes per transaction. The snapshot (what every
+            # reader loads) and the audit entry commit here, on the version precondition;
+            # the per-entity mirror follows in batches right after (the next apply repairs
+            # it should this instance die in between).
+            deferred.extend(writes[:entities])
+            writes = writes[entities:]
         if dry_run:
             return result
         for ref, fields in writes:
@@ -205,8 +209,17 @@ def transact(
         return result
 
     # Enough attempts for a burst of concurrent editors; each retry re-reads the version.
+    deferred: list[tuple[Any, dict[str, Any] | None]] = []
     result = run(db.transaction(max_attempts=20))
     if not dry_run:
+        for start in range(0, len(deferred), 400):
+            batch = db.batch()
+            for ref, fields in deferred[start : start + 400]:
+                if fields is None:
+                    batch.delete(ref)
+                else:
+                    batch.set(ref, fields)
+            batch.commit()
         invalidate()
     return result
 
