@@ -649,6 +649,14 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "POST",
+        "/settings/queues/<qid>/move",
+        "portal",
+        "Move a queue and its sub-queues in the tree (If-Match: the queue's ETag)",
+        body="settings.api:QueueMove",
+        headers=IF_MATCH,
+    ),
+    Route(
+        "POST",
         "/settings/languages/<key>/preview",
         "portal",
         "Hear a message: text-to-speech of a saved message or of any text (WAV)",

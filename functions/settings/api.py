@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import flask
+from pydantic import Field
 
 from core.config import store
+from core.config.schema.common import Strict
 from core.config.schema.people import BUILTIN_ROLES
 from core.errors import ApiError, bad_request, conflict, not_found
-from core.http import json_response, read_json
+from core.http import json_response, parse_body, read_json
 from settings import access, messages, writes
 from settings.patch import check_keys
 from settings.resources import QUEUES, Kind, NewQueue, clean, etag, find_queue, walk
@@ -139,3 +141,65 @@ def queue_create(request: flask.Request) -> flask.Response:
     return writes.respond(
         writes.representation(QUEUES, data, qid, done.report.hash, _queue_meta), 201
     )
+
+
+class QueueMove(Strict):
+    """Where a queue (with its sub-queues) goes: under `parent` (none: top level), at
+    `position` among its new siblings (none: last)."""
+
+    parent: str | None = None
+    position: int | None = Field(None, ge=0, le=10_000)
+
+
+def queue_move(request: flask.Request, qid: str) -> flask.Response:
+    who = _scoped(request, qid)
+    body = parse_body(request, QueueMove)
+    view = store.get_view()
+    if body.parent is None:
+        access.require_center(who)
+    else:
+        access.require_queue(who, view, body.parent)
+    expected = writes.if_match(request)
+
+    def change(cfg: Any, version: str) -> Any:
+        if cfg is None:
+            raise not_found("configuration")
+        data = cfg.model_dump(mode="json")
+        try:
+            _, node, old_parent, siblings = find_queue(data, qid)
+        except KeyError:
+            raise not_found("queue") from None
+        current = etag(QUEUES.get(data, qid))
+        if expected is None or expected != current:
+            raise ApiError(
+                428 if expected is None else 412,
+                "precondition_required" if expected is None else "version_mismatch",
+                "send If-Match with the queue's current ETag",
+                field="If-Match",
+                headers={"ETag": f'"{current}"'},
+            )
+        if body.parent is not None and body.parent in {q["id"] for _, q, _, _ in walk([node])}:
+            raise bad_request("parent", "a queue cannot move under itself or its sub-queues")
+        siblings.remove(node)
+        if body.parent is None:
+            target = data["queues"]
+        else:
+            try:
+                target = find_queue(data, body.parent)[1].setdefault("children", [])
+            except KeyError:
+                raise not_found("queue") from None
+        pos = len(target) if body.position is None else min(body.position, len(target))
+        target.insert(pos, node)
+        return writes.validate(data), ({"parent": old_parent}, {"parent": body.parent})
+
+    def entry(ch: store.Change) -> dict[str, Any]:
+        before, after = ch.detail
+        out = store.audit_entry(
+            access.actor(who), f"queues/{qid}", "MOVE", before, after, ch.report
+        )
+        out["queue_id"] = qid
+        return out
+
+    done = store.transact(change, audit=entry)
+    data = done.after.model_dump(mode="json")
+    return writes.respond(writes.representation(QUEUES, data, qid, done.report.hash, _queue_meta))

@@ -47,6 +47,7 @@ r("/settings/queues/<qid>", ["GET"])(lambda request, qid: api.queue_get(request,
 r("/settings/queues/<qid>", ["PUT", "PATCH", "DELETE"])(
     lambda request, qid: api.queue_write(request, qid)
 )
+r("/settings/queues/<qid>/move", ["POST"])(lambda request, qid: api.queue_move(request, qid))
 
 r("/settings/languages/<key>/preview", ["POST"])(
     lambda request, key: messages.preview(request, key)

@@ -212,3 +212,31 @@ def test_who_may_read_and_edit(suite, demo, api) -> None:
     r = api.write("PATCH", "/settings/queues/billing", {"active": False}, etag, user="max")
     assert r.status_code == 404
     assert [e["actor"]["id"] for e in _audit()] == ["max", "max"]
+
+
+def test_queues_move_in_the_tree(suite, demo, api) -> None:
+    from core.config.store import get_view
+
+    def move(qid: str, body: dict, user: str = "ada", etag: str | None = "current"):
+        tag = api.ok(f"/settings/queues/{qid}")["etag"] if etag == "current" else etag
+        return api.write("POST", f"/settings/queues/{qid}/move", body, tag, user)
+
+    assert move("sales-spanish", {"parent": "support"}, etag=None).status_code == 428
+    assert move("sales-spanish", {"parent": "support"}, etag="0" * 32).status_code == 412
+    r = move("sales-spanish", {"parent": "support", "position": 0})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["path"] == "Technical Support > Ventas"
+    assert get_view().queue("support").children[0] == "sales-spanish"
+    # It now inherits the support queue's channels.
+    assert get_view().channels("sales-spanish") == ["voice", "mobile", "web", "chat"]
+    r = move("support", {"parent": "sales-spanish"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "parent"
+    r = move("billing-refunds", {"parent": None, "position": 0})
+    assert r.status_code == 200 and get_view().cfg.queues[0].id == "billing-refunds"
+    # max may move within his team's queues, not to the top level or into another team's.
+    assert move("support-internet", {"parent": "support-mobile"}, user="max").status_code == 200
+    assert move("support-internet", {"parent": None}, user="max").status_code == 403
+    assert move("support-internet", {"parent": "billing"}, user="max").status_code == 404
+    assert move("billing-payments", {"parent": "support"}, user="max").status_code == 404
+    assert [e["action"] for e in _audit()] == ["MOVE", "MOVE", "MOVE"]
+    assert _audit()[0]["changes"] == [{"path": "parent", "before": '"sales"', "after": '"support"'}]
