@@ -201,6 +201,23 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             params=("at",),
         ),
         Route(
+            "POST",
+            "/sdk/calls",
+            "sdk",
+            "Mobile SDK call: after-hours decision, queued session, params for the Voice SDK",
+            body="deflection.sdk_calls:StartCall",
+            params=("at",),
+            ok=(201,),
+        ),
+        Route(
+            "POST",
+            "/twilio/sdk-calls/voice",
+            "twilio",
+            "Mobile SDK call: the carrier leg (TwiML App Voice URL), tied and enqueued",
+            body="form",
+            produces=TWIML,
+        ),
+        Route(
             "GET",
             "/agent/transfer-targets",
             "portal",
@@ -361,6 +378,13 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "sdk",
             "Merge a visitor into the signed-in user",
             body="attributes.visitors:Merge",
+        ),
+        Route(
+            "POST",
+            "/sdk/sessions/<session_id>/custom_data",
+            "sdk",
+            "Reserved attributes (signed custom data) during a call or chat",
+            body="attributes.sdk_session_data:SessionCustomData",
         ),
     ),
     "notifications_http": (

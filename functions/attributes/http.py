@@ -58,5 +58,12 @@ def _merge(request: flask.Request) -> dict:
     return visitors.merge(request)
 
 
+@router.route("/sdk/sessions/<session_id>/custom_data", ["POST"])
+def _session_custom_data(request: flask.Request, session_id: str) -> dict:
+    from attributes import sdk_session_data
+
+    return sdk_session_data.post(request, session_id)
+
+
 def handle(request: flask.Request) -> flask.Response:
     return router.dispatch(request)

@@ -1,8 +1,9 @@
 """Routes of the deflection_http function.
 
 Carrier webhooks (Twilio-signed):  POST /twilio/voice, /twilio/sms,
-  /twilio/voicemail/number, /twilio/voicemail/done, /twilio/voicemail/recording
-SDK (end-user JWT):                 POST /sdk/deflection, /sdk/chat/deflection
+  /twilio/voicemail/number, /twilio/voicemail/done, /twilio/voicemail/recording,
+  /twilio/sdk-calls/voice (the TwiML App of mobile SDK calls)
+SDK (end-user JWT):                 POST /sdk/deflection, /sdk/chat/deflection, /sdk/calls
 Portal (user token):                GET /agent/transfer-targets, GET|PUT /agent/presence,
                                     GET /explain
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import flask
 
 from core.http import Router
-from deflection import explain, ivr, presence, sdk, sms, transfer
+from deflection import explain, ivr, presence, sdk, sdk_calls, sms, transfer
 
 router = Router("deflection_http")
 router.route("/twilio/voice", ["POST"])(ivr.voice)
@@ -22,6 +23,8 @@ router.route("/twilio/voicemail/recording", ["POST"])(ivr.recording_status)
 router.route("/twilio/sms", ["POST"])(sms.incoming)
 router.route("/sdk/deflection", ["POST"])(sdk.sdk_decision)
 router.route("/sdk/chat/deflection", ["POST"])(sdk.chat_decision)
+router.route("/sdk/calls", ["POST"])(sdk_calls.start)
+router.route("/twilio/sdk-calls/voice", ["POST"])(sdk_calls.voice)
 router.route("/agent/transfer-targets", ["GET"])(transfer.handle_targets)
 router.route("/agent/presence", ["GET"])(presence.get)
 router.route("/agent/presence", ["PUT"])(presence.put)

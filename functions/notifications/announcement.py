@@ -106,7 +106,10 @@ def _tone(slot: str, choice: dict[str, Any]) -> dict[str, Any]:
 def compute(
     view: CenterView, session: dict[str, Any], agent_id: str, event_id: str
 ) -> dict[str, Any]:
-    kind = "calls" if session.get("channel") == "voice" else "chats"
+    # Every call, IVR or placed by the mobile SDK, gets the calls settings (whisper,
+    # countdown, ring): the source applies them to mobile call queues too.
+    is_call = session.get("kind") == "call" or session.get("channel") == "voice"
+    kind = "calls" if is_call else "chats"
     qid = session.get("queue_id")
     eff = effective(view, qid if qid in view.queues else None, kind)
     language = session.get("language") or view.center.default_language

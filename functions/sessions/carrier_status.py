@@ -47,11 +47,17 @@ def handle_call_status(request: flask.Request) -> flask.Response:
         },
     }
     now = time.time()
+    target, known = call_sid, {}
+    if store.get(call_sid) is None:
+        # A mobile SDK call's session is keyed by its own id; the tie recorded the CallSid.
+        tied = store.find_by_call_sid(call_sid)
+        if tied is not None:
+            target, known = tied["id"], dict(tied.get("carrier") or {})
     if status in ENDED:
-        extra = {"carrier": carrier | {"duration": params.get("CallDuration")}}
-        doc, changed = store.transition(call_sid, "ended", create=create, extra=extra, now=now)
+        extra = {"carrier": known | carrier | {"duration": params.get("CallDuration")}}
+        doc, changed = store.transition(target, "ended", create=create, extra=extra, now=now)
     else:
         # Only creates a session the voice webhook has not (a callback can arrive first).
-        doc, changed = store.ensure(call_sid, "queued", create, now=now)
-    log.info("call status %s for %s (changed=%s)", status, call_sid, changed)
+        doc, changed = store.ensure(target, "queued", create, now=now)
+    log.info("call status %s for %s (changed=%s)", status, target, changed)
     return flask.Response("", status=204)

@@ -42,7 +42,7 @@ def _refuse(field: str, problem: str, status: int = 415) -> ApiError:
 
 def upload(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int]:
     user, doc = access.end_user(request, session_id)
-    access.require_sdk_channel(doc)
+    access.require_attachments(doc)
     store.require_live(doc)
     q = parse_query(request, AttachmentQuery)
     ext = q.filename.rsplit(".", 1)[-1].lower() if "." in q.filename else ""

@@ -13,7 +13,7 @@ from smartactions import access, actions, verification, views
 def agent_create(request: flask.Request, session_id: str) -> tuple[dict[str, Any], int]:
     who, doc = access.agent(request, session_id)
     body = parse_body(request, actions.CreateRequest)
-    access.require_sdk_channel(doc)
+    access.require_request_kind(doc, body.kind)
     access.require_connected(doc)
     req, created = actions.create(session_id, who.user_id, body)
     return {"request": views.for_agent(req)}, 201 if created else 200

@@ -74,6 +74,7 @@ def _carrier_update(call_sid: str, recording: str, **params: Any) -> Any:
 def handle(request: flask.Request, session_id: str) -> dict[str, Any]:
     who, doc = access.agent(request, session_id)
     body = parse_body(request, RedactBody)
+    access.require_redact(doc)
     access.require_connected(doc)
     call_sid = _call_sid(doc)
     spans = list(doc.get(FIELD) or [])

@@ -81,10 +81,12 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
             "/twilio/voicemail/done",
             "/twilio/voicemail/recording",
             "/twilio/sms",
+            "/twilio/sdk-calls/voice",
         )
     },
     ("deflection_http", "POST", "/sdk/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/chat/deflection"): Expect("sdk"),
+    ("deflection_http", "POST", "/sdk/calls"): Expect("sdk"),
     ("deflection_http", "GET", "/agent/transfer-targets"): Expect("portal", query="channel=voice"),
     ("deflection_http", "GET", "/agent/presence"): Expect("portal"),
     ("deflection_http", "PUT", "/agent/presence"): Expect("portal"),
@@ -130,6 +132,9 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("attributes_http", "POST", "/dialogflow/cx/webhook"): Expect("cx"),
     ("attributes_http", "POST", "/sdk/visitors"): Expect("public"),
     ("attributes_http", "POST", "/sdk/visitors/merge"): Expect("sdk"),
+    ("attributes_http", "POST", "/sdk/sessions/<session_id>/custom_data"): Expect(
+        "sdk", other="sdk:someone-else", body={"custom_data": "x"}
+    ),
     # notifications_http
     **{
         ("notifications_http", m, p): Expect("portal", lacking="mona")

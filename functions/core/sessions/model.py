@@ -8,6 +8,11 @@ Status = Literal["queued", "connected", "deflected", "voicemail", "ended"]
 SessionChannel = Literal["voice", "mobile", "web", "chat", "sms"]
 LIVE_STATUSES = ("queued", "connected")
 CHAT_CHANNELS = ("chat", "web", "mobile", "sms")
+# Where a voice session came from: a carrier call to one of our numbers (IVR), or a call the
+# mobile SDK placed (the session exists before its carrier leg; docs/sdk-calls.md). Both
+# are calls: same channel, lists, sweeper and agent announcement.
+VoiceSource = Literal["ivr", "mobile_sdk"]
+MOBILE_SDK = "mobile_sdk"
 
 # Which status may follow which. Deflection and voicemail are outcomes that still end.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -33,6 +38,7 @@ def new_session(
         "id": session_id,
         "channel": channel,
         "kind": "call" if channel == "voice" else "chat",
+        "source": "ivr" if channel == "voice" else None,
         "status": status,
         "queue_id": None,
         "queue_path": None,

@@ -39,6 +39,22 @@ def require(session_id: str) -> dict[str, Any]:
     return doc
 
 
+def find_by_call_sid(call_sid: str) -> dict[str, Any] | None:
+    """The session a carrier call was tied to when its id is not the CallSid (a call the
+    mobile SDK placed gets its session first; the carrier leg is tied to it later)."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    q = (
+        clients.firestore()
+        .collection(COLLECTION)
+        .where(filter=FieldFilter("carrier.call_sid", "==", call_sid))
+        .limit(1)
+    )
+    for snap in q.stream():
+        return snap.to_dict()
+    return None
+
+
 def mutate(
     session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
 ) -> tuple[dict[str, Any] | None, list[events.Event]]:
