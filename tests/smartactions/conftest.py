@@ -85,14 +85,50 @@ def sa(app_client: Callable[[str], Any]) -> Any:
     return app_client(SA)
 
 
+MOBILE_CALL = "mobile_call"  # live_session(channel=...): a call placed by the mobile SDK
+OPEN = "2026-06-01T16:00:00Z"  # a Monday noon in the demo center: billing is open
+
+
+def start_sdk_call(
+    suite: Any, app_client: Callable[[str], Any], token: str, queue_id: str = "billing-refunds"
+) -> tuple[str, str]:
+    """A mobile SDK call as the app places it: POST /sdk/calls, then the Voice SDK's leg
+    (a live call on the Twilio stand-in) reaches the TwiML App, signed. (session, CallSid)"""
+    import requests
+
+    from tests.conftest import twilio_signed
+
+    deflection = app_client("deflection_http")
+    r = deflection.post(
+        "/sdk/calls",
+        query_string={"at": OPEN},
+        json={"queue_id": queue_id},
+        headers=bearer(token),
+    )
+    assert r.status_code == 201, r.get_json()
+    params = r.get_json()["call"]["params"]
+    call = requests.post(
+        f"{suite.url('twilio')}/_control/calls",
+        json={"status": "in-progress", "from": "client:app-user"},
+        timeout=10,
+    ).json()
+    form = {"CallSid": call["sid"], "From": "client:app-user", "To": "", **params}
+    url = "https://functions.test/twilio/sdk-calls/voice"
+    r = deflection.post("/twilio/sdk-calls/voice", data=form, headers=twilio_signed(url, form))
+    assert r.status_code == 200, r.data
+    return params["session_id"], call["sid"]
+
+
 @pytest.fixture
 def live_session(
+    suite: Any,
     demo: Any,
     app_client: Callable[[str], Any],
     portal_token: Callable[[str], str],
     sdk_token: Callable[..., str],
 ) -> Callable[..., str]:
-    """Start an SDK chat as an end user and assign it to an agent; returns its id."""
+    """Start an SDK chat (or, channel "mobile_call", a mobile SDK call) as an end user and
+    assign it to an agent; returns its id."""
 
     def _make(
         identifier: str = "cust-1",
@@ -101,13 +137,16 @@ def live_session(
         agent: str = "alex",
     ) -> str:
         sessions = app_client("sessions_http")
-        r = sessions.post(
-            "/sdk/chats",
-            json={"channel": channel, "queue_id": queue_id},
-            headers=bearer(sdk_token(identifier)),
-        )
-        assert r.status_code == 201, r.get_json()
-        sid = r.get_json()["session"]["id"]
+        if channel == MOBILE_CALL:
+            sid, _ = start_sdk_call(suite, app_client, sdk_token(identifier), queue_id)
+        else:
+            r = sessions.post(
+                "/sdk/chats",
+                json={"channel": channel, "queue_id": queue_id},
+                headers=bearer(sdk_token(identifier)),
+            )
+            assert r.status_code == 201, r.get_json()
+            sid = r.get_json()["session"]["id"]
         r = sessions.post(
             f"/agent/sessions/{sid}/assign",
             json={"agent_id": agent},

@@ -63,7 +63,7 @@ def test_agents_act_only_on_their_own_customers(
     stan = bearer(portal_token("stan"))
     got = sa.get(f"{base}/smartactions/{rid}", headers=stan).get_json()["request"]
     assert len(got["media"]) == 1 and got["media"][0]["url"]
-    r = sa.post(f"{base}/smartactions", json={"kind": "text"}, headers=stan)
+    r = sa.post(f"{base}/smartactions", json={"kind": "video"}, headers=stan)
     assert r.status_code == 201 and r.get_json()["request"]["requested_by"] == "stan"
     assert sa.get(f"{base}/attachments", headers=stan).status_code == 200
 

@@ -120,8 +120,8 @@ def test_content_checks_on_streamed_media(
     r = _send(sa, sid, video, me, clip, "video/mp4")
     assert r.status_code == 201, r.get_json()
     assert _send(sa, sid, video, me, clip).status_code == 409  # one video per request
-    # Text and verification requests take no media.
-    text = _ask(sa, sid, portal_token("alex"), kind="text")
+    # Verification (and text) requests take no media.
+    text = _ask(sa, sid, portal_token("alex"), kind="verification")
     r = _send(sa, sid, text, me, png_bytes())
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "no_media"
     r = sa.post(f"/sdk/sessions/{sid}/smartactions/{video}/fulfil", json={}, headers=bearer(me))
@@ -143,7 +143,7 @@ def test_screenshot_through_signed_upload_url(
     portal_token: Callable[[str], str],
     sdk_token: Callable[..., str],
 ) -> None:
-    sid = live_session("cust-s", channel="web")
+    sid = live_session("cust-s")  # a mobile SDK chat takes screenshots
     me = bearer(sdk_token("cust-s"))
     rid = _ask(sa, sid, portal_token("alex"), kind="screenshot")
     base = f"/sdk/sessions/{sid}/smartactions/{rid}"

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from tests.smartactions.conftest import bearer, events_of
+from tests.smartactions.conftest import bearer, events_of, start_sdk_call
 
 
 def _live_call(
@@ -22,39 +22,22 @@ def _live_call(
     portal_token: Callable[[str], str],
     app_client: Callable[[str], Any],
 ) -> tuple[str, str]:
-    """An in-progress carrier call with a recording, as a mobile session assigned to alex."""
+    """A mobile SDK call, its carrier leg in progress with a recording, assigned to alex.
+    Returns (session id, recording sid)."""
     from core import carrier
+    from core.auth.sdk_jwt import issue
     from core.sessions import store
 
-    call = requests.post(
-        f"{suite.url('twilio')}/_control/calls", json={"status": "in-progress"}, timeout=10
-    ).json()
-    call_sid = call["sid"]
-    store.transition(
-        call_sid,
-        "queued",
-        create={
-            "channel": "mobile",
-            "queue_id": "billing-refunds",
-            "queue_path": "Billing > Refunds",
-            "carrier": {"call_sid": call_sid},
-            "end_user": {
-                "id": sdk_identifier,
-                "name": None,
-                "email": None,
-                "phone": None,
-                "anonymous": False,
-            },
-        },
-    )
+    session_id, call_sid = start_sdk_call(suite, app_client, issue(sdk_identifier))
+    assert store.get(session_id)["carrier"]["call_sid"] == call_sid
     r = app_client("sessions_http").post(
-        f"/agent/sessions/{call_sid}/assign",
+        f"/agent/sessions/{session_id}/assign",
         json={"agent_id": "alex"},
         headers=bearer(portal_token("router")),  # routing assigns
     )
     assert r.status_code == 200, r.get_json()
     rec = carrier.twilio().calls(call_sid).recordings.create()
-    return call_sid, rec.sid
+    return session_id, rec.sid
 
 
 def _advance(suite: Any, rec_sid: str, seconds: int) -> None:
@@ -97,7 +80,8 @@ def test_paused_span_is_absent_from_the_recording(
     spans = store.get(call_sid)["redactions"]
     assert len(spans) == 1
     span = spans[0]
-    assert span["recording_sid"] == rec_sid and span["call_sid"] == call_sid
+    assert span["recording_sid"] == rec_sid
+    assert span["call_sid"] == store.get(call_sid)["carrier"]["call_sid"]  # the SDK's leg
     assert span["paused_by"] == "alex" and span["resumed_by"] == "alex"
     assert span["resumed_at"] >= span["paused_at"]
     assert [e["type"] for e in events_of(call_sid) if e["type"].startswith("recording.")] == [
@@ -141,4 +125,5 @@ def test_redact_authorization_and_refusals(
         json={"action": "pause"},
         headers=bearer(portal_token("alex")),
     )
-    assert r.status_code == 409 and r.get_json()["error"]["field"] == "carrier.call_sid"
+    assert r.status_code == 409 and r.get_json()["error"]["field"] == "channel"
+    assert "mobile SDK chat" in r.get_json()["error"]["message"]

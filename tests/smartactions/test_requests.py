@@ -78,7 +78,7 @@ def test_text_input_and_decline(
     portal_token: Callable[[str], str],
     sdk_token: Callable[..., str],
 ) -> None:
-    sid = live_session("cust-2", channel="web")
+    sid = live_session("cust-2", channel="mobile_call")
     alex, me = bearer(portal_token("alex")), bearer(sdk_token("cust-2"))
     rid = _ask(sa, sid, portal_token("alex"), kind="text", prompt="Account number?").get_json()[
         "request"
@@ -150,7 +150,7 @@ def test_only_the_sessions_end_user_can_answer(
 def test_who_may_request(
     sa: Any, live_session: Callable[..., str], portal_token: Callable[[str], str]
 ) -> None:
-    sid = live_session("cust-4")  # billing queue, assigned to alex
+    sid = live_session("cust-4", channel="mobile_call")  # billing, assigned to alex
     assert _ask(sa, sid, portal_token("bea"), kind="text").status_code == 404  # other team
     assert _ask(sa, sid, portal_token("sam"), kind="text").status_code == 404  # other team
     assert _ask(sa, sid, portal_token("mona"), kind="text").status_code == 201  # manager
@@ -179,7 +179,7 @@ def test_sms_session_and_ended_session_refused(
     sid = live_session("cust-5", channel="sms")
     r = _ask(sa, sid, portal_token("alex"), kind="text")
     assert r.status_code == 409 and r.get_json()["error"]["field"] == "channel"
-    sid = live_session("cust-5b")
+    sid = live_session("cust-5b", channel="mobile_call")
     from core.sessions import store
 
     store.transition(sid, "ended")
