@@ -94,6 +94,15 @@ def examples(suite: Suite) -> list[dict]:
             "expect": 200,
         },
         {
+            "title": "The mobile SDK places a call to Sales > General (open 24/7); pass the "
+            "answer's call.params to the Twilio Voice SDK's connect()",
+            "method": "POST",
+            "url": f"{deflection}/sdk/calls",
+            "headers": {"Authorization": f"Bearer {user}"},
+            "json": {"queue_id": "sales-general", "app_version": "5.2.0"},
+            "expect": 201,
+        },
+        {
             "title": "Start a web chat as an end user (SDK JWT)",
             "method": "POST",
             "url": f"{suite.function_url('sessions_http')}/sdk/chats",
