@@ -182,6 +182,12 @@ def voice(request: flask.Request) -> flask.Response:
         raise bad_request("call_token", "the call_token POST /sdk/calls answered")
     caller = params.get("From", "")
     now = time.time()
+    # One carrier leg belongs to one session: not a dialled call's, not another SDK call's.
+    other = store.get(call_sid) or store.find_by_call_sid(call_sid)
+    if other is not None and other.get("id") != sid:
+        raise ApiError(
+            409, "call_in_use", "this CallSid belongs to another session", field="CallSid"
+        )
 
     def tie(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
         if cur is None or cur.get("source") != MOBILE_SDK:

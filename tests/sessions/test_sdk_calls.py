@@ -136,6 +136,13 @@ def test_sdk_call_is_placed_tied_listed_and_ended_by_the_carrier(
     assert unsigned.status_code == 403
     assert store.get(sid)["carrier"]["call_sid"] == leg
 
+    # That leg cannot be tied to another session of the same user either.
+    second = _start(functions, sdk_token("cust-call"), {"queue_id": "billing-refunds"}).json()
+    got = _tie(functions, leg, second["call"]["params"])
+    assert got["status"] == 409 and '"call_in_use"' in got["body"]
+    assert store.get(second["session"]["id"])["carrier"]["call_sid"] is None
+    store.transition(second["session"]["id"], "ended")
+
     # The carrier's status callbacks name the leg's CallSid: they reach the SDK session.
     before = _session_ids()
     got = _webhook(
