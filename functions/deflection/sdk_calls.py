@@ -28,12 +28,13 @@ from core.auth.sdk_jwt import EndUser, verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.store import get_view
 from core.config.view import CenterView
+from core.decisions import decide, messages
+from core.decisions.policy import queue_or_400
 from core.errors import ApiError, bad_request, not_found
 from core.http import parse_body, xml_response
 from core.sessions import store
 from core.sessions.model import MOBILE_SDK
-from deflection import clock, decide, messages, twiml
-from deflection.policy import queue_or_400
+from deflection import clock, twiml
 from deflection.routing import check_query
 
 PLATFORM = "mobile"  # the hours, deflection policy and queue channel of an SDK call
