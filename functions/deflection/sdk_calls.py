@@ -129,6 +129,8 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
         "device": {"app_version": body.app_version, "device_type": body.device_type},
     }
     doc, _ = store.transition(sid, "queued", create=create)
+    if user.anonymous:
+        doc = _link_visitor(sid, user) or doc
     if custom is not None:
         doc = _ingest_custom_data(sid, custom)
     assert doc is not None
@@ -156,6 +158,13 @@ def _parse_custom_data(token: str, user: EndUser) -> Any:
     from attributes.custom_data import parse
 
     return parse(token, for_identifier=user.identifier, signed_in=not user.anonymous)
+
+
+def _link_visitor(session_id: str, user: EndUser) -> dict[str, Any] | None:
+    """Temporary id, CRM contact and ticket of an anonymous caller (attributes owns it)."""
+    from attributes.visitors import on_session_start
+
+    return on_session_start(session_id, user)
 
 
 def _ingest_custom_data(session_id: str, custom: Any) -> dict[str, Any]:

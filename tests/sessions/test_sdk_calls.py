@@ -308,3 +308,22 @@ def test_reserved_attributes_during_the_session(
         url, json={"custom_data": data}, headers=_auth(sdk_token("cust-mid")), timeout=30
     )
     assert r.status_code == 409
+
+
+def test_anonymous_caller_is_a_mobile_user_with_a_temporary_id(demo: Any, functions: Suite) -> None:
+    """An app user who is not signed in calls with a visitor token: the session carries the
+    temporary id and the "Mobile User - {date time}" name, like an anonymous chat."""
+    from core.sessions import store
+
+    r = requests.post(
+        functions.function_url("attributes_http") + "/sdk/visitors",
+        json={"channel": "mobile", "device_id": "android-1"},
+        timeout=30,
+    )
+    assert r.status_code == 201, r.text
+    vid, token = r.json()["visitor_id"], r.json()["visitor_token"]
+    r = _start(functions, token, {"queue_id": "billing-refunds"})
+    assert r.status_code == 201, r.text
+    doc = store.get(r.json()["session"]["id"])
+    assert doc["end_user"]["id"] == vid and doc["end_user"]["anonymous"] is True
+    assert doc["end_user"]["name"].startswith("Mobile User - ")
