@@ -8,48 +8,49 @@ cloud, and the bucket itself stays private.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from urllib.parse import quote
 
 import flask
 
-from core import clients
+from core import clients, signing
 from core.errors import ApiError, not_found
 from core.settings import settings
 
 PREVIEW_SECONDS = 15 * 60
 
 
-def _key() -> bytes:
-    # Derived, so a leaked media link key could never mint portal tokens.
-    return hmac.new(
-        settings().portal_token_secret.encode(), b"notifications-media-link", hashlib.sha256
-    ).digest()
+# A key of its own (core.signing derives one per purpose from a root secret), so a leaked
+# media link key could never mint portal tokens or other URLs. The root is the portal
+# secret: the one secret the notification functions are given (least privilege).
+PURPOSE = "notifications-media-link"
 
 
-def _sig(obj: str, exp: int) -> str:
-    return hmac.new(_key(), f"{obj}\n{exp}".encode(), hashlib.sha256).hexdigest()
+def _root() -> str:
+    return settings().portal_token_secret
 
 
 def sign(obj: str, ttl: int = PREVIEW_SECONDS, now: float | None = None) -> tuple[str, int]:
     """(URL, expiry) for an object of the media bucket."""
-    exp = int((now or time.time()) + ttl)
+    exp, sig = signing.url_params(PURPOSE, obj, ttl, now, _root())
     base = settings().public_url.rstrip("/")
-    return f"{base}/media/{quote(obj)}?exp={exp}&sig={_sig(obj, exp)}", exp
+    return f"{base}/media/{quote(obj)}?exp={exp}&sig={sig}", exp
 
 
 def serve(request: flask.Request, obj: str) -> flask.Response:
     try:
-        exp = int(request.args.get("exp", ""))
-    except ValueError:
-        raise ApiError(403, "bad_link", "missing or bad `exp`", field="exp") from None
-    sig = request.args.get("sig", "")
-    if not hmac.compare_digest(sig, _sig(obj, exp)):
-        raise ApiError(403, "bad_link", "the link signature is invalid", field="sig")
-    if exp < time.time():
-        raise ApiError(403, "link_expired", "the link has expired; ask for a new one", field="exp")
+        signing.verify_expiring(
+            PURPOSE, obj, request.args.get("exp"), request.args.get("sig"), root=_root()
+        )
+    except signing.Expired:
+        raise ApiError(
+            403, "link_expired", "the link has expired; ask for a new one", field="exp"
+        ) from None
+    except signing.Malformed as exc:
+        if exc.field == "exp":
+            raise ApiError(403, "bad_link", "missing or bad `exp`", field="exp") from None
+        raise ApiError(403, "bad_link", "the link signature is invalid", field="sig") from None
+    except signing.SignatureError:
+        raise ApiError(403, "bad_link", "the link signature is invalid", field="sig") from None
     blob = clients.storage_client().bucket(settings().media_bucket).get_blob(obj)
     if blob is None:
         raise not_found("media")

@@ -18,7 +18,7 @@ from typing import Any
 
 import flask
 
-from core import clients, logs
+from core import clients, logs, signing
 from core.errors import ApiError, not_found, unauthorized
 from core.settings import settings
 from recordings import state, storage_io
@@ -44,13 +44,11 @@ def authenticate(request: flask.Request) -> str:
     return _key_id(given)
 
 
-def _url_key() -> bytes:
-    secret = rec_settings().url_secret or settings().company_secret
-    return hashlib.sha256(b"recordings-urls:" + secret.encode()).digest()
+PURPOSE = "recordings-media-url"
 
 
 def _sig(sid: str, exp: int) -> str:
-    return hmac.new(_url_key(), f"{sid}:{exp}".encode(), hashlib.sha256).hexdigest()
+    return signing.sign_expiring(PURPOSE, sid, exp, rec_settings().url_secret)
 
 
 def _mode() -> str:
@@ -113,14 +111,20 @@ def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
 
 def media(request: flask.Request, sid: str) -> flask.Response:
     """The function-signed URL (emulator fallback): check expiry and HMAC, then stream."""
-    exp_raw, sig = request.args.get("exp", ""), request.args.get("sig", "")
-    if not exp_raw.isdigit():
-        raise ApiError(400, "invalid_field", "exp: must be an epoch second", field="exp")
-    exp = int(exp_raw)
-    if not hmac.compare_digest(_sig(sid, exp), sig):
-        raise ApiError(403, "bad_signature", "sig does not match", field="sig")
-    if exp < time.time():
-        raise ApiError(403, "expired", "this URL has expired", field="exp")
+    try:
+        exp = signing.verify_expiring(
+            PURPOSE,
+            sid,
+            request.args.get("exp"),
+            request.args.get("sig"),
+            root=rec_settings().url_secret,
+        )
+    except signing.SignatureError as exc:
+        if isinstance(exc, signing.Expired):
+            raise ApiError(403, "expired", exc.message, field=exc.field) from None
+        if isinstance(exc, signing.Malformed) and exc.field == "exp":
+            raise ApiError(400, "invalid_field", exc.message, field="exp") from None
+        raise ApiError(403, "bad_signature", "sig does not match", field=exc.field) from None
     doc = state.get(sid)
     if doc is None or doc.get("status") not in READABLE:
         raise not_found("recording")

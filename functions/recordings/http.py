@@ -9,6 +9,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from core import signing
 from core.errors import ApiError, from_validation
 from core.http import Router, json_response
 from recordings import access, callback, tasks
@@ -30,10 +31,12 @@ def recording_status(request: flask.Request) -> flask.Response:
 @router.route(tasks.ROUTE, ["POST"])
 def deliver(request: flask.Request) -> flask.Response:
     raw = request.get_data(cache=True)
-    if not tasks.verify(raw, request.headers.get(tasks.HEADER, "")):
+    try:
+        tasks.verify(raw, request.headers.get(tasks.HEADER))
+    except signing.SignatureError:
         raise ApiError(
             403, "bad_signature", f"{tasks.HEADER} is missing or invalid", field=tasks.HEADER
-        )
+        ) from None
     try:
         body = TaskBody.model_validate(json.loads(raw or b"null"))
     except ValidationError as exc:

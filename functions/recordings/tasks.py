@@ -4,13 +4,11 @@ body so the public function runs only tasks we created (the same on the emulator
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
 
-from core import clients, logs
+from core import clients, logs, signing
 from core.settings import settings
 from recordings.config import rec_settings
 
@@ -19,17 +17,16 @@ HEADER = "X-Recording-Task-Signature"
 ROUTE = "/tasks/deliver"
 
 
-def _key() -> bytes:
-    secret = rec_settings().url_secret or settings().company_secret
-    return hashlib.sha256(b"recordings-tasks:" + secret.encode()).digest()
+PURPOSE = "recordings-task-body"
 
 
 def sign(body: bytes) -> str:
-    return hmac.new(_key(), body, hashlib.sha256).hexdigest()
+    return signing.sign(PURPOSE, body, rec_settings().url_secret)
 
 
-def verify(body: bytes, signature: str) -> bool:
-    return bool(signature) and hmac.compare_digest(sign(body), signature)
+def verify(body: bytes, signature: str | None) -> None:
+    """Raise signing.SignatureError unless the body carries our signature."""
+    signing.verify(PURPOSE, body, signature, HEADER, rec_settings().url_secret)
 
 
 def queue() -> str:

@@ -13,13 +13,12 @@ streams from / to the bucket.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 from typing import Any
 
 import jwt
 
+from core import signing as core_signing
 from core.errors import ApiError
 from core.settings import settings
 from smartactions import clock
@@ -36,13 +35,9 @@ def mode() -> str:
 
 
 def _secret() -> bytes:
-    explicit = sa_settings().url_secret
-    if explicit:
-        return explicit.encode()
-    # A key of its own, so a media URL token is never a valid end-user JWT and vice versa.
-    return hmac.new(
-        settings().company_secret.encode(), b"smartactions-media-urls", hashlib.sha256
-    ).digest()
+    # A key of its own (core.signing, per purpose from the deployment's root secret), so a
+    # media URL token is never a valid end-user JWT and vice versa.
+    return core_signing.derive_key("smartactions-media-urls", sa_settings().url_secret)
 
 
 def _token(claims: dict[str, Any], ttl: int) -> tuple[str, float]:
