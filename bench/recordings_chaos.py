@@ -5,8 +5,10 @@ duplicate task deliveries, and the worker process killed (SIGKILL) at random poi
 Tasks are taken from a paused Cloud Tasks emulator queue and dispatched by this driver,
 honouring each task's schedule_time; a task whose worker was killed is delivered again
 (as the queue redelivers a failed dispatch). Prints:
-delivered / duplicated / out-of-order / corrupted / deleted-before-confirmation /
-older-than-7-days (all but the first must be 0).
+delivered / duplicated / out-of-order / corrupted / deleted-too-early (our copy before
+the CRM confirmed, the carrier's before ours was verified) / older-than-7-days /
+left-at-carrier / worker crashes (all but the first must be 0: a worker process that
+died without being killed is a bug; CHAOS_WORKER_LOG=path keeps its traceback).
 
     .venv/bin/python -m bench.recordings_chaos [--recordings 200] [--seed 7] [--short]
 """
@@ -278,6 +280,7 @@ def _verify(recs: dict[str, dict[str, Any]], zd: str, tw: str, storage_io: Any) 
         "corrupted": 0,
         "deleted_before_confirmation": 0,
         "older_than_7_days": 0,
+        "left_at_carrier": 0,
         "undelivered": 0,
     }
     now = time.time()
@@ -306,11 +309,19 @@ def _verify(recs: dict[str, dict[str, Any]], zd: str, tw: str, storage_io: Any) 
             out["out_of_order"] += 1
         confirmed = d.get("confirmed_at")
         gone = not storage_io.exists(sid)
-        if (gone or sid in deleted_sids) and not confirmed and d.get("status") != "expired":
-            out["deleted_before_confirmation"] += 1
         deleted = d.get("deleted") or {}
-        if confirmed and any(float(v) < confirmed for v in deleted.values()):
+        # Our copy goes only after the CRM confirmed; the carrier's only once ours was
+        # verified (and then at once: a finished recording left at the carrier counts too).
+        if gone and not confirmed and d.get("status") != "expired":
             out["deleted_before_confirmation"] += 1
+        if confirmed and float(deleted.get("object") or confirmed) < confirmed:
+            out["deleted_before_confirmation"] += 1
+        if sid in deleted_sids and not (
+            d.get("verified_at") and float(deleted.get("carrier") or 0) >= d["verified_at"]
+        ):
+            out["deleted_before_confirmation"] += 1
+        if d.get("status") == "done" and sid not in deleted_sids:
+            out["left_at_carrier"] += 1
         if not gone and now - float(d.get("retention_from") or now) > 7 * 86400:
             out["older_than_7_days"] += 1
         if d.get("status") == "done" and len(notes) == 1:
@@ -361,6 +372,8 @@ def main() -> None:
             "corrupted",
             "deleted_before_confirmation",
             "older_than_7_days",
+            "left_at_carrier",
+            "worker_crashes",
         )
     )
     sys.exit(1 if bad or result["delivered"] != result["recordings"] else 0)

@@ -1,4 +1,4 @@
-"""The carrier's copy of a recording: stream its media, delete it after confirmation.
+"""The carrier's copy of a recording: stream its media, delete it once our copy is verified.
 
 URLs are built from our configured API base and the recording sid, never taken from the
 callback, so a forged or odd RecordingUrl cannot make us fetch from elsewhere.

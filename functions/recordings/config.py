@@ -19,8 +19,10 @@ class RecordingsSettings(BaseModel):
 
     # Largest part sent to the CRM; tests lower it to keep files small and fast.
     part_size: int = Field(50 * MB, alias="RECORDINGS_PART_SIZE", ge=1)
-    # One worker owns a recording at a time; it renews the lease while it streams.
+    # One worker owns a recording at a time; a heartbeat renews the lease during the run.
     lease_seconds: float = Field(60.0, alias="RECORDINGS_LEASE_SECONDS", gt=0)
+    # The heartbeat stops after this long, so a hung run gives the recording up.
+    max_run_seconds: float = Field(3600.0, alias="RECORDINGS_MAX_RUN_SECONDS", gt=0)
     # Multiplies the backoff curve (tests: 0.01 turns 10 s into 0.1 s); Retry-After is
     # honoured as told, whatever the scale.
     backoff_scale: float = Field(1.0, alias="RECORDINGS_BACKOFF_SCALE", gt=0)

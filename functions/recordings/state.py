@@ -30,6 +30,11 @@ class Stale(Exception):
     """The task is older than the recording's current schedule, or it is finished."""
 
 
+class Contended(Exception):
+    """The transaction kept aborting (e.g. a lock still held by the open transaction of a
+    worker that was killed): nothing was written; try the whole run again later."""
+
+
 def ref(sid: str) -> Any:
     return clients.firestore().collection(COLLECTION).document(sid)
 
@@ -56,7 +61,17 @@ def _txn(sid: str, fn: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | 
                 t.set(r, changes)
         return result
 
-    return run(clients.firestore().transaction())
+    try:
+        return run(clients.firestore().transaction())
+    except ValueError as exc:
+        # The client gives up after its attempts with a bare ValueError ("Failed to commit
+        # transaction in 5 attempts") whose cause is the last Aborted: typed here, so the
+        # worker answers "redeliver" instead of dying on an unexpected exception.
+        from google.api_core import exceptions as gexc
+
+        if isinstance(exc.__cause__, gexc.GoogleAPICallError):
+            raise Contended(f"{sid}: {exc.__cause__.__class__.__name__}") from exc
+        raise
 
 
 def create(sid: str, doc: dict[str, Any]) -> tuple[dict[str, Any], bool]:

@@ -55,6 +55,97 @@ class Limited:
         return data
 
 
+class Corrupt(StorageError):
+    """Our copy is not what the carrier sent (size or bytes): ingest it again."""
+
+
+class Hashing:
+    """Passes reads through, hashing what passed (what we streamed is what we check)."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        import hashlib
+
+        self._src = source
+        self.md5, self.sha256, self.size = hashlib.md5(usedforsecurity=False), hashlib.sha256(), 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._src.read(n)
+        self.md5.update(data)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+    def skip(self, n: int) -> None:
+        """Read and hash `n` bytes without passing them on, a block at a time."""
+        while n > 0:
+            data = self.read(min(CHUNK, n))
+            if not data:
+                raise OSError(f"source ended {n} bytes early")
+            n -= len(data)
+
+
+def _reload(sid: str, timeout: float) -> Any:
+    b = blob(sid)
+    try:
+        b.reload(timeout=timeout)
+    except Exception as exc:
+        if exc.__class__.__module__.startswith(("google.", "requests")):
+            raise StorageError(f"verify: {exc.__class__.__name__}: {exc}") from None
+        raise
+    return b
+
+
+def verify(sid: str, size: int, md5_b64: str, timeout: float) -> dict[str, Any]:
+    """Read the object's metadata back: it must be complete (size) and byte-identical
+    (the bucket's own MD5 of what it stored against ours of what we sent)."""
+    b = _reload(sid, timeout)
+    if int(b.size or 0) != size:
+        raise Corrupt(f"verify: stored {b.size} bytes, expected {size}")
+    if size and b.md5_hash != md5_b64:
+        raise Corrupt("verify: the stored object's MD5 differs from what we sent")
+    return {"generation": b.generation, "md5": b.md5_hash}
+
+
+def read_back(
+    sid: str, size: int, stretches: list[dict[str, Any]], timeout: float
+) -> dict[str, Any]:
+    """Stream the stored object once (bounded memory) and check it: `size` bytes, each
+    stretch [start, end) with the MD5 (hex) noted when it was streamed in, and the whole
+    with the bucket's own MD5 (so what was read is what is stored). Returns the object's
+    generation, its MD5 (base64) and the SHA-256 (hex) of its bytes."""
+    import base64
+    import hashlib
+
+    b = _reload(sid, timeout)
+    if int(b.size or 0) != size:
+        raise Corrupt(f"verify: stored {b.size} bytes, expected {size}")
+    whole, sha = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+    reader = RangeReader(sid, 0, size, timeout)
+    try:
+        for st in stretches:
+            part, left = hashlib.md5(usedforsecurity=False), int(st["end"]) - int(st["start"])
+            while left > 0:
+                data = reader.read(min(CHUNK, left))
+                if not data:
+                    raise StorageError(f"verify: the object ended {left} bytes early")
+                part.update(data)
+                whole.update(data)
+                sha.update(data)
+                left -= len(data)
+            if part.hexdigest() != st["md5"]:
+                raise Corrupt(
+                    f"verify: bytes {st['start']}-{int(st['end']) - 1} differ from those streamed"
+                )
+    except OSError as exc:
+        raise StorageError(f"verify: {exc}") from None
+    finally:
+        reader.close()
+    md5 = base64.b64encode(whole.digest()).decode()
+    if size and b.md5_hash != md5:
+        raise StorageError("verify: what was read differs from the bucket's own MD5")
+    return {"generation": b.generation, "md5": md5, "sha256": sha.hexdigest()}
+
+
 def upload(
     sid: str,
     source: BinaryIO,

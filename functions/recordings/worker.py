@@ -3,11 +3,16 @@ ingest (carrier -> bucket) -> ticket -> parts -> commit -> confirmed -> deleted.
 
 Exactly once as the CRM sees it:
 - one worker at a time holds the recording's lease (state.claim); every state write
-  checks it is still ours, and the lease is renewed while bytes stream;
+  checks it is still ours, and a heartbeat renews it every third of its length for as
+  long as the run lasts (a CRM call may take as long as the read timeout, which is as long
+  as the lease), so no second worker takes over a live run;
 - an action whose answer was lost is looked for in the CRM (the commit's / part's marker,
   the ticket's external id) before it is repeated;
-- a part is marked sent only after the CRM answered; the object and the carrier copy are
-  deleted only after the CRM confirmed every part.
+- a part is marked sent only after the CRM answered; our object is deleted only after the
+  CRM confirmed every part. The carrier's copy is deleted as soon as ours is complete and
+  verified (size, and its bytes against the hashes of what was streamed in: the bucket's
+  MD5 when one run streamed it all, a read-back when the ingest spanned runs), before
+  delivery.
 
 Retries are ours: on a transient failure the run gives the lease back, bumps the
 generation and creates the next task at now + backoff (Retry-After as a floor), then
@@ -21,7 +26,9 @@ bytes the bucket has; the parts the CRM has).
 
 from __future__ import annotations
 
+import base64
 import math
+import threading
 import time
 from typing import Any
 
@@ -100,7 +107,8 @@ class Run:
         self.sink: RecordingSink = sink(doc.get("crm") or settings().crm)
         if hasattr(self.sink, "timeout"):
             self.sink.timeout = (3.05, self.rs.http_timeout_seconds)  # type: ignore[attr-defined]
-        self._renewed = time.monotonic()
+        self._stop = threading.Event()
+        self._heart: threading.Thread | None = None
         self._started = time.monotonic()
 
     def check_budget(self, what: str) -> None:
@@ -108,25 +116,46 @@ class Run:
         if time.monotonic() - self._started > self.rs.run_budget_seconds:
             raise HandOn(what)
 
+    # -- the lease --------------------------------------------------------------------
+    def __enter__(self) -> Run:
+        self._heart = threading.Thread(target=self._beat, name=f"lease-{self.sid}", daemon=True)
+        self._heart.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._heart is not None:
+            self._heart.join(timeout=10)
+
+    def _beat(self) -> None:
+        """Renew the lease while the run lives; stop renewing after max_run_seconds so a
+        hung run cannot hold a recording forever, and at once if the lease was lost."""
+        every = self.rs.lease_seconds / 3
+        until = time.monotonic() + self.rs.max_run_seconds
+        while not self._stop.wait(every) and time.monotonic() < until:
+            try:
+                state.write(
+                    self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
+                )
+            except state.LeaseLost:
+                return  # the run's own next write says so
+            except Exception as exc:  # a missed beat is retried at the next one
+                log.warning("recording %s: lease renewal failed (%s)", self.sid, exc)
+
     # -- state helpers --------------------------------------------------------------
     def write(self, **changes: Any) -> None:
         self.doc = state.write(
             self.sid, self.lease, lambda cur: changes, lease_seconds=self.rs.lease_seconds
         )
-        self._renewed = time.monotonic()
-
-    def tick(self, _sent: int = 0) -> None:
-        """Called while bytes stream: renew the lease well before it runs out."""
-        if time.monotonic() - self._renewed > self.rs.lease_seconds / 3:
-            self.doc = state.write(
-                self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
-            )
-            self._renewed = time.monotonic()
 
     # -- the stages ---------------------------------------------------------------------
     def drive(self) -> dict[str, Any]:
-        if self.doc["status"] == "pending":
+        ingested = self.doc["status"] == "pending"
+        if ingested:
             self.ingest()
+        if self.doc["status"] in ("stored", "confirmed"):
+            self.delete_carrier_copy()
+        if ingested:
             self.check_budget("delivery")
         if self.doc["status"] == "stored":
             self.ensure_target()
@@ -138,7 +167,8 @@ class Run:
     def ingest(self) -> None:
         """Carrier -> bucket through one resumable upload session kept on the document,
         saving the bytes persisted after each chunk; a later run resumes from there with a
-        Range request to the carrier."""
+        Range request to the carrier. Then the copy is verified (see verify_copy) before
+        the recording counts as stored and the carrier's copy may go."""
         timeout = self.rs.http_timeout_seconds
         ing = dict(self.doc.get("ingest") or {})
         offset, obj = 0, None
@@ -148,48 +178,113 @@ class Run:
             except storage_io.SessionGone:
                 log.info("recording %s: upload session expired, ingesting again", self.sid)
                 ing = {}
-        if obj is None:
-            with carrier_media.open_media(self.sid, timeout, start=offset) as (raw, size, ctype):
+        # Each run's stretch of the carrier's stream, with the MD5 of the bytes it read:
+        # [{start, end, md5}], contiguous from 0. The bucket never has less than the last
+        # end (a stretch grows only after the bucket confirmed its chunk).
+        stretches: list[dict[str, Any]] = list(ing.get("streamed") or [])
+        hashed = stretches[-1]["end"] if stretches else 0
+        if ing and offset < hashed:
+            log.warning("recording %s: the bucket lost bytes it had; ingesting again", self.sid)
+            ing, offset, obj, stretches, hashed = {}, 0, None, [], 0
+        stream: storage_io.Hashing | None = None
+        if not ing or hashed < int(ing["size"]):
+            with carrier_media.open_media(self.sid, timeout, start=hashed) as (raw, size, ctype):
                 if not ing:
                     meta = {"recording_sid": self.sid, "call_sid": self.doc.get("call_sid") or ""}
                     session = storage_io.start_session(self.sid, size, ctype, meta, timeout)
                     ing = {"session": session, "size": size, "content_type": ctype, "offset": 0}
-                    self.write(ingest=ing)
+                    self.write(ingest=ing | {"streamed": []})
                 elif size != ing["size"]:
                     raise carrier_media.CarrierError(f"media size {size}, was {ing['size']}")
+                stream = storage_io.Hashing(raw)
+                mine = {"start": hashed, "end": hashed, "md5": stream.md5.hexdigest()}
+                stretches.append(mine)
+                if offset > hashed:
+                    # The bucket took these bytes in a run that died before it noted their
+                    # hash: read them again from the carrier (hashed, not re-sent).
+                    stream.skip(offset - hashed)
+                    mine |= {"end": offset, "md5": stream.md5.hexdigest()}
+                    self.write(ingest=ing | {"offset": offset, "streamed": stretches})
                 while obj is None:
                     if offset:
                         self.check_budget(f"ingest at byte {offset} of {size}")
                     n = min(self.rs.ingest_chunk_bytes, size - offset)
                     upto, obj = storage_io.upload_chunk(
-                        ing["session"], raw, offset, n, size, ctype, timeout, tick=self.tick
+                        ing["session"], stream, offset, n, size, ctype, timeout
                     )
                     if obj is None and upto != offset + n:
                         # The bucket kept less than was sent: the stream is past it, so
                         # the next run resumes from what the bucket has.
-                        self.write(ingest=ing | {"offset": upto})
+                        self.write(ingest=ing | {"offset": upto, "streamed": stretches})
                         raise storage_io.StorageError(f"bucket kept {upto} of {offset + n}")
                     offset = upto
+                    mine |= {"end": offset, "md5": stream.md5.hexdigest()}
+                    ing["offset"] = offset
                     if obj is None:
-                        ing["offset"] = offset
-                        self.write(ingest=ing)
+                        self.write(ingest=ing | {"streamed": stretches})
         size, ctype = int(ing["size"]), str(ing["content_type"])
+        try:
+            checked = self.verify_copy(size, stretches, stream)
+        except storage_io.Corrupt:
+            # Our copy is not what the carrier sent: start over (a new session replaces
+            # the object); the carrier's copy is still there, as it is until verified.
+            self.write(ingest={})
+            raise
         self.write(
             status="stored",
             size=size,
+            sha256=checked["sha256"],
             content_type=ctype,
             object={
                 "bucket": settings().recordings_bucket,
                 "name": storage_io.object_name(self.sid),
-                "generation": obj.get("generation"),
+                "generation": checked.get("generation") or (obj or {}).get("generation"),
+                "md5": checked["md5"],
+                "verified_by": checked["verified_by"],
             },
             part_size=self.rs.part_size,
             parts=plan_parts(size, self.rs.part_size),
             stored_at=time.time(),
+            verified_at=time.time(),
             # The session URL authorizes uploads by itself: not kept past its use.
             ingest={"size": size, "content_type": ctype, "offset": size, "done": True},
         )
         log.info("recording %s stored: %d bytes, %d parts", self.sid, size, len(self.doc["parts"]))
+
+    def verify_copy(
+        self, size: int, stretches: list[dict[str, Any]], stream: storage_io.Hashing | None
+    ) -> dict[str, Any]:
+        """Our copy must be complete (the size the carrier announced) and byte-identical to
+        what the carrier streamed, before the carrier's copy may go.
+
+        One run streamed it all: the bucket's own MD5 against ours of the stream (no read).
+        Several runs did: no one hash saw every byte (a hash's state cannot be saved), so
+        the object is read back once, each run's stretch checked against the MD5 that run
+        noted, and the SHA-256 taken from what the bucket holds."""
+        ends = [0] + [s["end"] for s in stretches]
+        if not stretches or ends[-1] != size or [s["start"] for s in stretches] != ends[:-1]:
+            raise storage_io.Corrupt(f"streamed stretches do not cover 0-{size}: {ends}")
+        timeout = self.rs.http_timeout_seconds
+        if stream is not None and len(stretches) == 1 and stream.size == size:
+            md5 = base64.b64encode(stream.md5.digest()).decode()
+            checked = storage_io.verify(self.sid, size, md5, timeout)
+            return checked | {"sha256": stream.sha256.hexdigest(), "verified_by": "streamed"}
+        checked = storage_io.read_back(self.sid, size, stretches, timeout)
+        return checked | {"verified_by": "read_back"}
+
+    def delete_carrier_copy(self) -> None:
+        """Our copy is complete and verified: the carrier's goes now, not after the CRM
+        confirms (source rule: once submitted, the carrier cannot access the recording at
+        any time during the retention period). A failure here never holds up delivery;
+        every later run, clean_up and the sweeper try again."""
+        if (self.doc.get("deleted") or {}).get("carrier"):
+            return
+        try:
+            carrier_media.delete(self.sid, self.rs.http_timeout_seconds)
+        except carrier_media.CarrierError as exc:
+            log.warning("recording %s: carrier copy not deleted yet (%s)", self.sid, exc)
+            return
+        self.write(deleted=dict(self.doc.get("deleted") or {}) | {"carrier": time.time()})
 
     def ensure_target(self) -> None:
         if self.doc.get("target"):
@@ -278,7 +373,7 @@ class Run:
                         self.doc["parts"], part.index, state="sending", receipt=None
                     )
                 )
-                body = storage_io.Limited(reader, part.size, self.tick)
+                body = storage_io.Limited(reader, part.size)
                 try:
                     receipt = self.sink.send_part(d, part, body)  # type: ignore[arg-type]
                 except BaseException:
@@ -436,6 +531,7 @@ def run(sid: str, gen: int) -> dict[str, Any]:
     try:
         return _run(sid, gen)
     except (
+        state.Contended,
         gexc.Aborted,
         gexc.DeadlineExceeded,
         gexc.ServiceUnavailable,
@@ -471,7 +567,8 @@ def _run(sid: str, gen: int) -> dict[str, Any]:
     r = Run(doc)
     try:
         try:
-            return r.drive()
+            with r:
+                return r.drive()
         except HandOn as exc:
             return r.hand_on(str(exc))
         except RateLimited as exc:
@@ -482,12 +579,12 @@ def _run(sid: str, gen: int) -> dict[str, Any]:
             return r.fail(str(exc))
         except carrier_media.CarrierGone:
             return r.fail("the carrier has no such recording")
-        except state.LeaseLost:
+        except (state.LeaseLost, state.Contended):
             raise
         except (Transient, carrier_media.CarrierError, storage_io.StorageError, OSError) as exc:
             return r.reschedule("no_confirmation", f"{exc.__class__.__name__}: {exc}")
         except Exception as exc:  # a bug must not lose the recording: retry, loudly
-            if isinstance(exc.__context__, state.LeaseLost):
+            if isinstance(exc.__context__, (state.LeaseLost, state.Contended)):
                 raise exc.__context__ from None
             log.exception("recording %s: unexpected error", sid)
             return r.reschedule("no_confirmation", f"{exc.__class__.__name__}: {exc}")

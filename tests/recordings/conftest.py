@@ -54,6 +54,13 @@ class Rec:
         return len(self.present) * self.bps
 
 
+def rec_sha256(rec: Rec) -> str:
+    h = hashlib.sha256()
+    for k in rec.present:
+        h.update(second_bytes(rec.sid, k, rec.bps))
+    return h.hexdigest()
+
+
 def part_hashes(rec: Rec, part_size: int) -> list[tuple[int, str]]:
     """(size, sha256) of each expected part, computed second by second (bounded memory)."""
     out: list[tuple[int, str]] = []
@@ -222,7 +229,8 @@ class Pipeline:
         return any(d.get("sid") == sid and d.get("type") == "recording" for d in items)
 
     def assert_delivered(self, rec: Rec, part_size: int) -> dict[str, Any]:
-        """Every part attached once, in order, byte-identical; deleted after confirmation."""
+        """Every part attached once, in order, byte-identical; our copy deleted after the
+        CRM's confirmation, the carrier's once ours was verified."""
         d = self.doc(rec.sid)
         assert d["status"] == "done", d
         expected = part_hashes(rec, part_size)
@@ -236,8 +244,12 @@ class Pipeline:
         ]
         assert [(a["size"], a["sha256"]) for a in atts] == expected
         assert len({a["comment_id"] for a in atts}) <= 1  # one comment carries them all
+        # Our copy goes only after the CRM confirmed; the carrier's as soon as ours was
+        # complete and verified, before the CRM saw anything (source rule: once submitted,
+        # the carrier cannot access the recording at any time).
         assert d["deleted"]["object"] >= d["confirmed_at"]
-        assert d["deleted"]["carrier"] >= d["confirmed_at"]
+        assert d["verified_at"] <= d["deleted"]["carrier"] <= d["confirmed_at"]
+        assert d["sha256"] == rec_sha256(rec)
         assert not self.object_exists(rec.sid)
         assert self.carrier_deleted(rec.sid)
         return d

@@ -1,5 +1,6 @@
 """Faults on the CRM side: every case ends with each part attached once, in order,
-byte-identical, and the object deleted only after the CRM confirmed."""
+byte-identical, and our object deleted only after the CRM confirmed (the carrier's copy
+goes as soon as ours is verified)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,13 @@ def _deliver_with_checks(pipe: Pipeline, rec: Any) -> list[dict[str, Any]]:
             wait = t.schedule_time.timestamp() if t.schedule_time else 0
             ran.append(out | {"task": t.name.rsplit("/", 1)[-1], "eta": wait})
             d = pipe.doc(rec.sid)
-            if d["status"] not in ("done",):
-                # Not confirmed yet: our copy and the carrier's must still exist.
-                assert pipe.object_exists(rec.sid) or d["status"] == "pending"
+            if d["status"] == "pending":  # not in our bucket yet: the carrier keeps it
                 assert not pipe.carrier_deleted(rec.sid)
+            elif d["status"] != "done":
+                # Stored and verified, not confirmed yet: our copy stays, the carrier's is
+                # gone already (it is deleted before delivery, not after confirmation).
+                assert pipe.object_exists(rec.sid)
+                assert pipe.carrier_deleted(rec.sid)
         assert len(ran) < 50, ran
     return ran
 
@@ -158,7 +162,8 @@ def test_permanent_refusal_alerts_and_keeps_the_recording(
     pipe.run_tasks()
     d = pipe.doc(rec.sid)
     assert d["status"] == "failed"
-    assert pipe.object_exists(rec.sid) and not pipe.carrier_deleted(rec.sid)
+    # Our verified copy is kept for the sweeper; the carrier's went once ours was verified.
+    assert pipe.object_exists(rec.sid) and pipe.carrier_deleted(rec.sid)
     msgs = pull_all(suite, sub, expect=1)
     assert [m.attributes["kind"] for m in msgs] == ["recording.delivery_failed"]
 
@@ -188,3 +193,59 @@ def test_bad_input(pipe: Pipeline) -> None:
     from recordings import state
 
     assert state.get(rec.sid) is None  # nothing half-written
+
+
+def test_a_crm_call_slower_than_the_lease_keeps_the_lease(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read timeout is as long as the lease: a commit that takes longer than the lease
+    must not let a second delivery take the recording over mid-commit (the heartbeat
+    renews the lease while the call is in flight)."""
+    import threading
+
+    from tests.recordings.conftest import _reset_caches
+
+    monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "20")  # lease stays 3 s
+    _reset_caches()
+    rec = pipe.record(3, 3000)
+    pipe.fault("zendesk", "tickets", [{"kind": "delay", "seconds": 7}], method="PUT")
+    pipe.callback(rec)
+    [task] = pipe.queued()
+    pipe.purge()
+    body, headers = bytes(task.http_request.body), dict(task.http_request.headers)
+    first: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: first.update(pipe.deliver(body, headers)))
+    worker.start()
+    deadline = time.monotonic() + 20
+    while (pipe.doc(rec.sid).get("commit") or {}).get("state") != "sending":
+        assert time.monotonic() < deadline, pipe.doc(rec.sid)
+        time.sleep(0.05)
+    time.sleep(4.5)  # past the 3 s lease the commit call is still in flight
+    lease = pipe.doc(rec.sid)["lease"]
+    assert lease["until"] > time.time(), lease
+    second = pipe.deliver(body, headers)  # the queue delivers the task again
+    assert second["outcome"] == "busy", second
+    worker.join(timeout=30)
+    assert first.get("outcome") == "done", first
+    pipe.run_tasks()  # the look-back the busy delivery scheduled finds it finished
+    d = pipe.assert_delivered(rec, PART)
+    assert d["lease"]["no"] == 1  # no second worker ever held it
+
+
+def test_carrier_copy_is_deleted_once_ours_is_verified_not_after_confirmation(
+    pipe: Pipeline,
+) -> None:
+    """Source rule: once submitted, the carrier cannot access the recording at any time
+    during the retention period. (This used to wait for the CRM's confirmation.)"""
+    rec = pipe.record(4, 2500)
+    pipe.fault("zendesk", "*", [{"kind": "status", "status": 503, "repeat": 1000}])
+    pipe.callback(rec)
+    [out] = pipe.run_round()
+    assert out["outcome"] == "rescheduled"  # the CRM is down: nothing confirmed
+    d = pipe.doc(rec.sid)
+    assert d["status"] == "stored" and not d.get("confirmed_at")
+    assert d["size"] == rec.size and d["verified_at"] <= d["deleted"]["carrier"]
+    assert pipe.carrier_deleted(rec.sid) and pipe.object_exists(rec.sid)
+    requests.delete(f"{pipe.suite.url('zendesk')}/_control/faults", timeout=10)
+    pipe.run_tasks()  # delivery carries on from our copy alone
+    pipe.assert_delivered(rec, PART)

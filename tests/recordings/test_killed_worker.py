@@ -86,3 +86,30 @@ def test_worker_killed(pipe: Pipeline, where: str) -> None:
     d = pipe.assert_delivered(rec, PART)
     if where != "uploading part 2":
         assert d["commit"]["result"].get("recovered") is True
+
+
+def test_lock_left_by_a_killed_worker_is_a_redelivery_not_a_crash(pipe: Pipeline) -> None:
+    """A worker killed inside a Firestore transaction leaves the document locked until the
+    lock times out. The next run's transactions keep aborting and the client gives up with
+    a bare ValueError, which used to escape the worker (the chaos bench's unexplained
+    worker deaths, a 500 on the served route): now the task is answered 503 to be
+    delivered again, and a later delivery completes it."""
+    from core import clients
+    from recordings import state
+
+    rec = pipe.record(2, 1000)
+    pipe.callback(rec)
+    [task] = pipe.queued()
+    pipe.purge()
+    body, headers = bytes(task.http_request.body), dict(task.http_request.headers)
+    held = clients.firestore().transaction()
+    held._begin()
+    state.ref(rec.sid).get(transaction=held)  # the dead worker's read lock, never committed
+    try:
+        resp = pipe.client.post("/tasks/deliver", data=body, headers=headers)
+        assert resp.status_code == 503, resp.get_data(as_text=True)
+        assert resp.get_json() == {"outcome": "contended", "redeliver": True}
+    finally:
+        held._rollback()
+    assert pipe.deliver(body, headers)["outcome"] == "done"
+    pipe.assert_delivered(rec, PART)
