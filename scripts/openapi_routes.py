@@ -53,7 +53,10 @@ AUTH: dict[str, dict[str, str] | None] = {
         "type": "apiKey",
         "in": "header",
         "name": "X-CRM-Key",
-        "description": "A key from RECORDINGS_CRM_KEYS (the CRM reading recordings).",
+        "description": "A key from RECORDINGS_CRM_KEYS (the CRM reading recordings), always "
+        "with its second factor: X-CRM-TOTP (RFC 6238 code of the key's enrolled secret, "
+        "usable once) on POST /recordings/session, and the session it returns in "
+        "X-CRM-Session on GET /recordings/{sid}/url.",
     },
     "task": {
         "type": "apiKey",
@@ -257,7 +260,20 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Delivery worker (Cloud Tasks)",
             body="recordings.http:TaskBody",
         ),
-        Route("GET", "/recordings/<sid>/url", "crm_key", "Short-lived URL of a recording"),
+        Route(
+            "POST",
+            "/recordings/session",
+            "crm_key",
+            "MFA handshake: CRM key + one-time TOTP code -> a short-lived session",
+            headers=("X-CRM-TOTP",),
+        ),
+        Route(
+            "GET",
+            "/recordings/<sid>/url",
+            "crm_key",
+            "Short-lived URL of a recording (CRM key + MFA session)",
+            headers=("X-CRM-Session",),
+        ),
         Route(
             "GET",
             "/recordings/<sid>/media",

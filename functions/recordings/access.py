@@ -1,5 +1,6 @@
-"""Reading a stored recording: only with a CRM key, only through a short-lived URL, and
-every access is written to Firestore (`recording_access`) and logged.
+"""Reading a stored recording: only with a CRM key and its second factor (recordings/mfa.py:
+a TOTP handshake gives a short-lived session), only through a short-lived URL, and every
+access and every refusal is written to Firestore (`recording_access`) and logged.
 
 Keys come from RECORDINGS_CRM_KEYS (several, so they can be rotated) and are compared in
 constant time. The URL is a Cloud Storage V4 signed URL in the cloud. The storage emulator
@@ -30,18 +31,20 @@ AUDIT = "recording_access"
 READABLE = ("stored", "confirmed", "failed")
 
 
-def _key_id(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()[:12]  # never log the key itself
+def key_id(key: str) -> str:
+    """A short hash naming a key in audit entries, logs and enrolment (never the key)."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]
 
 
-def authenticate(request: flask.Request) -> str:
+def authenticate(request: flask.Request, sid: str | None = None) -> str:
     given = request.headers.get(HEADER, "")
     ok = False
     for key in rec_settings().crm_key_list:  # no early exit: same time for every key
-        ok |= hmac.compare_digest(given.encode(), key.encode())
+        ok |= hmac.compare_digest(given.encode("utf-8", "replace"), key.encode())
     if not given or not ok:
+        audit(sid, key_id(given) if given else "-", "key_refused", request)
         raise unauthorized(f"a valid {HEADER} header is required")
-    return _key_id(given)
+    return key_id(given)
 
 
 PURPOSE = "recordings-media-url"
@@ -75,25 +78,39 @@ def _v4_url(sid: str, ttl: int) -> str:
     )
 
 
-def _audit(sid: str, who: str, action: str, request: flask.Request, **extra: Any) -> None:
+def _text(value: str | None) -> str | None:
+    """Caller-chosen text as storable UTF-8 (a lone surrogate would fail the write)."""
+    if value is None:
+        return None
+    return value[:200].encode("utf-8", "replace").decode("utf-8")
+
+
+def audit(sid: str | None, who: str, action: str, request: flask.Request, **extra: Any) -> None:
     entry = {
-        "recording_sid": sid,
+        "recording_sid": _text(sid),
         "key_id": who,
         "action": action,
         "at": time.time(),
-        "ip": request.headers.get("X-Forwarded-For", request.remote_addr),
-        "user_agent": request.headers.get("User-Agent", "")[:200],
+        "ip": _text(request.headers.get("X-Forwarded-For", request.remote_addr)),
+        "user_agent": _text(request.headers.get("User-Agent", ""))[:200],
         **extra,
     }
     clients.firestore().collection(AUDIT).add(entry)
-    logs.event(log, f"recording {sid}: {action} by key {who}", **entry)
+    logs.event(log, f"recording {sid or '-'}: {action} by key {who}", **entry)
 
 
 def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
-    who = authenticate(request)
+    from recordings import mfa
+
+    who = authenticate(request, sid)
+    try:
+        mfa.require_session(request, who)
+    except ApiError:
+        audit(sid, who, "mfa_session_refused", request)
+        raise
     doc = state.get(sid)
     if doc is None or doc.get("status") not in READABLE:
-        _audit(sid, who, "url_refused", request)
+        audit(sid, who, "url_refused", request)
         raise not_found("recording")
     ttl = rec_settings().url_ttl_seconds
     exp = int(time.time()) + ttl
@@ -105,7 +122,7 @@ def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
             f"{settings().public_url.rstrip('/')}/recordings/{sid}/media"
             f"?exp={exp}&sig={_sig(sid, exp)}"
         )
-    _audit(sid, who, "url_issued", request, mode=mode, expires_at=exp)
+    audit(sid, who, "url_issued", request, mode=mode, expires_at=exp)
     return {"url": url, "expires_at": exp, "mode": mode}
 
 
@@ -120,6 +137,7 @@ def media(request: flask.Request, sid: str) -> flask.Response:
             root=rec_settings().url_secret,
         )
     except signing.SignatureError as exc:
+        audit(sid[:64], "signed-url", "media_refused", request, reason=exc.reason)
         if isinstance(exc, signing.Expired):
             raise ApiError(403, "expired", exc.message, field=exc.field) from None
         if isinstance(exc, signing.Malformed) and exc.field == "exp":
@@ -127,6 +145,7 @@ def media(request: flask.Request, sid: str) -> flask.Response:
         raise ApiError(403, "bad_signature", "sig does not match", field=exc.field) from None
     doc = state.get(sid)
     if doc is None or doc.get("status") not in READABLE:
+        audit(sid, "signed-url", "media_refused", request, reason="not_found")
         raise not_found("recording")
     size = int(doc.get("size") or 0)
     reader = storage_io.RangeReader(sid, 0, size, rec_settings().http_timeout_seconds)
@@ -138,7 +157,7 @@ def media(request: flask.Request, sid: str) -> flask.Response:
         finally:
             reader.close()
 
-    _audit(sid, "signed-url", "media_read", request, expires_at=exp)
+    audit(sid, "signed-url", "media_read", request, expires_at=exp)
     return flask.Response(
         body(),
         status=200,

@@ -6,11 +6,15 @@ Plain pydantic over os.environ (no pydantic-settings import at cold start).
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# The emulators' enrolment of the local CRM key (publicly known, like the key itself; never
+# used in the cloud, where RECORDINGS_CRM_TOTP_SECRETS must name each key's secret).
+LOCAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MB = 1_000_000  # the CRM limits are decimal megabytes (Zendesk: 50 MB per file)
 
 
@@ -45,6 +49,13 @@ class RecordingsSettings(BaseModel):
     http_timeout_seconds: float = Field(60.0, alias="RECORDINGS_HTTP_TIMEOUT_SECONDS", gt=0)
     # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
     crm_keys: str = Field("local-crm-key", alias="RECORDINGS_CRM_KEYS")
+    # The second factor (recordings/mfa.py): comma-separated `key_id:BASE32SECRET` TOTP
+    # enrolments, key_id = access.key_id(crm key). Unset on the emulators: the local key is
+    # enrolled with LOCAL_TOTP_SECRET; in the cloud a key without an entry opens nothing.
+    crm_totp_secrets: str | None = Field(None, alias="RECORDINGS_CRM_TOTP_SECRETS")
+    mfa_session_seconds: int = Field(600, alias="RECORDINGS_MFA_SESSION_SECONDS", ge=60, le=3600)
+    totp_max_failures: int = Field(5, alias="RECORDINGS_TOTP_MAX_FAILURES", ge=1, le=100)
+    totp_lockout_seconds: int = Field(900, alias="RECORDINGS_TOTP_LOCKOUT_SECONDS", ge=60)
     url_ttl_seconds: int = Field(300, alias="RECORDINGS_URL_TTL_SECONDS", ge=10, le=3600)
     # gcs_v4: Cloud Storage V4 signed URL (production); function: a URL served by this
     # function with an HMAC token (the storage emulator neither signs nor checks V4
@@ -72,7 +83,31 @@ class RecordingsSettings(BaseModel):
         recordings there (the same rule as core.settings for the other secrets)."""
         if os.environ.get("K_SERVICE") and "local-crm-key" in self.crm_key_list:
             raise ValueError("RECORDINGS_CRM_KEYS is left at its local default")
+        self.totp_secrets()  # a malformed enrolment fails at start, not at the first read
         return self
+
+    def totp_secrets(self) -> dict[str, str]:
+        """key_id -> base32 TOTP secret."""
+        raw = self.crm_totp_secrets
+        if raw is None:
+            if os.environ.get("K_SERVICE"):
+                return {}
+            from recordings.access import key_id
+
+            return {key_id(k): LOCAL_TOTP_SECRET for k in self.crm_key_list}
+        out: dict[str, str] = {}
+        for entry in filter(None, (e.strip() for e in raw.split(","))):
+            kid, sep, secret = entry.partition(":")
+            secret = secret.strip().upper()
+            if not sep or not re.fullmatch(r"[0-9a-f]{12}", kid.strip()):
+                raise ValueError("RECORDINGS_CRM_TOTP_SECRETS: entries are key_id:BASE32SECRET")
+            if not re.fullmatch(r"[A-Z2-7]{26,}=*", secret):
+                raise ValueError("RECORDINGS_CRM_TOTP_SECRETS: a secret is not base32 of 128+ bits")
+            out[kid.strip()] = secret
+        return out
+
+    def totp_secret_for(self, key_id: str) -> str | None:
+        return self.totp_secrets().get(key_id)
 
     @property
     def crm_key_list(self) -> list[str]:

@@ -1,5 +1,5 @@
 """recordings_http: the carrier's recording-status callback, the delivery worker (Cloud
-Tasks), and signed access for the CRM."""
+Tasks), and signed access for the CRM (key + TOTP handshake, then short-lived URLs)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,13 @@ def deliver(request: flask.Request) -> flask.Response:
     if out.get("redeliver"):
         return json_response(out, 503, {"Retry-After": "5"})
     return json_response(out)
+
+
+@router.route("/recordings/session", ["POST"])
+def session(request: flask.Request) -> dict[str, Any]:
+    from recordings import mfa
+
+    return mfa.start_session(request)
 
 
 @router.route("/recordings/<sid>/url", ["GET"])

@@ -94,8 +94,11 @@ def valid_headers(caller: str, seeds: Seeds | None) -> dict[str, str]:
         return basic(s.company_subdomain, s.apps_api_token_list[0])
     if caller == "cx":
         return {"X-Webhook-Secret": s.cx_webhook_secret}
-    if caller == "crm_key":
-        return {"X-CRM-Key": rec_settings().crm_key_list[0]}
+    if caller == "crm_key":  # the key and a live MFA session of that key
+        from recordings import access, mfa
+
+        key = rec_settings().crm_key_list[0]
+        return {"X-CRM-Key": key, mfa.SESSION_HEADER: mfa.issue(access.key_id(key))[0]}
     if caller == "viewer" and seeds is not None:
         return bearer(seeds.viewer_token)
     return {}

@@ -96,6 +96,7 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     # recordings_http
     ("recordings_http", "POST", "/twilio/recording-status"): Expect("twilio"),
     ("recordings_http", "POST", "/tasks/deliver"): Expect("task"),
+    ("recordings_http", "POST", "/recordings/session"): Expect("crm_key"),
     ("recordings_http", "GET", "/recordings/<sid>/url"): Expect("crm_key"),
     ("recordings_http", "GET", "/recordings/<sid>/media"): Expect(
         "signed_url", query="exp=9999999999&sig=00"

@@ -94,18 +94,63 @@ def test_redacted_seconds_never_reach_the_crm(pipe: Pipeline) -> None:
         assert second_marker(k) in got
 
 
-def test_access_needs_a_crm_key_and_is_audited(pipe: Pipeline, suite: Any) -> None:
-    from core import clients
+def _code(at: float) -> str:
+    import pyotp
 
+    from recordings.config import LOCAL_TOTP_SECRET
+
+    return pyotp.TOTP(LOCAL_TOTP_SECRET).at(at)
+
+
+def _stored(pipe: Pipeline) -> Any:
     rec = pipe.record(2, 1500)
     pipe.fault("zendesk", "tickets", [{"kind": "status", "status": 503}], method="PUT")
     pipe.callback(rec)
     pipe.run_round()
     pipe.purge()  # stored, not yet delivered
+    return rec
+
+
+KEY = {"X-CRM-Key": "local-crm-key"}
+
+
+def test_access_needs_a_crm_key_and_its_second_factor_and_is_audited(
+    pipe: Pipeline, suite: Any, monkeypatch: Any
+) -> None:
+    """Source rule: recordings are accessible only through an MFA handshake, and only by
+    authenticated CRM keys. A CRM key alone (stolen) opens nothing."""
+    from core import clients
+    from recordings import access, mfa
+    from tests.recordings.conftest import _reset_caches
+
+    monkeypatch.setenv("RECORDINGS_CRM_KEYS", "local-crm-key,second-crm-key")
+    _reset_caches()
+    rec = _stored(pipe)
     c = pipe.client
-    assert c.get(f"/recordings/{rec.sid}/url").status_code == 401
-    assert c.get(f"/recordings/{rec.sid}/url", headers={"X-CRM-Key": "nope"}).status_code == 401
-    r = c.get(f"/recordings/{rec.sid}/url", headers={"X-CRM-Key": "local-crm-key"})
+    url = f"/recordings/{rec.sid}/url"
+    assert c.get(url).status_code == 401
+    assert c.get(url, headers={"X-CRM-Key": "nope"}).status_code == 401
+    alone = c.get(url, headers=KEY)  # the key without the second factor
+    assert alone.status_code == 401 and alone.get_json()["error"]["field"] == "X-CRM-Session"
+    # The handshake: a wrong or missing code is refused, a right one gives a session once.
+    assert c.post("/recordings/session", headers=KEY).status_code == 401
+    wrong = str((int(_code(time.time())) + 1) % 1_000_000).zfill(6)
+    assert c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": wrong}).status_code == 401
+    code = _code(time.time())
+    ok = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": code})
+    assert ok.status_code == 200, ok.get_data(as_text=True)
+    session = ok.get_json()["session"]
+    assert ok.get_json()["expires_at"] <= time.time() + 600
+    replay = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": code})
+    assert replay.status_code == 401  # a code is good once
+    # The session only with its own key, untampered.
+    other = c.get(url, headers={"X-CRM-Key": "second-crm-key", "X-CRM-Session": session})
+    assert other.status_code == 401
+    forged = session[:-1] + ("0" if session[-1] != "0" else "1")
+    assert c.get(url, headers=KEY | {"X-CRM-Session": forged}).status_code == 401
+    old, _ = mfa.issue(access.key_id("local-crm-key"), now=time.time() - 700)
+    assert c.get(url, headers=KEY | {"X-CRM-Session": old}).status_code == 401  # expired
+    r = c.get(url, headers=KEY | {"X-CRM-Session": session})
     assert r.status_code == 200, r.get_data(as_text=True)
     body = r.get_json()
     assert body["mode"] == "function" and body["expires_at"] <= time.time() + 300
@@ -118,14 +163,102 @@ def test_access_needs_a_crm_key_and_is_audited(pipe: Pipeline, suite: Any) -> No
     assert c.get(path.replace("sig=", "sig=0")).status_code == 403
     exp = int(path.split("exp=")[1].split("&")[0])
     assert c.get(path.replace(f"exp={exp}", f"exp={exp + 1}")).status_code == 403
-    other = "RE" + "0" * 32
+    missing = "RE" + "0" * 32
     assert (
-        c.get(f"/recordings/{other}/url", headers={"X-CRM-Key": "local-crm-key"}).status_code == 404
+        c.get(f"/recordings/{missing}/url", headers=KEY | {"X-CRM-Session": session}).status_code
+        == 404
     )
     audit = [d.to_dict() for d in clients.firestore().collection("recording_access").stream()]
     actions = sorted(a["action"] for a in audit if a["recording_sid"] == rec.sid)
-    assert actions == ["media_read", "url_issued"]
-    assert all("local-crm-key" not in str(a) for a in audit)
+    assert actions == [
+        "key_refused",
+        "key_refused",
+        "media_read",
+        "media_refused",
+        "media_refused",
+        "mfa_session_refused",
+        "mfa_session_refused",
+        "mfa_session_refused",
+        "mfa_session_refused",
+        "url_issued",
+    ], actions
+    handshake = sorted(a["action"] for a in audit if a["recording_sid"] is None)
+    assert handshake == ["mfa_refused", "mfa_refused", "mfa_replayed", "mfa_session_issued"]
+    # Nothing secret in the audit: no key, no session token (a 6-digit code could match a
+    # timestamp's digits by chance, so it is checked by field: no entry has a code field).
+    assert all(not ({"code", "totp", "session"} & set(a)) for a in audit)
+    for secret in ("local-crm-key", "second-crm-key", session.rsplit(".", 1)[1]):
+        assert all(secret not in str(a) for a in audit), secret
+
+
+def test_repeated_wrong_codes_lock_the_handshake_out(
+    pipe: Pipeline, suite: Any, subscribe: Any, monkeypatch: Any
+) -> None:
+    from core import clients
+    from recordings import access, mfa
+    from tests.recordings.conftest import _reset_caches
+
+    monkeypatch.setenv("RECORDINGS_TOTP_MAX_FAILURES", "3")
+    _reset_caches()
+    sub = subscribe("alerts")
+    c = pipe.client
+    wrong = str((int(_code(time.time())) + 1) % 1_000_000).zfill(6)
+    for _ in range(3):
+        r = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": wrong})
+        assert r.status_code == 401
+    right = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": _code(time.time())})
+    assert right.status_code == 429, right.get_data(as_text=True)  # locked: even a right code
+    assert int(right.headers["Retry-After"]) > 800
+    msgs = pull_all(suite, sub, expect=1)
+    assert [m.attributes["kind"] for m in msgs] == ["recording.access_locked_out"]
+    # When the lockout ends, a right code works again and clears the count.
+    who = access.key_id("local-crm-key")
+    clients.firestore().collection(mfa.FAILURES).document(who).update({"locked_until": 0})
+    again = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": _code(time.time() + 30)})
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert not clients.firestore().collection(mfa.FAILURES).document(who).get().exists
+    used = list(clients.firestore().collection(mfa.USED).stream())
+    assert len(used) == 1 and used[0].to_dict()["expire_at"] is not None
+    audit = [
+        d.to_dict()["action"] for d in clients.firestore().collection("recording_access").stream()
+    ]
+    assert sorted(audit) == [
+        "mfa_locked_out",
+        "mfa_refused",
+        "mfa_refused",
+        "mfa_refused",
+        "mfa_session_issued",
+    ]
+
+
+def test_enrolment_command_makes_an_entry_the_settings_accept(monkeypatch: Any) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pyotp
+
+    from recordings import access
+    from recordings.config import RecordingsSettings
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-m", "recordings.enrol"],
+        input="a-new-crm-key\n",
+        capture_output=True,
+        text=True,
+        cwd=root / "functions",
+        check=True,
+        timeout=60,
+    ).stdout
+    entry = next(line.split()[-1] for line in out.splitlines() if line.startswith("entry:"))
+    kid, secret = entry.split(":")
+    assert kid == access.key_id("a-new-crm-key") and "a-new-crm-key" not in out
+    rs = RecordingsSettings.model_validate(
+        {"RECORDINGS_CRM_KEYS": "a-new-crm-key", "RECORDINGS_CRM_TOTP_SECRETS": entry}
+    )
+    assert rs.totp_secret_for(kid) == secret and len(pyotp.TOTP(secret).now()) == 6
+    assert f"secret={secret}" in out  # the otpauth URI for the integration's authenticator
 
 
 def test_expired_function_url_is_refused(pipe: Pipeline) -> None:
