@@ -165,7 +165,8 @@ def start_session(request: flask.Request) -> dict[str, Any]:
 
 def issue(who: str, now: float | None = None) -> tuple[str, int]:
     """(session token, expiry) for a key that has just passed the handshake."""
-    exp, sig = signing.url_params(PURPOSE, who, rec_settings().mfa_session_seconds, now)
+    rs = rec_settings()  # the root secret this function holds (as for its media URLs)
+    exp, sig = signing.url_params(PURPOSE, who, rs.mfa_session_seconds, now, rs.url_secret)
     return f"{who}.{exp}.{sig}", exp
 
 
@@ -177,7 +178,7 @@ def require_session(request: flask.Request, who: str) -> None:
         if len(parts) != 3:
             raise signing.Malformed(SESSION_HEADER, "not a session token")
         owner, exp, sig = parts
-        signing.verify_expiring(PURPOSE, owner, exp, sig)
+        signing.verify_expiring(PURPOSE, owner, exp, sig, root=rec_settings().url_secret)
         if not hmac.compare_digest(owner.encode("utf-8", "replace"), who.encode()):
             raise signing.Mismatch(SESSION_HEADER, "the session is another key's")
     except signing.SignatureError as exc:
