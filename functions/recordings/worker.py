@@ -109,6 +109,10 @@ class Run:
             self.sink.timeout = (3.05, self.rs.http_timeout_seconds)  # type: ignore[attr-defined]
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None
+        # One state write at a time from this run: the heartbeat and the run's own writes
+        # in two concurrent transactions on one document would make Firestore abort one.
+        self._lock = threading.Lock()
+        self._renewed = time.monotonic()
         self._started = time.monotonic()
 
     def check_budget(self, what: str) -> None:
@@ -132,21 +136,27 @@ class Run:
         hung run cannot hold a recording forever, and at once if the lease was lost."""
         every = self.rs.lease_seconds / 3
         until = time.monotonic() + self.rs.max_run_seconds
-        while not self._stop.wait(every) and time.monotonic() < until:
-            try:
-                state.write(
-                    self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
-                )
-            except state.LeaseLost:
-                return  # the run's own next write says so
-            except Exception as exc:  # a missed beat is retried at the next one
-                log.warning("recording %s: lease renewal failed (%s)", self.sid, exc)
+        while not self._stop.wait(every / 2) and time.monotonic() < until:
+            with self._lock:
+                if self._stop.is_set() or time.monotonic() - self._renewed < every:
+                    continue  # the run's own writes renewed it lately
+                try:
+                    state.write(
+                        self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
+                    )
+                    self._renewed = time.monotonic()
+                except state.LeaseLost:
+                    return  # the run's own next write says so
+                except Exception as exc:  # a missed beat is retried at the next one
+                    log.warning("recording %s: lease renewal failed (%s)", self.sid, exc)
 
     # -- state helpers --------------------------------------------------------------
     def write(self, **changes: Any) -> None:
-        self.doc = state.write(
-            self.sid, self.lease, lambda cur: changes, lease_seconds=self.rs.lease_seconds
-        )
+        with self._lock:
+            self.doc = state.write(
+                self.sid, self.lease, lambda cur: changes, lease_seconds=self.rs.lease_seconds
+            )
+            self._renewed = time.monotonic()
 
     # -- the stages ---------------------------------------------------------------------
     def drive(self) -> dict[str, Any]:
@@ -446,9 +456,13 @@ class Run:
             carrier_media.delete(self.sid, self.rs.http_timeout_seconds)
             deleted["carrier"] = time.time()
             self.write(deleted=deleted)
-        self.doc = state.release(
-            self.sid, self.lease, {"status": "done", "done_at": time.time(), "delay_reason": None}
-        )
+        with self._lock:
+            self._stop.set()  # given back: no renewal after this
+            self.doc = state.release(
+                self.sid,
+                self.lease,
+                {"status": "done", "done_at": time.time(), "delay_reason": None},
+            )
         log.info("recording %s delivered and deleted", self.sid)
 
     # -- outcomes -----------------------------------------------------------------------
