@@ -245,6 +245,7 @@ def test_carrier_copy_is_deleted_once_ours_is_verified_not_after_confirmation(
     d = pipe.doc(rec.sid)
     assert d["status"] == "stored" and not d.get("confirmed_at")
     assert d["size"] == rec.size and d["verified_at"] <= d["deleted"]["carrier"]
+    assert d["object"]["verified_by"] == "streamed"  # one run: the bucket's MD5, no read-back
     assert pipe.carrier_deleted(rec.sid) and pipe.object_exists(rec.sid)
     requests.delete(f"{pipe.suite.url('zendesk')}/_control/faults", timeout=10)
     pipe.run_tasks()  # delivery carries on from our copy alone

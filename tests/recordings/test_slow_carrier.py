@@ -10,6 +10,7 @@ down (6 MB at 1 MB/s with a 1.5 s budget); the slow one is the real thing (1 GiB
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -97,6 +98,98 @@ def test_ingest_longer_than_a_run_resumes_where_the_bucket_copy_ends(
         "done": True,
     }
     assert d.get("attempts", 0) == 0  # handing on is no failure: no backoff, no attempt
+    # No one stream saw every byte: the copy was read back and checked stretch by stretch
+    # before the carrier's copy went (assert_delivered: verified_at <= deleted.carrier).
+    assert d["object"]["verified_by"] == "read_back"
+
+
+def _rec_bytes(rec: Any, start: int, end: int) -> bytes:
+    """Bytes [start, end) of the recording's media as the stand-in serves it."""
+    from emulators.standins.twilio_server import second_bytes
+
+    data = b"".join(second_bytes(rec.sid, k, rec.bps) for k in rec.present)
+    return data[start:end]
+
+
+def _hand_on_once(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch, seconds: int) -> Any:
+    """A recording whose first run hands on mid-ingest (a few chunks in the bucket)."""
+    monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.2")
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(256 * 1024))
+    monkeypatch.setenv("RECORDINGS_PART_SIZE", "2000000")
+    monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
+    monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
+    _reset_caches()
+    _throttle(pipe.suite, 1_000_000)
+    rec = pipe.record(seconds, 1_000_000)
+    assert pipe.callback(rec).status_code == 204
+    [out] = pipe.run_round()
+    assert out["outcome"] == "handed_on" and out["at"].startswith("ingest"), out
+    ing = pipe.doc(rec.sid)["ingest"]
+    assert 0 < ing["offset"] < rec.size and ing["streamed"][-1]["end"] == ing["offset"], ing
+    assert not pipe.carrier_deleted(rec.sid)
+    return rec
+
+
+def test_a_resumed_copy_that_differs_from_what_was_streamed_is_ingested_again(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-back catches bytes in the bucket that are not the ones the carrier sent
+    (here: the first run's noted hash no longer matches them). The carrier copy stays,
+    the ingest starts over from byte 0 in a new session, and only the verified second
+    copy lets the carrier's go."""
+    from recordings import state
+
+    rec = _hand_on_once(pipe, monkeypatch, 3)
+    ing = pipe.doc(rec.sid)["ingest"]
+    first_session = ing["session"]
+    stretches = [dict(s) for s in ing["streamed"]]
+    stretches[0]["md5"] = hashlib.md5(b"not what was streamed").hexdigest()  # noqa: S324
+    state.ref(rec.sid).update({"ingest.streamed": stretches})
+
+    ran: list[dict[str, Any]] = []
+    while not any(r["outcome"] == "rescheduled" for r in ran):
+        batch = pipe.run_round()
+        assert batch and len(ran) < 20, ran  # the queue ran dry: nothing was refused
+        ran += batch
+    refused = next(r for r in ran if r["outcome"] == "rescheduled")
+    assert refused["reason"] == "no_confirmation", refused
+    d = pipe.doc(rec.sid)
+    assert "Corrupt" in d["last_error"] and "differ from those streamed" in d["last_error"]
+    assert d["status"] == "pending" and d["ingest"] == {}, d.get("ingest")
+    assert not pipe.carrier_deleted(rec.sid) and not (d.get("deleted") or {}).get("carrier")
+    starts_before = len(_media_ranges(pipe.suite, rec.sid))
+
+    pipe.run_tasks()
+    d = pipe.assert_delivered(rec, 2_000_000)
+    assert d["object"]["verified_by"] in ("streamed", "read_back")
+    again = _media_ranges(pipe.suite, rec.sid)[starts_before:]
+    assert again and again[0] is None, again  # fetched again from byte 0
+    assert first_session not in str(d)
+
+
+def test_bytes_the_bucket_took_unnoted_are_fetched_again_and_checked(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that died after the bucket took a chunk but before it noted that chunk's
+    hash: the next run asks the carrier for the bytes from the last noted end, hashes the
+    ones the bucket already has without sending them again, and goes on from there."""
+    from recordings import state
+
+    chunk = 256 * 1024
+    rec = _hand_on_once(pipe, monkeypatch, 3)
+    ing = pipe.doc(rec.sid)["ingest"]
+    noted = ing["offset"] - chunk  # as if the last chunk's note was never written
+    assert noted >= 0
+    stretches = [
+        {"start": 0, "end": noted, "md5": hashlib.md5(_rec_bytes(rec, 0, noted)).hexdigest()}  # noqa: S324
+    ]
+    state.ref(rec.sid).update({"ingest.streamed": stretches})
+    seen = len(_media_ranges(pipe.suite, rec.sid))
+
+    pipe.run_tasks()
+    d = pipe.assert_delivered(rec, 2_000_000)
+    assert d["object"]["verified_by"] == "read_back"
+    assert _media_ranges(pipe.suite, rec.sid)[seen] == f"bytes={noted}-"
 
 
 def test_tasks_get_a_deadline_as_long_as_the_function_may_run(pipe: Pipeline) -> None:
