@@ -13,25 +13,10 @@ from typing import Any
 
 from core import logs, tts
 from core.config.view import CenterView
-from notifications import builtin_tones, library
+from notifications import builtin_tones, call_type, library, phrases
 from notifications.effective import DEFAULTS, effective
 
 log = logs.get("notifications.announcement")
-
-# "{call type} from {queue name}": the language's whisper_text names the call type.
-DEFAULT_CALL_TYPE = "Incoming call"
-COUNTDOWN_PHRASES = {
-    "en": "Call starting in {n}",
-    "es": "La llamada comienza en {n}",
-    "fr": "L'appel commence dans {n}",
-    "de": "Anruf beginnt in {n}",
-    "pt": "A chamada começa em {n}",
-}
-
-
-def countdown_text(language: str, seconds: int) -> str:
-    phrase = COUNTDOWN_PHRASES.get(language.split("-")[0].lower(), COUNTDOWN_PHRASES["en"])
-    return phrase.format(n=", ".join(str(i) for i in range(seconds, 0, -1)))
 
 
 def _rendered(audio: tts.RenderedAudio) -> dict[str, Any]:
@@ -40,6 +25,16 @@ def _rendered(audio: tts.RenderedAudio) -> dict[str, Any]:
         "content_type": audio.content_type,
         "duration_seconds": audio.duration_seconds,
     }
+
+
+def _own_whisper_text(view: CenterView, language: str) -> str | None:
+    """The language's configured `whisper_text`, only if that language itself is
+    configured: another language's fallback wording must not leak into this one."""
+    want = phrases.base(language)
+    for code, cfg in view.languages.items():
+        if code == language or phrases.base(code) == want:
+            return cfg.whisper_text
+    return None
 
 
 def _whisper(
@@ -70,7 +65,13 @@ def _whisper(
         wtype = "queue_name"
         node = view.queue(session.get("queue_id") or "")
         queue_name = node.cfg.name if node else (session.get("queue_path") or "the queue")
-        text = f"{lang.whisper_text or DEFAULT_CALL_TYPE} from {queue_name}"
+        text = phrases.whisper_text(
+            call_type.call_type(session),
+            queue_name,
+            language,
+            view.center.default_language,
+            inbound_label=_own_whisper_text(view, language),
+        )
     audio = tts.render(text, language, voice=lang.tts_voice, speed=speed)
     return {"type": wtype, "text": text, "speed": speed} | _rendered(audio)
 
@@ -106,10 +107,9 @@ def _tone(slot: str, choice: dict[str, Any]) -> dict[str, Any]:
 def compute(
     view: CenterView, session: dict[str, Any], agent_id: str, event_id: str
 ) -> dict[str, Any]:
-    # Every call, IVR or placed by the mobile SDK, gets the calls settings (whisper,
-    # countdown, ring): the source applies them to mobile call queues too.
-    is_call = session.get("kind") == "call" or session.get("channel") == "voice"
-    kind = "calls" if is_call else "chats"
+    # Every call, IVR or placed by the mobile SDK (or a scheduled callback), gets the calls
+    # settings (whisper, countdown, ring): the source applies them to mobile call queues too.
+    kind = "calls" if call_type.is_call(session) else "chats"
     qid = session.get("queue_id")
     eff = effective(view, qid if qid in view.queues else None, kind)
     language = session.get("language") or view.center.default_language
@@ -118,7 +118,7 @@ def compute(
         whisper = _whisper(view, session, eff["whisper"], language)
     if kind == "calls" and eff["countdown"].get("enabled"):
         seconds = int(eff["countdown"].get("seconds") or 3)
-        text = countdown_text(language, seconds)
+        text = phrases.countdown_text(language, seconds, view.center.default_language)
         lang = view.language(language)
         countdown = {"text": text, "seconds": seconds} | _rendered(
             tts.render(text, language, voice=lang.tts_voice, speed=1.0)
@@ -141,6 +141,7 @@ def compute(
         "agent_id": agent_id,
         "kind": kind,
         "channel": session.get("channel"),
+        "call_type": call_type.call_type(session) if kind == "calls" else None,
         "queue_id": qid,
         "queue_path": session.get("queue_path"),
         "language": language,
@@ -168,17 +169,19 @@ def sms_body(ann: dict[str, Any]) -> str:
 
 
 # -- playable forms -------------------------------------------------------------------------
-def playable(ann: dict[str, Any]) -> dict[str, Any]:
-    """JSON for a web adapter: every audio part gets a short-lived URL."""
+def with_url(part: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An audio part with a short-lived playable URL instead of its object name."""
     from notifications.media_links import sign
 
-    def with_url(part: dict[str, Any] | None) -> dict[str, Any] | None:
-        if not part:
-            return part
-        url, exp = sign(part["object"])
-        out = {k: v for k, v in part.items() if k != "object"}
-        return out | {"url": url, "url_expires_at": exp}
+    if not part:
+        return part
+    url, exp = sign(part["object"])
+    out = {k: v for k, v in part.items() if k != "object"}
+    return out | {"url": url, "url_expires_at": exp}
 
+
+def playable(ann: dict[str, Any]) -> dict[str, Any]:
+    """JSON for a web adapter: every audio part gets a short-lived URL."""
     out = {k: v for k, v in ann.items() if k not in ("whisper", "countdown", "tones")}
     out["whisper"] = with_url(ann.get("whisper"))
     out["countdown"] = with_url(ann.get("countdown"))

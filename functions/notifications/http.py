@@ -41,6 +41,12 @@ for _prefix, _kind in (
 r("/agent/sessions/<session_id>/announcement", ["GET"])(
     lambda request, session_id: agent_api.get_for_agent(request, session_id)
 )
+r("/agent/sessions/<session_id>/alert", ["GET"])(
+    lambda request, session_id: agent_api.get_alert(request, session_id)
+)
+r("/agent/sessions/<session_id>/answer", ["POST"])(
+    lambda request, session_id: agent_api.answer(request, session_id)
+)
 r("/twilio/agent-announcement/<session_id>", ["POST"])(
     lambda request, session_id: agent_api.twiml_for_carrier(request, session_id)
 )
