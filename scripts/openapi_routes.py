@@ -481,6 +481,18 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             params=("format",),
         ),
         Route(
+            "GET",
+            "/agent/sessions/<session_id>/alert",
+            "portal",
+            "Ring now, wait or stop: the server-decided alert of the assigned agent",
+        ),
+        Route(
+            "POST",
+            "/agent/sessions/<session_id>/answer",
+            "portal",
+            "The assigned agent answered (repeating alerts stop)",
+        ),
+        Route(
             "POST",
             "/twilio/agent-announcement/<session_id>",
             "twilio",

@@ -163,6 +163,14 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("notifications_http", "GET", "/agent/sessions/<session_id>/announcement"): Expect(
         "portal", other="bea"
     ),
+    # Only the assigned agent is alerted or answers; anyone else sees no such session.
+    **{
+        ("notifications_http", m, p): Expect("portal", other="bea", others=("cleo", "sam"))
+        for m, p in (
+            ("GET", "/agent/sessions/<session_id>/alert"),
+            ("POST", "/agent/sessions/<session_id>/answer"),
+        )
+    },
     ("notifications_http", "POST", "/twilio/agent-announcement/<session_id>"): Expect("twilio"),
     ("notifications_http", "GET", "/media/<path:obj>"): Expect(
         "signed_url", query="exp=9999999999&sig=00"

@@ -67,9 +67,9 @@ def test_wait_time_includes_whisper_and_countdown(
     # DSL: tts text from Internet, speed from Support, countdown from the center.
     assert ann["whisper"]["type"] == "tts" and ann["whisper"]["text"] == "Internet outage line"
     assert ann["whisper"]["speed"] == 1.5
-    assert ann["countdown"]["text"] == "Call starting in 3, 2, 1"
+    assert ann["countdown"]["text"] == "This is your next call. Starting in 3, 2, 1"
     expected_w = tts.render("Internet outage line", "en-US", speed=1.5).duration_seconds
-    expected_c = tts.render("Call starting in 3, 2, 1", "en-US").duration_seconds
+    expected_c = tts.render("This is your next call. Starting in 3, 2, 1", "en-US").duration_seconds
     assert ann["metrics"]["whisper_seconds"] == expected_w > 0.3
     assert ann["metrics"]["countdown_seconds"] == expected_c > 0.5
     assert ann["tones"]["incoming_call"]["id"] == "digital"
