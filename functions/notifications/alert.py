@@ -13,10 +13,12 @@ polls at once ring once, and a ring never follows the answer or the hang-up it r
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 
 from core import clients, logs
+from core.errors import ApiError
 from core.sessions import store
 from notifications import on_event
 
@@ -55,6 +57,7 @@ def decide(session: dict[str, Any] | None, ann: dict[str, Any], now: float) -> d
 
 def poll(session_id: str, now: float | None = None) -> dict[str, Any]:
     """Decide and record one poll atomically; the announcement must exist."""
+    from google.api_core.exceptions import Aborted
     from google.cloud import firestore
 
     db = clients.firestore()
@@ -83,7 +86,20 @@ def poll(session_id: str, now: float | None = None) -> dict[str, Any]:
             t.update(ann_ref, {"alert": state})
         return d
 
-    return txn(db.transaction())
+    # Simultaneous polls contend for the announcement; retry whole transactions with
+    # jittered pauses (as core.sessions.store does) before answering 503.
+    for attempt in range(4):
+        try:
+            return txn(db.transaction(max_attempts=10))
+        except (ValueError, Aborted) as exc:
+            if isinstance(exc, ValueError) and "attempts" not in str(exc):
+                raise  # a real bug, not contention
+            if attempt == 3:
+                raise ApiError(
+                    503, "contention", "alert is busy, retry", headers={"Retry-After": "1"}
+                ) from exc
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _agent_wrote(session_id: str) -> float | None:

@@ -24,6 +24,8 @@ from tests.conftest import twilio_signed
 from tests.notifications.conftest import TREE, call_sid
 
 T = 15
+EVERY = 2  # seconds between rings on Sales
+PAST = EVERY + 0.2
 
 
 def _config() -> dict[str, Any]:
@@ -32,9 +34,14 @@ def _config() -> dict[str, Any]:
     cfg["languages"]["es-US"] = {"name": "Español"}
     for q in cfg["queues"]:
         if q["id"] == "sales":
+            q["channels"] = ["voice", "chat", "mobile"]
             q["notifications"] = {
-                "calls": {"frequency": {"mode": "repeat", "every_seconds": 1, "until": "answered"}},
-                "chats": {"frequency": {"mode": "repeat", "every_seconds": 1, "until": "answered"}},
+                "calls": {
+                    "frequency": {"mode": "repeat", "every_seconds": EVERY, "until": "answered"}
+                },
+                "chats": {
+                    "frequency": {"mode": "repeat", "every_seconds": EVERY, "until": "answered"}
+                },
             }
     # A queue on the center's "once" plan.
     cfg["queues"].append({"id": "returns", "name": "Returns", "channels": ["voice", "chat"]})
@@ -62,6 +69,31 @@ def _queued(queue_id: str, language: str, **fields: Any) -> str:
     create = {"channel": "voice", "queue_id": queue_id, "language": language} | fields
     store.ensure(sid, "queued", create)
     return sid
+
+
+def _sdk_call(s: Any, functions: Any, sdk_token: Any, language: str) -> str:
+    """A real mobile SDK call: POST /sdk/calls, then the Voice SDK's leg reaches the TwiML
+    App (signed by the Twilio stand-in), which queues it."""
+    r = requests.post(
+        s.url("deflection_http", "/sdk/calls"),
+        json={"queue_id": "sales", "language": language},
+        headers={"Authorization": f"Bearer {sdk_token('app-user')}"},
+        timeout=T,
+    )
+    assert r.status_code == 201, r.text
+    params = r.json()["call"]["params"]
+    twilio = functions.url("twilio")
+    call = requests.post(f"{twilio}/_control/calls", json={"status": "in-progress"}, timeout=T)
+    got = requests.post(
+        f"{twilio}/_control/send_webhook",
+        json={
+            "url": s.url("deflection_http", "/twilio/sdk-calls/voice"),
+            "params": {"CallSid": call.json()["sid"], "From": "client:app-user", **params},
+        },
+        timeout=T,
+    ).json()
+    assert got["status"] == 200, got
+    return params["session_id"]
 
 
 def _assign(s: Any, sid: str, agent: str = "ada") -> None:
@@ -104,7 +136,7 @@ EN_COUNTDOWN = "This is your next call. Starting in 3, 2, 1"
 KO_COUNTDOWN = "다음 통화입니다. 3,2,1초 후에 시작됩니다."
 TRANSFER = {"transfers": [{"from_queue_id": "support", "by": "alex", "at": 1.0}]}
 CALLBACK = {"source": "scheduled_callback"}
-SDK_CALL = {"channel": "mobile", "kind": "call", "source": "mobile_sdk"}
+SDK_CALL = {"source": "mobile_sdk"}  # as deflection_http's POST /sdk/calls writes it
 
 
 @pytest.mark.parametrize(
@@ -149,7 +181,7 @@ def test_repeat_until_answered_is_enforced_by_the_server(served: Any) -> None:
     sid = _queued("sales", "en-US")
     _assign(served, sid)
     ann = _announcement(served, sid)
-    assert ann["repeat"] == {"mode": "repeat", "every_seconds": 1, "until": "answered"}
+    assert ann["repeat"] == {"mode": "repeat", "every_seconds": EVERY, "until": "answered"}
 
     first = _alert(served, sid)
     assert first["action"] == "ring" and first["rings"] == 1
@@ -158,15 +190,17 @@ def test_repeat_until_answered_is_enforced_by_the_server(served: Any) -> None:
     # Polling faster than the interval does not ring again.
     again = _alert(served, sid)
     assert again["action"] == "wait" and again["rings"] == 1
-    assert 0 < again["poll_after_seconds"] <= 1 and again["tone"] is None
-    time.sleep(1.1)
+    assert 0 < again["poll_after_seconds"] <= EVERY and again["tone"] is None
+    time.sleep(PAST)
     second = _alert(served, sid)
     assert second["action"] == "ring" and second["rings"] == 2
 
-    # Concurrent polls after the interval: exactly one of them rings.
-    time.sleep(1.1)
+    # Concurrent polls (Support rings every 10 s): exactly one of them rings.
+    other = _queued("support", "en-US")
+    _assign(served, other)
+    _announcement(served, other)
     with ThreadPoolExecutor(5) as pool:
-        polls = list(pool.map(lambda _: _alert(served, sid), range(5)))
+        polls = list(pool.map(lambda _: _alert(served, other), range(5)))
     assert sorted(p["action"] for p in polls) == ["ring", "wait", "wait", "wait", "wait"]
 
     # Another agent can neither poll nor answer it.
@@ -188,11 +222,11 @@ def test_repeat_until_answered_is_enforced_by_the_server(served: Any) -> None:
     from core.sessions import store
 
     assert store.get(sid)["answered_by"] == "ada"
-    time.sleep(1.1)
+    time.sleep(PAST)
     for _ in range(2):
         stop = _alert(served, sid)
         assert stop["action"] == "stop" and stop["reason"] == "answered"
-        assert stop["rings"] == 3 and stop["tone"] is None
+        assert stop["rings"] == 2 and stop["tone"] is None
 
 
 def test_repeat_stops_when_the_contact_leaves_the_queue(served: Any) -> None:
@@ -205,7 +239,7 @@ def test_repeat_stops_when_the_contact_leaves_the_queue(served: Any) -> None:
     params = {"CallSid": sid, "CallStatus": "completed", "AccountSid": "AC" + "0" * 32}
     r = requests.post(url, data=params, headers=twilio_signed(url, params), timeout=T)
     assert r.status_code in (200, 204), r.text
-    time.sleep(1.1)
+    time.sleep(PAST)
     for _ in range(2):
         stop = _alert(served, sid)
         assert stop == stop | {"action": "stop", "reason": "contact_left", "rings": 1}
@@ -218,17 +252,22 @@ def test_repeat_stops_when_the_contact_leaves_the_queue(served: Any) -> None:
     assert r.status_code == 409 and r.json()["error"]["field"] == "status"
 
 
-def test_the_agent_leg_answering_stops_the_alert(served: Any) -> None:
-    sid = _queued("sales", "en-US", **SDK_CALL)
+def test_mobile_sdk_call_whisper_and_the_agent_leg_answering(
+    served: Any, functions: Any, sdk_token: Any
+) -> None:
+    sid = _sdk_call(served, functions, sdk_token, "ko-KR")
     _assign(served, sid)
-    _announcement(served, sid)
+    ann = _announcement(served, sid)
+    assert ann["call_type"] == "mobile_sdk_call"
+    assert ann["whisper"]["text"] == "Sales의 모바일 앱 통화"
+    assert ann["countdown"]["text"] == KO_COUNTDOWN
     assert _alert(served, sid)["action"] == "ring"
     # The carrier fetches the agent leg's TwiML when the agent picks up.
     url = served.url("notifications_http", f"/twilio/agent-announcement/{sid}")
     params = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32}
     r = requests.post(url, data=params, headers=twilio_signed(url, params), timeout=T)
     assert r.status_code == 200 and r.text.count("<Play>") == 2
-    time.sleep(1.1)
+    time.sleep(PAST)
     stop = _alert(served, sid)
     assert stop["action"] == "stop" and stop["reason"] == "answered"
 
@@ -247,7 +286,7 @@ def test_chat_alert_stops_at_the_agents_first_message(served: Any, sdk_token: An
     assert ann["kind"] == "chats" and ann["whisper"] is None and ann["call_type"] is None
     ring = _alert(served, sid)
     assert ring["action"] == "ring" and ring["tone"]["id"] == "chime"
-    time.sleep(1.1)
+    time.sleep(PAST)
     assert _alert(served, sid)["action"] == "ring"
     r = requests.post(
         served.url("sessions_http", f"/agent/chats/{sid}/messages"),
@@ -256,7 +295,7 @@ def test_chat_alert_stops_at_the_agents_first_message(served: Any, sdk_token: An
         timeout=T,
     )
     assert r.status_code == 201, r.text
-    time.sleep(1.1)
+    time.sleep(PAST)
     stop = _alert(served, sid)
     assert stop["action"] == "stop" and stop["reason"] == "answered" and stop["rings"] == 2
 
@@ -266,6 +305,6 @@ def test_once_rings_once(served: Any) -> None:
     _assign(served, sid)
     assert _announcement(served, sid)["repeat"] == {"mode": "once"}
     assert _alert(served, sid)["action"] == "ring"
-    time.sleep(1.1)
+    time.sleep(PAST)
     stop = _alert(served, sid)
     assert stop["action"] == "stop" and stop["reason"] == "once" and stop["rings"] == 1
