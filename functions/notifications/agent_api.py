@@ -52,7 +52,7 @@ def get_alert(request: flask.Request, session_id: str) -> Any:
         name = sorted(request.args)[0]
         raise ApiError(400, "unknown_field", f"{name}: unknown parameter", field=name)
     ann = _announcement(session_id)
-    d = alert.poll(session_id)
+    d = alert.poll(session_id, chat=ann.get("kind") == "chats")
     slot = "incoming_call" if ann.get("kind") == "calls" else "new_chat"
     tone = (ann.get("tones") or {}).get(slot)
     out = d | {"repeat": ann.get("repeat"), "tone": None}

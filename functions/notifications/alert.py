@@ -55,7 +55,7 @@ def decide(session: dict[str, Any] | None, ann: dict[str, Any], now: float) -> d
     return {"action": "wait", "reason": "interval", "rings": rings, "poll_after_seconds": left}
 
 
-def poll(session_id: str, now: float | None = None) -> dict[str, Any]:
+def poll(session_id: str, *, chat: bool, now: float | None = None) -> dict[str, Any]:
     """Decide and record one poll atomically; the announcement must exist."""
     from google.api_core.exceptions import Aborted
     from google.cloud import firestore
@@ -63,7 +63,7 @@ def poll(session_id: str, now: float | None = None) -> dict[str, Any]:
     db = clients.firestore()
     ann_ref = db.collection(on_event.ANNOUNCEMENTS).document(session_id)
     s_ref = store.ref(session_id)
-    answered_chat = _agent_wrote(session_id)
+    answered_chat = _agent_wrote(session_id) if chat else None
 
     @firestore.transactional
     def txn(t: Any) -> dict[str, Any]:
