@@ -312,6 +312,6 @@ def sms(view: CenterView, qid: str, language: str | None, at: dt.datetime) -> di
     out.update(
         deflected=True,
         reason="after_hours",
-        text=cfg.text or messages.text(view, lang, "sms_after_hours_text"),
+        text=policy.sms_text(view, qid) or messages.text(view, lang, "sms_after_hours_text"),
     )
     return out

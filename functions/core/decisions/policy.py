@@ -91,6 +91,17 @@ def sms(view: CenterView, qid: str) -> tuple[SmsDeflection, str]:
     return view.center.deflection.sms, "center"
 
 
+@lru_cache(maxsize=4096)
+def sms_text(view: CenterView, qid: str) -> str | None:
+    """The first SMS text up the inheritance chain (queue, ancestors, center), if any;
+    the caller falls back to the language's `sms_after_hours_text`."""
+    for node in reversed(view.lineage(qid)):
+        d = node.cfg.deflection
+        if d is not None and d.sms is not None and d.sms.text:
+            return d.sms.text
+    return view.center.deflection.sms.text
+
+
 def deflection_enabled(view: CenterView, qid: str, channel: str) -> bool:
     """Is after-hours deflection on for this queue and channel (transfer-target rule)?"""
     if channel == "voice":
