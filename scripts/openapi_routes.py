@@ -180,6 +180,15 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         ),
         Route(
             "POST",
+            "/twilio/voicemail/start",
+            "twilio",
+            "Mobile callback message: the customer answered (TwiML greeting + record)",
+            body="form",
+            params=(*IVR_Q, "callback"),
+            produces=TWIML,
+        ),
+        Route(
+            "POST",
             "/twilio/sms",
             "twilio",
             "Incoming SMS (TwiML)",
@@ -219,6 +228,14 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Mobile SDK call: the carrier leg (TwiML App Voice URL), tied and enqueued",
             body="form",
             produces=TWIML,
+        ),
+        Route(
+            "POST",
+            "/sdk/voicemail",
+            "sdk",
+            "Mobile 'Leave a callback message': the carrier calls the customer for the queue",
+            body="deflection.sdk_voicemail:VoicemailRequest",
+            params=("at",),
         ),
         Route(
             "GET",

@@ -80,6 +80,7 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
             "/twilio/voicemail/number",
             "/twilio/voicemail/done",
             "/twilio/voicemail/recording",
+            "/twilio/voicemail/start",
             "/twilio/sms",
             "/twilio/sdk-calls/voice",
         )
@@ -87,6 +88,7 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("deflection_http", "POST", "/sdk/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/chat/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/calls"): Expect("sdk"),
+    ("deflection_http", "POST", "/sdk/voicemail"): Expect("sdk"),
     ("deflection_http", "GET", "/agent/transfer-targets"): Expect("portal", query="channel=voice"),
     ("deflection_http", "GET", "/agent/presence"): Expect("portal"),
     ("deflection_http", "PUT", "/agent/presence"): Expect("portal"),

@@ -180,7 +180,13 @@ def _options(
         elif opt in ("phone", "voicemail") and phone:
             item: dict[str, Any] = {"type": opt, "number": phone}
             if opt == "voicemail":
-                item["queue_id"] = qid  # the number's IVR takes a voicemail for this queue
+                # "Leave a callback message": POST /sdk/voicemail {queue_id} and the carrier
+                # calls the customer from `number` with a leg bound to this queue.
+                item |= {
+                    "queue_id": qid,
+                    "label": "Leave a callback message",
+                    "request": {"method": "POST", "path": "/sdk/voicemail"},
+                }
             out.append(item)
     return out
 
