@@ -161,6 +161,8 @@ def _options(
         if opt in MOBILE_ONLY and platform != "mobile":
             continue  # phone and voicemail are never offered on the web
         if opt == "scheduled_call":
+            if not policy.scheduled_calls(view, qid).enabled:
+                continue  # offered only if the queue's channel settings enable it
             # Slots in the hours of the queue on this channel, from the next opening on.
             state = policy.hours_state(view, qid, platform, language, at)
             end = at + dt.timedelta(days=slot_days)
@@ -173,6 +175,7 @@ def _options(
                     "slot_minutes": slot_minutes,
                     "timezone": state.timezone,
                     "slots": [{"start": _iso(a), "end": _iso(b)} for a, b in slots],
+                    "request": {"method": "POST", "path": "/sdk/scheduled-calls"},
                 }
             )
         elif opt == "email":
