@@ -23,7 +23,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core import clients, idempotency, logs
+from core import clients, idempotency, logs, ttl
 from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
@@ -162,6 +162,8 @@ def book(request: flask.Request) -> flask.Response:
     ref = _bookings().document(booking_id)
     slot_ref = _slot_ref(node.id, start)
     now = time.time()
+    # Bookings and slot counts are useless a month after the slot.
+    expire = ttl.expire_at(slot[1].timestamp() - now + 30 * ttl.DAY, now)
     doc: dict[str, Any] = {
         "id": booking_id,
         "user_id": user.identifier,
@@ -175,6 +177,7 @@ def book(request: flask.Request) -> flask.Response:
         "status": "booked",
         "created_at": now,
         "call_sid": None,
+        ttl.FIELD: expire,
     }
 
     @firestore.transactional
@@ -195,7 +198,15 @@ def book(request: flask.Request) -> flask.Response:
         taken = int(s.get("count")) if s.exists else 0
         if taken >= capacity:
             raise ApiError(409, "slot_full", "that slot is fully booked", field="slot_start")
-        t.set(slot_ref, {"queue_id": node.id, "start": start.isoformat(), "count": taken + 1})
+        t.set(
+            slot_ref,
+            {
+                "queue_id": node.id,
+                "start": start.isoformat(),
+                "count": taken + 1,
+                ttl.FIELD: expire,
+            },
+        )
         t.set(ref, doc)
         return doc, True
 

@@ -16,7 +16,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import clients, logs
+from core import clients, logs, ttl
 from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
@@ -81,7 +81,10 @@ def start(request: flask.Request) -> dict[str, Any]:
     sid = dialout.call(phone, option["number"], webhook)
     out = {"call_sid": sid, "queue_id": node.id, "number": option["number"]}
     if ref is not None:
-        ref.set(out | {"phone": phone, "created_at": time.time()})
+        # A retry comes within minutes; a day covers any client back-off.
+        ref.set(
+            out | {"phone": phone, "created_at": time.time(), ttl.FIELD: ttl.expire_at(ttl.DAY)}
+        )
     logs.event(log, "callback-message call placed", queue_id=node.id, call_sid=sid)
     return out | {"replayed": False}
 
