@@ -28,11 +28,12 @@ from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
 from core.config.store import get_view
+from core.decisions import decide, messages, policy
 from core.errors import ApiError, bad_request, from_validation, not_found
 from core.hours import open_slots
 from core.http import json_response, parse_body, xml_response
 from core.settings import settings
-from deflection import clock, decide, dialout, messages, policy, twiml
+from deflection import clock, dialout, twiml
 from deflection.marks import Mark, mark
 from deflection.routing import check_query
 

@@ -21,10 +21,11 @@ from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
 from core.config.store import get_view
+from core.decisions import decide, messages
+from core.decisions.policy import queue_or_400
 from core.errors import ApiError, bad_request
 from core.http import parse_body, xml_response
-from deflection import clock, decide, dialout, messages, twiml
-from deflection.policy import queue_or_400
+from deflection import clock, dialout, twiml
 from deflection.routing import check_query
 
 log = logs.get("deflection.sdk_voicemail")
