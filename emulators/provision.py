@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from emulators.suite import Suite
 
 BUCKETS = ("recordings", "media")
-QUEUES = ("recording-delivery",)
+QUEUES = ("recording-delivery", "scheduled-callbacks")
 
 
 def _with_env(suite: Suite) -> dict[str, str | None]:

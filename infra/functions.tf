@@ -6,7 +6,7 @@ locals {
   # HTTP functions Cloud Tasks calls with an OIDC token from the tasks-invoker account:
   # the recording delivery worker lives in recordings_http, and any non-public HTTP
   # function is reachable by that account only.
-  tasks_targets = toset(concat(["recordings_http"], [for k, v in local.http_functions : k if !v.public]))
+  tasks_targets = toset(concat(["recordings_http", "deflection_http"], [for k, v in local.http_functions : k if !v.public]))
 }
 
 resource "google_cloudfunctions2_function" "fn" {

@@ -102,12 +102,21 @@ resource "google_service_account_iam_member" "fn_self_sign" {
   member             = google_service_account.fn[each.key].member
 }
 
-# --- Cloud Tasks: only the recordings functions enqueue, and may act as the invoker ---
+# --- Cloud Tasks: the functions that enqueue (recordings, scheduled calls) may act as the invoker ---
 resource "google_cloud_tasks_queue_iam_member" "fn_enqueue" {
   for_each = local.fn_enqueuer
   project  = var.project_id
   location = google_cloud_tasks_queue.recording_delivery.location
   name     = google_cloud_tasks_queue.recording_delivery.name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = google_service_account.fn[each.key].member
+}
+
+resource "google_cloud_tasks_queue_iam_member" "fn_enqueue_scheduled" {
+  for_each = local.fn_enqueuer
+  project  = var.project_id
+  location = google_cloud_tasks_queue.scheduled_callbacks.location
+  name     = google_cloud_tasks_queue.scheduled_callbacks.name
   role     = "roles/cloudtasks.enqueuer"
   member   = google_service_account.fn[each.key].member
 }

@@ -65,29 +65,30 @@ locals {
 
   # Environment shared by every function: names as in functions/core/settings.py (tested).
   common_env = {
-    GOOGLE_CLOUD_PROJECT = var.project_id
-    REGION               = var.region
-    FUNCTION_URLS        = jsonencode(local.http_function_urls)
-    TWILIO_ACCOUNT_SID   = var.twilio_account_sid
-    TWILIO_API_BASE      = var.twilio_api_base
-    TWILIO_CALLER_ID     = var.twilio_caller_id
-    CRM                  = var.crm
-    ZENDESK_BASE_URL     = var.zendesk_base_url
-    ZENDESK_EMAIL        = var.zendesk_email
-    SALESFORCE_BASE_URL  = var.salesforce_base_url
-    SALESFORCE_CLIENT_ID = var.salesforce_client_id
-    COMPANY_SUBDOMAIN    = var.company_subdomain
-    JWT_LEEWAY_SECONDS   = tostring(var.jwt_leeway_seconds)
-    APPS_API_RATE_LIMIT  = tostring(var.apps_api_rate_limit)
-    RECORDINGS_BUCKET    = local.recordings_name
-    MEDIA_BUCKET         = local.media_name
-    TASKS_LOCATION       = var.region
-    RECORDINGS_QUEUE     = google_cloud_tasks_queue.recording_delivery.name
-    SESSION_EVENTS_TOPIC = google_pubsub_topic.topic["session-events"].name
-    ALERTS_TOPIC         = google_pubsub_topic.topic["alerts"].name
-    TTS_ENGINE           = var.tts_engine
-    CONFIG_CACHE_SECONDS = tostring(var.config_cache_seconds)
-    LOG_LEVEL            = var.log_level
+    GOOGLE_CLOUD_PROJECT  = var.project_id
+    REGION                = var.region
+    FUNCTION_URLS         = jsonencode(local.http_function_urls)
+    TWILIO_ACCOUNT_SID    = var.twilio_account_sid
+    TWILIO_API_BASE       = var.twilio_api_base
+    TWILIO_CALLER_ID      = var.twilio_caller_id
+    CRM                   = var.crm
+    ZENDESK_BASE_URL      = var.zendesk_base_url
+    ZENDESK_EMAIL         = var.zendesk_email
+    SALESFORCE_BASE_URL   = var.salesforce_base_url
+    SALESFORCE_CLIENT_ID  = var.salesforce_client_id
+    COMPANY_SUBDOMAIN     = var.company_subdomain
+    JWT_LEEWAY_SECONDS    = tostring(var.jwt_leeway_seconds)
+    APPS_API_RATE_LIMIT   = tostring(var.apps_api_rate_limit)
+    RECORDINGS_BUCKET     = local.recordings_name
+    MEDIA_BUCKET          = local.media_name
+    TASKS_LOCATION        = var.region
+    RECORDINGS_QUEUE      = google_cloud_tasks_queue.recording_delivery.name
+    SCHEDULED_CALLS_QUEUE = google_cloud_tasks_queue.scheduled_callbacks.name
+    SESSION_EVENTS_TOPIC  = google_pubsub_topic.topic["session-events"].name
+    ALERTS_TOPIC          = google_pubsub_topic.topic["alerts"].name
+    TTS_ENGINE            = var.tts_engine
+    CONFIG_CACHE_SECONDS  = tostring(var.config_cache_seconds)
+    LOG_LEVEL             = var.log_level
     # Signed custom data lives minutes (functions/core/settings.py).
     CUSTOM_DATA_MAX_LIFETIME_SECONDS = tostring(var.custom_data_max_lifetime_seconds)
     # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.

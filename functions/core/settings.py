@@ -80,6 +80,7 @@ class Settings(BaseModel):
     media_bucket: str = Field("media", alias="MEDIA_BUCKET")
     tasks_location: str = Field("us-central1", alias="TASKS_LOCATION")
     recordings_queue: str = Field("recording-delivery", alias="RECORDINGS_QUEUE")
+    scheduled_calls_queue: str = Field("scheduled-callbacks", alias="SCHEDULED_CALLS_QUEUE")
     session_events_topic: str = Field("session-events", alias="SESSION_EVENTS_TOPIC")
     alerts_topic: str = Field("alerts", alias="ALERTS_TOPIC")
 

@@ -18,7 +18,7 @@ from core.decisions import decide, messages, policy
 from core.hours import explain as explain_hours
 from core.hours import next_close, next_open
 from core.http import parse_query
-from deflection import clock
+from deflection import clock, transfer
 
 
 class ExplainQuery(BaseModel):
@@ -59,6 +59,17 @@ def handle(request: flask.Request) -> dict[str, Any]:
         decision = decide.chat(view, node.id, language, at)
     else:
         decision = decide.sms(view, node.id, language, at)
+    # Would an agent be offered this queue as a transfer target, and under which rule.
+    if node.is_leaf and q.channel in view.channels(node.id):
+        allow = view.center.deflection.allow_transfer_to_after_hours
+        reason, offered, _ = transfer.rule(view, node.id, q.channel, language, at, None)
+        transfer_target: dict[str, Any] = {
+            "offered": offered,
+            "rule": reason,
+            "allow_transfer_to_after_hours": allow.get(q.channel, False),
+        }
+    else:
+        transfer_target = {"offered": False, "rule": "not_a_leaf_taking_the_channel"}
     return {
         "queue_id": node.id,
         "path": node.path,
@@ -68,4 +79,5 @@ def handle(request: flask.Request) -> dict[str, Any]:
         "channel_served": q.channel in view.channels(node.id),
         "hours": hours,
         "decision": decision,
+        "transfer_target": transfer_target,
     }

@@ -56,6 +56,7 @@ def _cached_twiml(
     queue_id: str,
     at: str | None,
     withheld: bool,
+    policy_queue: str,
 ) -> str:
     if action in ("enqueue", "queue"):
         assert target is not None
@@ -68,7 +69,7 @@ def _cached_twiml(
         if withheld:
             return twiml.ask_number(view, language, target, at, attempt=0)
         return twiml.voicemail_record(view, language, target, None, at)
-    return twiml.message_then_hangup(view, language)
+    return twiml.message_then_hangup(view, language, policy_queue)
 
 
 def voice(request: flask.Request) -> flask.Response:
@@ -120,7 +121,11 @@ def voice(request: flask.Request) -> flask.Response:
         )
     else:
         mark(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
-    return xml_response(_cached_twiml(view, d.action, d.target, language, qid, at_raw, withheld))
+    # The queue whose IVR settings chose the outcome (the end of a "queue" chain).
+    policy_queue = d.chain[-1] if d.chain else qid
+    return xml_response(
+        _cached_twiml(view, d.action, d.target, language, qid, at_raw, withheld, policy_queue)
+    )
 
 
 _DIGITS = re.compile(r"^\d{7,15}$")

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from core.config.schema.messages import Message
 from core.config.view import CenterView
-from core.decisions import messages
+from core.decisions import messages, policy
 from core.settings import settings
 
 
@@ -19,8 +20,17 @@ def url(path: str, **query: str | None) -> str:
     return base + ("?" + urlencode(q) if q else "")
 
 
-def _speak(resp: VoiceResponse, view: CenterView, language: str, key: str) -> bool:
-    msg, lang = messages.message(view, language, key)
+def _speak(
+    resp: VoiceResponse,
+    view: CenterView,
+    language: str,
+    key: str,
+    override: Message | None = None,
+) -> bool:
+    """Play a prompt: the queue's own (`override`) if it has one, else the language's."""
+    msg, lang = (
+        (override, language) if override is not None else messages.message(view, language, key)
+    )
     if msg is None:
         return False
     kind, value = messages.playable(view, msg, lang)
@@ -43,9 +53,11 @@ def dial(number: str) -> str:
     return str(resp)
 
 
-def message_then_hangup(view: CenterView, language: str) -> str:
+def message_then_hangup(view: CenterView, language: str, queue_id: str) -> str:
+    """The after-hours message of the IVR settings that chose it (`queue_id`'s)."""
     resp = VoiceResponse()
-    _speak(resp, view, language, "after_hours_message")
+    own = policy.ivr(view, queue_id)[0].message
+    _speak(resp, view, language, "after_hours_message", own)
     resp.hangup()
     return str(resp)
 
@@ -64,7 +76,8 @@ def voicemail_record(
     resp = VoiceResponse()
     if entered:
         _speak(resp, view, language, "voicemail_phone_entered")
-    _speak(resp, view, language, "voicemail_greeting")
+    own = policy.ivr(view, queue_id)[0].voicemail_greeting
+    _speak(resp, view, language, "voicemail_greeting", own)
     resp.record(
         action=url("/twilio/voicemail/done"),
         method="POST",

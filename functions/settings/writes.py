@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from core.auth.portal import Principal
 from core.config import store
-from core.config.loader import problems_of
+from core.config.loader import format_loc, problems_of
 from core.config.schema import ContactCenterConfig
 from core.errors import ApiError, bad_request, not_found
 from core.http import json_response, read_json
@@ -44,9 +44,22 @@ def invalid(exc: ValidationError) -> ApiError:
 
 def validate(data: dict[str, Any]) -> ContactCenterConfig:
     try:
-        return ContactCenterConfig.model_validate(data)
+        cfg = ContactCenterConfig.model_validate(data)
     except ValidationError as exc:
         raise invalid(exc) from None
+    from core.config import media  # touches the media bucket only if audio is named
+
+    missing = [(format_loc(loc), msg) for loc, msg in media.problems(cfg)]
+    if missing:
+        field, problem = missing[0]
+        raise ApiError(
+            400,
+            "invalid_field",
+            f"{field}: {problem}",
+            field=field,
+            errors=[{"field": f, "problem": p} for f, p in missing],
+        )
+    return cfg
 
 
 def representation(

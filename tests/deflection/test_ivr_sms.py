@@ -118,7 +118,7 @@ def test_dialed_number_selects_the_queue(demo: Any, twilio_post: Any) -> None:
 
 
 def test_bad_webhooks_are_refused_with_the_field(demo: Any, twilio_post: Any) -> None:
-    params = {"CallSid": call_sid(), "From": "+14155550123", "To": "+18005550100"}
+    params = {"CallSid": call_sid(), "From": "+14155550123", "To": "+18005550111"}  # unmapped
     r = twilio_post("/twilio/voice", params, {"queue": "billing"}, signed=False)
     assert r.status_code == 403 and r.json()["error"]["field"] == "X-Twilio-Signature"
     r = twilio_post("/twilio/voice", params, {"queue": "nope"})

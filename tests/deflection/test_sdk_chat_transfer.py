@@ -202,7 +202,8 @@ def test_transfer_targets_follow_the_rules(
     chat = targets(fn_url, alex, "chat", "2026-06-02T04:00:00Z")  # 00:00: chat closed
     assert chat["billing-refunds"] == "-after_hours_transfers_off"
     assert chat["sales-general"] == "in_hours"
-    assert chat["support-mobile"] == "-virtual_agent_limited_to_queue_hours"
+    # With the checkbox off no out-of-hours queue is offered, whatever its bot.
+    assert chat["support-mobile"] == "-after_hours_transfers_off"
 
 
 def test_transfer_targets_24_7_virtual_agent_outside_hours(
@@ -212,8 +213,15 @@ def test_transfer_targets_24_7_virtual_agent_outside_hours(
     q = find_queue(cfg, "sales-general")
     q["hours"] = {"default": "business"}  # no longer always open; its bot still is
     apply_config(cfg)
+    # The seed lists the 24/7 virtual-agent rule under "allow transfer to after-hours
+    # queues": chat has that box off, so the queue is not offered after hours.
+    got = targets(fn_url, portal_token("bea"), "chat", "2026-06-02T04:00:00Z")
+    assert got["sales-general"] == "-after_hours_transfers_off"
+    cfg["center"]["deflection"]["allow_transfer_to_after_hours"]["chat"] = True
+    apply_config(cfg)
     got = targets(fn_url, portal_token("bea"), "chat", "2026-06-02T04:00:00Z")
     assert got["sales-general"] == "virtual_agent_24_7"
+    assert got["support-mobile"] == "-virtual_agent_limited_to_queue_hours"
     r = requests.get(
         f"{fn_url}/agent/transfer-targets",
         params={"channel": "fax"},
@@ -241,6 +249,15 @@ def test_explain_names_the_rule(demo: Any, fn_url: str, portal_token: Any) -> No
     assert body["hours"]["rule"]["name"] == "Christmas Day"
     assert body["hours"]["source"] == "center.default"
     assert body["decision"]["action"] == "queue" and body["decision"]["target"] == "sales-general"
+    assert body["transfer_target"] == {
+        "offered": True,
+        "rule": "after_hours_with_deflection",
+        "allow_transfer_to_after_hours": True,
+    }
+    # Chat has the after-hours transfer box off: explain names that rule.
+    body = explain("ada", queue="support-mobile", channel="chat", at="2026-06-02T04:00:00Z").json()
+    assert body["transfer_target"]["rule"] == "after_hours_transfers_off"
+    assert body["transfer_target"]["offered"] is False
     body = explain(
         "ada", queue="billing-refunds", channel="voice", at="2026-12-24T16:00:00Z"
     ).json()  # 11:00 on Christmas Eve: half day

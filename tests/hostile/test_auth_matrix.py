@@ -80,6 +80,8 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
             "/twilio/voicemail/number",
             "/twilio/voicemail/done",
             "/twilio/voicemail/recording",
+            "/twilio/voicemail/start",
+            "/twilio/scheduled-call",
             "/twilio/sms",
             "/twilio/sdk-calls/voice",
         )
@@ -87,6 +89,12 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("deflection_http", "POST", "/sdk/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/chat/deflection"): Expect("sdk"),
     ("deflection_http", "POST", "/sdk/calls"): Expect("sdk"),
+    ("deflection_http", "POST", "/sdk/voicemail"): Expect("sdk"),
+    ("deflection_http", "POST", "/sdk/scheduled-calls"): Expect("sdk"),
+    ("deflection_http", "DELETE", "/sdk/scheduled-calls/<booking_id>"): Expect(
+        "sdk", other="sdk:someone-else"
+    ),
+    ("deflection_http", "POST", "/tasks/scheduled-call"): Expect("task"),
     ("deflection_http", "GET", "/agent/transfer-targets"): Expect("portal", query="channel=voice"),
     ("deflection_http", "GET", "/agent/presence"): Expect("portal"),
     ("deflection_http", "PUT", "/agent/presence"): Expect("portal"),

@@ -179,7 +179,7 @@ def test_grants_follow_the_manifest(scratch: Path) -> None:
     assert set(_console(scratch, "local.fn_enqueuer")) == {
         k for k, f in fns.items() if f["enqueue_tasks"]
     }
-    assert set(_console(scratch, "local.tasks_targets")) == {"recordings_http"}
+    assert set(_console(scratch, "local.tasks_targets")) == {"recordings_http", "deflection_http"}
 
 
 def test_schedules_topics_secrets_and_ttl(scratch: Path) -> None:

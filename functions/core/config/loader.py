@@ -41,9 +41,15 @@ def parse(data: Any) -> ContactCenterConfig:
     if not isinstance(data, dict):
         raise ConfigError([("(root)", "the file must hold a mapping")])
     try:
-        return ContactCenterConfig.model_validate(data)
+        cfg = ContactCenterConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(problems_of(exc)) from None
+    from core.config import media  # touches the media bucket only if audio is named
+
+    missing = media.problems(cfg)
+    if missing:
+        raise ConfigError([(format_loc(loc), msg) for loc, msg in missing])
+    return cfg
 
 
 def load_file(path: str | Path) -> ContactCenterConfig:

@@ -161,6 +161,8 @@ def _options(
         if opt in MOBILE_ONLY and platform != "mobile":
             continue  # phone and voicemail are never offered on the web
         if opt == "scheduled_call":
+            if not policy.scheduled_calls(view, qid).enabled:
+                continue  # offered only if the queue's channel settings enable it
             # Slots in the hours of the queue on this channel, from the next opening on.
             state = policy.hours_state(view, qid, platform, language, at)
             end = at + dt.timedelta(days=slot_days)
@@ -173,6 +175,7 @@ def _options(
                     "slot_minutes": slot_minutes,
                     "timezone": state.timezone,
                     "slots": [{"start": _iso(a), "end": _iso(b)} for a, b in slots],
+                    "request": {"method": "POST", "path": "/sdk/scheduled-calls"},
                 }
             )
         elif opt == "email":
@@ -180,7 +183,13 @@ def _options(
         elif opt in ("phone", "voicemail") and phone:
             item: dict[str, Any] = {"type": opt, "number": phone}
             if opt == "voicemail":
-                item["queue_id"] = qid  # the number's IVR takes a voicemail for this queue
+                # "Leave a callback message": POST /sdk/voicemail {queue_id} and the carrier
+                # calls the customer from `number` with a leg bound to this queue.
+                item |= {
+                    "queue_id": qid,
+                    "label": "Leave a callback message",
+                    "request": {"method": "POST", "path": "/sdk/voicemail"},
+                }
             out.append(item)
     return out
 
@@ -312,6 +321,6 @@ def sms(view: CenterView, qid: str, language: str | None, at: dt.datetime) -> di
     out.update(
         deflected=True,
         reason="after_hours",
-        text=cfg.text or messages.text(view, lang, "sms_after_hours_text"),
+        text=policy.sms_text(view, qid) or messages.text(view, lang, "sms_after_hours_text"),
     )
     return out

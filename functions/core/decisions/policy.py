@@ -19,6 +19,7 @@ from core.config.schema.deflection import (
     SmsDeflection,
 )
 from core.config.schema.hours import HoursSpec
+from core.config.schema.queues import ScheduledCalls
 from core.config.view import CenterView, QueueNode
 from core.errors import bad_request
 from core.hours import explain, is_open
@@ -89,6 +90,26 @@ def sms(view: CenterView, qid: str) -> tuple[SmsDeflection, str]:
         if d is not None and d.sms is not None:
             return d.sms, f"queue:{node.id}"
     return view.center.deflection.sms, "center"
+
+
+@lru_cache(maxsize=4096)
+def scheduled_calls(view: CenterView, qid: str) -> ScheduledCalls:
+    """The nearest queue's scheduled-call setting (off when no queue sets it)."""
+    for node in reversed(view.lineage(qid)):
+        if node.cfg.scheduled_calls is not None:
+            return node.cfg.scheduled_calls
+    return ScheduledCalls()
+
+
+@lru_cache(maxsize=4096)
+def sms_text(view: CenterView, qid: str) -> str | None:
+    """The first SMS text up the inheritance chain (queue, ancestors, center), if any;
+    the caller falls back to the language's `sms_after_hours_text`."""
+    for node in reversed(view.lineage(qid)):
+        d = node.cfg.deflection
+        if d is not None and d.sms is not None and d.sms.text:
+            return d.sms.text
+    return view.center.deflection.sms.text
 
 
 def deflection_enabled(view: CenterView, qid: str, channel: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from core.config.schema.common import E164, Channel, Ident, Strict
+from core.config.schema.messages import Message
 
 _E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -21,6 +22,10 @@ class IvrDeflection(Strict):
     option: IvrOption = "message"
     queue: Ident | None = None  # target for option "queue"
     phone: E164 | None = None  # target for option "phone"
+    # A queue's own prompts (the seed's queue-level settings): the after-hours message for
+    # option "message" (default: the language's), the greeting for option "voicemail".
+    message: Message | None = None
+    voicemail_greeting: Message | None = None
 
     @model_validator(mode="after")
     def _target_present(self) -> IvrDeflection:

@@ -31,6 +31,13 @@ class VirtualAgent(Strict):
     data_parameters: list[VirtualAgentParameter] = Field(default_factory=list, max_length=10)
 
 
+class ScheduledCalls(Strict):
+    """The queue's channel setting "scheduled calls" (the SDK offers slots only if on)."""
+
+    enabled: bool = False
+    capacity: int = Field(1, ge=1, le=1000)  # bookings per slot
+
+
 class Queue(Strict):
     id: Ident
     name: str = Field(min_length=1, max_length=120)
@@ -42,5 +49,6 @@ class Queue(Strict):
     notifications: QueueNotifications | None = None
     # SIP redirection and the data parameters that travel with it (reserved attributes).
     redirection: Redirection | None = None
+    scheduled_calls: ScheduledCalls | None = None  # None: the parent's (default off)
     crm_on_no_agents: bool = True  # voicemails of a top-level queue with no agents go to the CRM
     children: list[Queue] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pydantic import EmailStr, Field, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
+from core.config.schema import deflection_checks
 from core.config.schema.common import Ident, Strict
 from core.config.schema.deflection import CenterDeflection
 from core.config.schema.hours import HoursSelection, HoursSpec, TimeZone
@@ -97,6 +98,7 @@ class ContactCenterConfig(Strict):
                     ("center", "deflection", "numbers", number, "queue"),
                     f"unknown queue {route.queue!r}",
                 )
+        deflection_checks.check(self, err)
         voice = self.center.deflection.voice
         if voice.queue and voice.queue not in seen:
             err(("center", "deflection", "voice", "queue"), f"unknown queue {voice.queue!r}")
