@@ -1012,18 +1012,22 @@ def create_app(
             p = find_participant(c, name) if c else None
             if p is None:
                 return not_found()
+            # Validate first: a refused update changes nothing (as at Twilio).
+            coaching = as_bool(form["Coaching"]) if "Coaching" in form else p.coaching
+            to_coach = (
+                form["CallSidToCoach"] or None if "CallSidToCoach" in form else p.call_sid_to_coach
+            )
+            if coaching and not to_coach:
+                return bad_param("CallSidToCoach is required when Coaching is true.")
+            if form.get("CallSidToCoach") and form["CallSidToCoach"] not in c.participants:
+                return bad_param("CallSidToCoach is not a participant of this conference.")
             if "Muted" in form:
                 p.muted = as_bool(form["Muted"])
             if "Hold" in form:
                 p.hold = as_bool(form["Hold"])
-            if "Coaching" in form:
-                p.coaching = as_bool(form["Coaching"])
-            if "CallSidToCoach" in form:
-                p.call_sid_to_coach = form["CallSidToCoach"] or None
+            p.coaching, p.call_sid_to_coach = coaching, to_coach
             if "EndConferenceOnExit" in form:
                 p.end_conference_on_exit = as_bool(form["EndConferenceOnExit"])
-            if p.coaching and not p.call_sid_to_coach:
-                return bad_param("CallSidToCoach is required when Coaching is true.")
             p.updates.append(form)
             p.date_updated = now()
             return jsonify(participant_json(p))
