@@ -64,6 +64,23 @@ def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str)
     return ev
 
 
+def stage_all(
+    txn: Any, session_id: str, items: list[tuple[str, dict[str, Any], str]]
+) -> list[Event]:
+    """`stage` for several events of one change: every read first, then the writes (a
+    Firestore transaction refuses a read after a write). Duplicates are skipped."""
+    db = clients.firestore()
+    refs = [db.collection(COLLECTION).document(event_id_for(key)) for _, _, key in items]
+    fresh = [not ref.get(transaction=txn).exists for ref in refs]
+    out: list[Event] = []
+    for (type_, data, key), ref, new in zip(items, refs, fresh, strict=True):
+        if new:
+            ev = Event(ref.id, session_id, type_, data, time.time())
+            txn.set(ref, ev.message() | {"key": key, "published": False})
+            out.append(ev)
+    return out
+
+
 def publish(events: list[Event | None], *, wait: bool = True) -> None:
     """Publish staged events and flag them published (after the transaction committed).
 

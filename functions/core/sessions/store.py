@@ -9,7 +9,7 @@ from typing import Any
 
 from core import clients
 from core.errors import ApiError, not_found
-from core.sessions import events
+from core.sessions import events, transfers
 from core.sessions.model import LIVE_STATUSES, can_move, new_session
 
 COLLECTION = "sessions"
@@ -75,12 +75,7 @@ def mutate(
         current = snap.to_dict() if snap.exists else None
         new_doc, to_stage = mutator(current)
         # Event reads must precede writes in a Firestore transaction.
-        staged_refs = [(typ, data, key) for typ, data, key in to_stage]
-        staged: list[events.Event] = []
-        for typ, data, key in staged_refs:
-            ev = events.stage(t, session_id, typ, data, key)
-            if ev is not None:
-                staged.append(ev)
+        staged = events.stage_all(t, session_id, list(to_stage))
         if new_doc is not None and (staged or not to_stage):
             t.set(r, new_doc)
             if also is not None:
@@ -141,6 +136,14 @@ def status_change(
     return out, data
 
 
+def _again(cur: dict[str, Any], new_status: str) -> bool:
+    """A status the session may reach more than once (queued again after a transfer,
+    connected again to the next agent) needs a distinct event key each time."""
+    if new_status == "queued":
+        return True
+    return any(h.get("status") == new_status for h in cur.get("status_history") or [])
+
+
 def transition(
     session_id: str,
     new_status: str,
@@ -149,12 +152,14 @@ def transition(
     extra: dict[str, Any] | None = None,
     now: float | None = None,
     also: AlsoWrite | None = None,
+    by: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, bool]:
     """Move a session to new_status once. Returns (doc, changed).
 
     A repeated or out-of-order request (e.g. a duplicate carrier callback, or "ringing"
     after "completed") changes nothing and publishes nothing. With `create`, a missing
-    session is created directly in new_status from those fields.
+    session is created directly in new_status from those fields. A change that moves the
+    contact to another queue (e.g. an after-hours transfer) records a transfer by `by`.
     """
     ts = now or time.time()
 
@@ -176,12 +181,13 @@ def transition(
         if cur["status"] == new_status or not can_move(cur["status"], new_status):
             return None, []
         doc, ev_data = status_change(cur, new_status, ts, **(extra or {}))
+        transfers.append(cur, doc, ts, by)
         return doc, [
             (
                 "session.status_changed",
                 ev_data,
                 f"{session_id}:status:{new_status}"
-                + (f":{len(cur.get('status_history', []))}" if new_status == "queued" else ""),
+                + (f":{len(cur.get('status_history', []))}" if _again(cur, new_status) else ""),
             )
         ]
 
@@ -231,6 +237,91 @@ def update(
     doc, staged = mutate(session_id, mut)
     assert doc is not None
     return doc, bool(staged)
+
+
+def transfer(
+    session_id: str,
+    *,
+    by: dict[str, Any],
+    to_queue: tuple[str, str | None] | None = None,
+    to_agent: str | None = None,
+    agent_leg: str | None = None,
+    reason: str | None = None,
+    now: float | None = None,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Move a live session to another queue (back in line, no agent) or another agent
+    (still connected), record the transfer and stage `session.transferred`, atomically.
+
+    Returns (doc, transfer); transfer is None when the session already is where it is
+    asked to go (a retried request changes nothing).
+    """
+    if (to_queue is None) == (to_agent is None):
+        raise ValueError("exactly one of to_queue / to_agent")
+    ts = now or time.time()
+    made: list[dict[str, Any]] = []
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        made.clear()
+        status_event: tuple[str, dict[str, Any], str] | None = None
+        if cur is None:
+            raise not_found("session")
+        require_live(cur)
+        legs = list(cur.get("participants") or [])
+        old_agent = cur.get("agent_id") if cur["status"] == "connected" else None
+        if old_agent and old_agent != to_agent:
+            # The previous agent's leg has left (or is leaving) the call.
+            legs = [
+                p | {"left_at": ts}
+                if p.get("role") == "agent" and p.get("id") == old_agent and not p.get("left_at")
+                else p
+                for p in legs
+            ]
+        carrier = dict(cur.get("carrier") or {})
+        if to_queue is not None:
+            if cur["status"] == "queued" and cur.get("queue_id") == to_queue[0]:
+                return None, []
+            qid, path = to_queue
+            if cur["status"] == "queued":  # the wait goes on in the other queue
+                doc = dict(cur) | {"updated_at": ts}
+            else:  # an agent sends the contact back in line
+                doc, status_data = status_change(cur, "queued", ts)
+                n = len(cur.get("status_history", []))
+                status_event = (
+                    "session.status_changed",
+                    status_data | {"queue_id": qid, "agent_id": None},
+                    f"{session_id}:status:queued:{n}",
+                )
+            doc |= {"queue_id": qid, "queue_path": path, "agent_id": None}
+            carrier.pop("agent_call_sid", None)
+        else:
+            if cur["status"] != "connected":
+                raise ApiError(409, "not_connected", f"session is {cur['status']}", field="status")
+            if cur.get("agent_id") == to_agent:
+                return None, []
+            doc = dict(cur) | {"agent_id": to_agent, "updated_at": ts}
+            legs.append({"role": "agent", "id": to_agent, "call_sid": agent_leg, "joined_at": ts})
+            if agent_leg:
+                carrier["agent_call_sid"] = agent_leg
+            else:
+                carrier.pop("agent_call_sid", None)
+        doc["participants"], doc["carrier"] = legs, carrier
+        t = transfers.append(cur, doc, ts, by, reason)
+        if t is None:
+            return None, []
+        made.append(t)
+        data = {
+            "from": t["from"],
+            "to": t["to"],
+            "kind": t["kind"],
+            "channel": doc.get("channel"),
+            "status": doc["status"],
+        }
+        staged = [("session.transferred", data, t["id"])]
+        return doc, [*staged, status_event] if status_event else staged
+
+    doc, staged = mutate(session_id, mut)
+    assert doc is not None
+    return doc, (made[0] if staged and made else None)
 
 
 def require_live(doc: dict[str, Any]) -> None:
