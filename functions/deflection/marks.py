@@ -29,6 +29,8 @@ from core.sessions.model import new_session
 
 log = logs.get("deflection.marks")
 MAX_BATCH = 100  # sessions per commit (each is two writes; Firestore allows 500)
+# Who moved a contact that after-hours deflection sent to another queue.
+AFTER_HOURS_TRANSFER = {"type": "system", "id": "after-hours-deflection"}
 
 
 @dataclass
@@ -146,7 +148,11 @@ def write(batch: list[Mark]) -> None:
         if m.requeue_to:
             qid, path = m.requeue_to
             store.transition(
-                m.session_id, "queued", now=m.at, extra={"queue_id": qid, "queue_path": path}
+                m.session_id,
+                "queued",
+                now=m.at,
+                extra={"queue_id": qid, "queue_path": path},
+                by=AFTER_HOURS_TRANSFER,  # recorded as the session's transfer
             )
 
 

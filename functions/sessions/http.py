@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 
 from core.http import Router
-from sessions import carrier_status, chats
+from sessions import carrier_status, chats, transfer
 
 router = Router("sessions_http")
 router.route("/twilio/call-status", ["POST"])(
@@ -23,6 +23,9 @@ router.route("/agent/chats/<session_id>/messages", ["POST"])(
 )
 router.route("/agent/sessions/<session_id>/assign", ["POST"])(
     lambda request, session_id: chats.assign(request, session_id)
+)
+router.route("/agent/sessions/<session_id>/transfer", ["POST"])(
+    lambda request, session_id: transfer.transfer(request, session_id)
 )
 
 
