@@ -1,7 +1,7 @@
 """Agent presence: who is logged in to take contacts (transfer targets need it).
 
-One document per user, `agent_presence/{user_id}`; a login older than PRESENCE_TTL without
-a refresh counts as logged out (an agent who closed the laptop does not stay "online").
+The stored form and its reads live in `core.presence` (the monitoring Agents page reads it
+too); this module is the agent's own GET / PUT.
 """
 
 from __future__ import annotations
@@ -15,26 +15,16 @@ from pydantic import BaseModel, ConfigDict
 from core import clients
 from core.auth.portal import authenticate
 from core.http import parse_body
+from core.presence import COLLECTION, PRESENCE_TTL, online_users
+from core.presence import public as _public
 
-COLLECTION = "agent_presence"
-PRESENCE_TTL = 12 * 3600
+__all__ = ["COLLECTION", "PRESENCE_TTL", "get", "online_users", "put"]
 
 
 class PresenceBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["online", "offline"]
-
-
-def _public(user_id: str, doc: dict[str, Any] | None, now: float) -> dict[str, Any]:
-    online = bool(
-        doc and doc.get("status") == "online" and doc.get("updated_at", 0) > now - PRESENCE_TTL
-    )
-    return {
-        "user_id": user_id,
-        "status": "online" if online else "offline",
-        "updated_at": doc.get("updated_at") if doc else None,
-    }
 
 
 def put(request: flask.Request) -> dict[str, Any]:
@@ -50,16 +40,3 @@ def get(request: flask.Request) -> dict[str, Any]:
     who = authenticate(request)
     snap = clients.firestore().collection(COLLECTION).document(who.user_id).get()
     return _public(who.user_id, snap.to_dict() if snap.exists else None, time.time())
-
-
-def online_users() -> set[str]:
-    """Users logged in now (one query for every queue of a transfer-target answer)."""
-    from google.cloud.firestore_v1.base_query import FieldFilter
-
-    cutoff = time.time() - PRESENCE_TTL
-    q = (
-        clients.firestore()
-        .collection(COLLECTION)
-        .where(filter=FieldFilter("status", "==", "online"))
-    )
-    return {d.get("user_id") for d in q.stream() if d.get("updated_at") > cutoff}
