@@ -140,6 +140,14 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Connect a queued session to an agent (sessions.assign: routing, admins)",
             body="sessions.chats:Assign",
         ),
+        Route(
+            "POST",
+            "/agent/sessions/<session_id>/transfer",
+            "portal",
+            "Record a transfer routing carried out: to another queue or another agent "
+            "(sessions.assign)",
+            body="sessions.transfer:Transfer",
+        ),
     ),
     "deflection_http": (
         Route(
@@ -340,7 +348,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "POST",
             "/calls/<session_id>/monitor",
             "portal",
-            "Start silent monitoring on your own softphone or profile phone",
+            "Start monitoring (listen, coach or barge) on your own softphone or profile phone",
             body="monitoring.bodies:StartMonitor",
             ok=(200, 201),
         ),
@@ -350,6 +358,28 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "portal",
             "Stop monitoring",
             body="monitoring.bodies:Reason",
+        ),
+        Route(
+            "POST",
+            "/calls/<session_id>/monitor/mode",
+            "portal",
+            "Switch your monitoring leg between listen, coach and barge (no re-dial)",
+            body="monitoring.bodies:MonitorMode",
+        ),
+        Route(
+            "GET",
+            "/agents",
+            "portal",
+            "The Agents page: presence and current session",
+            query="monitoring.agents:AgentsQuery",
+        ),
+        Route(
+            "POST",
+            "/agents/<agent_id>/monitor",
+            "portal",
+            "Monitor an agent's current call",
+            body="monitoring.bodies:StartMonitor",
+            ok=(200, 201),
         ),
         Route(
             "POST",

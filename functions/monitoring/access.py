@@ -13,6 +13,10 @@ from core.errors import ApiError, not_found
 from core.sessions import store
 
 MONITOR = "monitor"
+COACH = "monitor.coach"
+BARGE = "monitor.barge"
+# What each monitoring mode needs on top of `monitor` (listening needs nothing more).
+MODE_PERMISSION = {"listen": MONITOR, "coach": COACH, "barge": BARGE}
 END = "Monitor-Chats-Edit"
 AUDIT_READ = "audit.read"
 
@@ -60,6 +64,47 @@ def listening_target(who: Principal, to: str | None) -> str:
     return to
 
 
+def require_mode(who: Principal, mode: str) -> None:
+    """403 unless the caller's roles allow this monitoring mode (field `mode`)."""
+    needed = MODE_PERMISSION[mode]
+    if not who.has(needed):
+        raise ApiError(
+            403, "forbidden", f"mode: {mode} needs the {needed} permission", field="mode"
+        )
+
+
+def agent_leg(doc: dict[str, Any]) -> str | None:
+    """The carrier call sid of the assigned agent's leg (whom a coach talks to)."""
+    carrier = doc.get("carrier") or {}
+    if carrier.get("agent_call_sid"):
+        return str(carrier["agent_call_sid"])
+    legs = [
+        p.get("call_sid")
+        for p in doc.get("participants") or []
+        if p.get("role") == "agent"
+        and p.get("call_sid")
+        and not p.get("left_at")
+        and (not doc.get("agent_id") or p.get("id") == doc.get("agent_id"))
+    ]
+    return legs[-1] if legs else None
+
+
+def mode_of(m: dict[str, Any]) -> str:
+    return str(m.get("mode") or "listen")
+
+
+def _modes(who: Principal, doc: dict[str, Any], current: str | None) -> list[str]:
+    """The monitoring modes this caller may enter now (other than the current one)."""
+    out = []
+    for mode in ("coach", "barge"):
+        if mode == current or not who.has(MODE_PERMISSION[mode]):
+            continue
+        if mode == "coach" and not agent_leg(doc):
+            continue
+        out.append(mode)
+    return out
+
+
 def actions_for(who: Principal, doc: dict[str, Any]) -> list[str]:
     """What this caller may do with this (live) session, as the UI shows it."""
     out = ["details"]
@@ -68,9 +113,14 @@ def actions_for(who: Principal, doc: dict[str, Any]) -> list[str]:
     if who.has(MONITOR):
         if doc.get("kind") == "call":
             if mine:
+                current = mode_of(mine[0])
+                if current != "listen":
+                    out.append("listen")
+                out.extend(_modes(who, doc, current))
                 out.append("stop_monitoring")
             elif live and doc.get("status") == "connected" and conference_of(doc):
                 out.append("monitor")
+                out.extend(_modes(who, doc, None))
         else:
             if mine:
                 out.append("stop_viewing")

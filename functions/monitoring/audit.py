@@ -22,7 +22,12 @@ from monitoring import access, paging
 
 COLLECTION = "audit"
 Action = Literal[
-    "monitor.start", "monitor.stop", "chat_view.start", "chat_view.stop", "session.end"
+    "monitor.start",
+    "monitor.mode",
+    "monitor.stop",
+    "chat_view.start",
+    "chat_view.stop",
+    "session.end",
 ]
 
 

@@ -47,8 +47,23 @@ def _call(what: str, fn: Any) -> Any:
         raise _map(exc, what) from None
 
 
-def add_silent_listener(conference_sid: str, to: str, label: str) -> str:
-    """Dial `to` into the conference muted, without the join beep; returns its call sid."""
+# What each monitoring mode is at the carrier: a conference participant's audio flags.
+# listen: muted, hears everyone; coach: heard by the agent's leg only; barge: heard by all.
+MODES = ("listen", "coach", "barge")
+
+
+def mode_flags(mode: str, agent_call_sid: str | None) -> dict[str, Any]:
+    if mode == "listen":
+        return {"muted": True, "coaching": False}
+    if mode == "coach":
+        return {"muted": False, "coaching": True, "call_sid_to_coach": agent_call_sid}
+    return {"muted": False, "coaching": False}
+
+
+def add_monitor_leg(
+    conference_sid: str, to: str, label: str, mode: str = "listen", agent: str | None = None
+) -> str:
+    """Dial `to` into the conference in `mode`, without the join beep; returns its call sid."""
     from core.settings import settings
 
     def create() -> Any:
@@ -59,14 +74,33 @@ def add_silent_listener(conference_sid: str, to: str, label: str) -> str:
                 from_=settings().twilio_caller_id,
                 to=to,
                 label=label,
-                muted=True,  # listen only
                 beep="false",  # nobody hears a join / leave tone: the agent is not told
                 start_conference_on_enter=False,  # a listener never starts a conference alone
-                end_conference_on_exit=False,
+                end_conference_on_exit=False,  # and leaving never ends it
+                **mode_flags(mode, agent),
             )
-        )  # and leaving never ends it
+        )
 
     return str(_call("add a listener to the conference", create).call_sid)
+
+
+def add_silent_listener(conference_sid: str, to: str, label: str) -> str:
+    """Dial `to` into the conference muted (listen only), without the join beep."""
+    return add_monitor_leg(conference_sid, to, label, "listen")
+
+
+def set_mode(conference_sid: str, call_sid: str, mode: str, agent: str | None) -> None:
+    """Switch an existing monitoring leg between listen, coach and barge: the carrier
+    updates the participant in place (Muted / Coaching / CallSidToCoach), no re-dial."""
+    _call(
+        f"switch the monitoring leg to {mode}",
+        lambda: (
+            carrier.twilio()
+            .conferences(conference_sid)
+            .participants(call_sid)
+            .update(**mode_flags(mode, agent))
+        ),
+    )
 
 
 def remove_participant(conference_sid: str, call_sid: str) -> bool:

@@ -2,7 +2,10 @@
 
 GET  /calls, /chats                       live lists (search, filters, cursor paging)
 GET  /calls/<id>, /chats/<id>             details
-POST /calls/<id>/monitor[/stop]           silent listening (Twilio conference participant)
+POST /calls/<id>/monitor[/stop]           monitoring (Twilio conference participant)
+POST /calls/<id>/monitor/mode             switch listen / coach / barge, no re-dial
+GET  /agents                              the Agents page: status, current session
+POST /agents/<id>/monitor                 monitor an agent's current call
 POST /chats/<id>/view[/stop]              read-only transcript view (viewer token)
 GET  /chats/<id>/transcript               messages after a cursor (viewer token)
 POST /calls/<id>/end, /chats/<id>/end     end with a reason (Monitor-Chats-Edit)
@@ -17,7 +20,7 @@ import flask
 
 from core.config.store import get_view
 from core.http import Router
-from monitoring import access, audit, chat_view, ending, listen, listing, views
+from monitoring import access, agents, audit, chat_view, ending, listen, listing, views
 
 router = Router("monitoring_http")
 
@@ -39,6 +42,9 @@ router.route("/chats/<session_id>", ["GET"])(
 )
 router.route("/calls/<session_id>/monitor", ["POST"])(listen.start)
 router.route("/calls/<session_id>/monitor/stop", ["POST"])(listen.stop)
+router.route("/calls/<session_id>/monitor/mode", ["POST"])(listen.switch)
+router.route("/agents", ["GET"])(agents.list_agents)
+router.route("/agents/<agent_id>/monitor", ["POST"])(agents.monitor_agent)
 router.route("/chats/<session_id>/view", ["POST"])(chat_view.start)
 router.route("/chats/<session_id>/view/stop", ["POST"])(chat_view.stop)
 router.route("/chats/<session_id>/transcript", ["GET"])(chat_view.transcript)

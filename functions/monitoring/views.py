@@ -92,7 +92,47 @@ def row(doc: dict[str, Any], who: Principal, view: CenterView, now: float) -> di
 
 def _monitor_view(m: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "user_id", "name", "kind", "started_at", "participant_call_sid")
-    return {k: m.get(k) for k in keys if k in m}
+    out = {k: m.get(k) for k in keys if k in m}
+    if m.get("kind") == "listen":
+        out["mode"] = access.mode_of(m)
+    return out
+
+
+def transfers_view(doc: dict[str, Any], view: CenterView) -> list[dict[str, Any]]:
+    """Recorded transfers (core.sessions.transfers), with agent names for display."""
+    out = []
+    for t in doc.get("transfers") or []:
+        t = dict(t)
+        for end in ("from", "to"):
+            place = dict(t.get(end) or {})
+            place["agent_name"] = user_name(view, place.get("agent_id"))
+            t[end] = place
+        out.append(t)
+    return out
+
+
+def participants_view(doc: dict[str, Any], view: CenterView) -> list[dict[str, Any]]:
+    """The customer leg first, then every agent leg the call has had (left or not)."""
+    carrier = doc.get("carrier") or {}
+    legs = [dict(p) for p in doc.get("participants") or []]
+    if carrier.get("call_sid") and not any(p.get("role") == "customer" for p in legs):
+        legs.insert(0, {"role": "customer", "call_sid": carrier["call_sid"]})
+    out = []
+    for p in legs:
+        if p.get("role") == "customer":
+            eu = end_user_display(doc)
+            p |= {
+                "id": p.get("id") or eu["id"],
+                "name": eu["display"] or carrier.get("from"),
+                "from": carrier.get("from"),
+            }
+            p.setdefault("joined_at", doc.get("created_at"))
+        elif p.get("role") == "agent":
+            p["name"] = user_name(view, p.get("id"))
+        p.setdefault("joined_at", None)
+        p["active"] = not p.get("left_at") and doc.get("status") != "ended"
+        out.append(p)
+    return out
 
 
 def call_details(doc: dict[str, Any], who: Principal, view: CenterView) -> dict[str, Any]:
@@ -100,8 +140,9 @@ def call_details(doc: dict[str, Any], who: Principal, view: CenterView) -> dict[
     carrier = doc.get("carrier") or {}
     return row(doc, who, view, now) | {
         "metrics": live_metrics(doc, now),
-        "transfers": list(doc.get("transfers") or []),
-        "participants": list(doc.get("participants") or []),
+        "transfers": transfers_view(doc, view),
+        "participants": participants_view(doc, view),
+        "profile": doc.get("profile"),
         "monitors": [_monitor_view(m) for m in doc.get("monitors") or []],
         "carrier": {
             "call_sid": carrier.get("call_sid"),
@@ -122,7 +163,7 @@ def chat_details(doc: dict[str, Any], who: Principal, view: CenterView) -> dict[
     return row(doc, who, view, now) | {
         "issue": doc.get("queue_path"),  # the menu path the end user chose
         "metrics": live_metrics(doc, now),
-        "transfers": list(doc.get("transfers") or []),
+        "transfers": transfers_view(doc, view),
         "viewers": [_monitor_view(m) for m in doc.get("monitors") or []],
         "language": doc.get("language"),
         "profile": doc.get("profile"),

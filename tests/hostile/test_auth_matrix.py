@@ -72,6 +72,9 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("sessions_http", "POST", "/agent/sessions/<session_id>/assign"): Expect(
         "portal", lacking="alex", body={"agent_id": "alex"}
     ),
+    ("sessions_http", "POST", "/agent/sessions/<session_id>/transfer"): Expect(
+        "portal", lacking="alex", body={"to_agent_id": "alex"}
+    ),
     # deflection_http
     **{
         ("deflection_http", "POST", p): Expect("twilio")
@@ -113,6 +116,14 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("monitoring_http", "GET", "/calls"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/chats"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/audit"): Expect("portal", lacking="mona"),
+    ("monitoring_http", "GET", "/agents"): Expect("portal", lacking="alex"),
+    # sam (support) asking for alex (billing): another team's agent looks missing.
+    ("monitoring_http", "POST", "/agents/<agent_id>/monitor"): Expect(
+        "portal", lacking="alex", other="sam"
+    ),
+    ("monitoring_http", "POST", "/calls/<session_id>/monitor/mode"): Expect(
+        "portal", lacking="alex", other="sam", body={"mode": "listen"}
+    ),
     **{
         ("monitoring_http", m, p): Expect("portal", lacking="alex", other="sam")
         for m, p in (
@@ -304,6 +315,7 @@ def _url(base: str, rule: str, seeds: seeding.Seeds, query: str) -> str:
     placeholders = {
         "sid": "RE" + "0" * 32,
         "clip_id": "missing",
+        "agent_id": "alex",
         "token": "x.y.z",
         "obj": "tones/x.mp3",
         **{n: "x" for n in names},

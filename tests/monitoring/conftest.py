@@ -123,11 +123,13 @@ def live_call(
                 "from": "+14155550123",
                 "to": "+18005550000",
             },
-            participants=[
-                {"role": "customer", "call_sid": t["call_sid"]},
-                {"role": "agent", "id": "alex", "call_sid": t["agent_call_sid"]},
-            ],
-            **kw,
+            **{
+                "participants": [
+                    {"role": "customer", "call_sid": t["call_sid"]},
+                    {"role": "agent", "id": "alex", "call_sid": t["agent_call_sid"]},
+                ]
+            }
+            | kw,
         ) | {"_twilio": t}
 
     return _live
@@ -167,3 +169,43 @@ def audit_entries(suite: Any) -> Callable[..., list[dict[str, Any]]]:
         return [d for d in docs if session_id is None or d["session_id"] == session_id]
 
     return _read
+
+
+class Served:
+    """HTTP calls to the served functions (functions-framework processes), as a user."""
+
+    def __init__(self, suite: Any) -> None:
+        self.suite = suite
+
+    def call(
+        self, fn: str, method: str, path: str, user: str | None = None, **kw: Any
+    ) -> requests.Response:
+        from core.auth.portal import issue
+
+        headers = kw.pop("headers", {})
+        if user:
+            headers["Authorization"] = f"Bearer {issue(user)}"
+        url = self.suite.function_url(fn) + path
+        return requests.request(method, url, headers=headers, timeout=30, **kw)
+
+    def mon(self, method: str, path: str, user: str, **kw: Any) -> requests.Response:
+        return self.call("monitoring_http", method, path, user, **kw)
+
+
+@pytest.fixture
+def served(functions: Any, demo: Any) -> Served:
+    return Served(functions)
+
+
+@pytest.fixture
+def leg_of(suite: Any) -> Callable[[str, str], dict[str, Any]]:
+    """One conference participant on the stand-in, with its parameters and updates."""
+
+    def _get(conference_sid: str, call_sid: str) -> dict[str, Any]:
+        r = requests.get(
+            f"{suite.url('twilio')}/_control/conferences/{conference_sid}/participants", timeout=5
+        )
+        r.raise_for_status()
+        return next(p for p in r.json()["participants"] if p["call_sid"] == call_sid)
+
+    return _get

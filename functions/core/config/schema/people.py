@@ -13,6 +13,8 @@ from core.config.schema.common import E164, Ident, Strict
 PERMISSIONS: frozenset[str] = frozenset(
     {
         "monitor",  # listen to calls, view chats
+        "monitor.coach",  # talk to the agent only while monitoring a call (whisper coaching)
+        "monitor.barge",  # join a monitored call audibly (customer and agent hear you)
         "Monitor-Chats-Edit",  # end calls and chats
         "settings.edit",
         "audit.read",
@@ -29,15 +31,19 @@ BUILTIN_ROLES: dict[str, dict] = {
         "name": "Manager",
         "permissions": [
             "monitor",
+            "monitor.coach",
+            "monitor.barge",
             "Monitor-Chats-Edit",
             "smartactions.request",
             "smartactions.supervise",
         ],
         "scope": "teams",
     },
+    # Supervisors train agents: they listen and coach; barging in is for managers and
+    # admins (the seed: barge depends on the role's permissions). Custom roles may add it.
     "supervisor": {
         "name": "Supervisor",
-        "permissions": ["monitor", "smartactions.supervise"],
+        "permissions": ["monitor", "monitor.coach", "smartactions.supervise"],
         "scope": "teams",
     },
     "agent": {"name": "Agent", "permissions": ["smartactions.request"], "scope": "teams"},
