@@ -14,10 +14,12 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from attributes import flags, rate_limit
+from attributes import flags
+from core import rate_limit
 from core.auth.apps_basic import verify_apps_api
 from core.errors import bad_request, not_found
 from core.http import parse_body
+from core.settings import settings
 
 KINDS = {"calls": "call", "chats": "chat"}
 _SESSION_ID = re.compile(r"^(?!__)[A-Za-z0-9_-]{1,128}$")
@@ -69,7 +71,8 @@ def _kind(collection: str, session_id: str) -> str:
 
 def _admit(request: flask.Request) -> str:
     customer = verify_apps_api(request)
-    rate_limit.check(customer)
+    # Per customer per second, across instances; wrong credentials never spend it.
+    rate_limit.check("apps", customer, settings().apps_api_rate_limit)
     return customer
 
 

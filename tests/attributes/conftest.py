@@ -86,7 +86,7 @@ def _generous_rate_limit(
 
     The served functions are started first so they keep the real limit (they inherit
     this process's environment when they start)."""
-    from attributes import rate_limit
+    from core import rate_limit
     from core.settings import reset_settings
 
     if "suite" in request.fixturenames:

@@ -142,7 +142,7 @@ def test_rate_limit_429_holds_across_instances(
     served function share the budget."""
     import requests
 
-    from attributes import rate_limit
+    from core import rate_limit
     from core.settings import reset_settings
 
     monkeypatch.setenv("APPS_API_RATE_LIMIT", "10")
