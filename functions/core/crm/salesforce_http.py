@@ -8,6 +8,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from core.crm import budget
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
 from core.settings import settings
 
@@ -84,10 +85,13 @@ def request(
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     timeout: tuple[float, float] = TIMEOUT,
+    lane: budget.Lane = budget.GENERAL,
 ) -> dict[str, Any]:
-    """One call under /services/data/<version>/; returns the JSON body or raises."""
+    """One call under /services/data/<version>/; returns the JSON body or raises. It
+    spends one call of the shared CRM budget (core.crm.budget) in its lane first."""
     import requests
 
+    budget.spend(lane)
     for attempt in (0, 1):
         auth = _auth(refresh=attempt == 1)
         url = f"{auth['instance'].rstrip('/')}/services/data/{API_VERSION}/{path.lstrip('/')}"

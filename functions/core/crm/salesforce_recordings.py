@@ -9,7 +9,7 @@ import json
 import secrets
 from typing import Any, BinaryIO
 
-from core.crm import salesforce_http
+from core.crm import budget, salesforce_http
 from core.crm.recording_sink import Delivery, Part
 from core.crm.streams import Concat
 
@@ -33,6 +33,7 @@ class SalesforceSink:
                     f"{q('cc-session:' + session_id)} LIMIT 1"
                 },
                 timeout=self.timeout,
+                lane=budget.RECORDING,
             ).get("records")
             or []
         )
@@ -49,6 +50,7 @@ class SalesforceSink:
                 "SuppliedName": f"cc-session:{session_id}",
             },
             timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         return str(out["id"])
 
@@ -74,6 +76,7 @@ class SalesforceSink:
             data=Concat([head, (body, part.size), tail]),
             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
             timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         return {"id": out.get("id")}
 
@@ -91,6 +94,7 @@ class SalesforceSink:
                     f"Description = {q(part.marker)} LIMIT 1"
                 },
                 timeout=self.timeout,
+                lane=budget.RECORDING,
             ).get("records")
             or []
         )

@@ -1,7 +1,8 @@
 """A small Zendesk REST client: base URL and API-token auth from settings, one pooled
 session per instance, and every failure classified with core.crm.errors.
 
-Kept deliberately thin so the recordings adapter can fold it into its own client.
+Kept deliberately thin so the recordings adapter can fold it into its own client. Every
+request first spends one call of the shared CRM budget (core.crm.budget) in its lane.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from core.crm import budget
 from core.crm.errors import Permanent, RateLimited, Transient
 from core.settings import settings
 
@@ -47,10 +49,12 @@ def call(
     *,
     json: dict[str, Any] | None = None,
     params: dict[str, str] | None = None,
+    lane: budget.Lane = budget.GENERAL,
 ) -> dict[str, Any]:
     """One request; returns the JSON body or raises RateLimited / Transient / Permanent."""
     import requests
 
+    budget.spend(lane)
     url = settings().zendesk_base_url.rstrip("/") + path
     try:
         resp = _session().request(method, url, json=json, params=params, timeout=TIMEOUT)
@@ -67,10 +71,12 @@ def send(
     headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
     timeout: tuple[float, float] = TIMEOUT,
+    lane: budget.Lane = budget.GENERAL,
 ) -> dict[str, Any]:
     """Like `call`, for a raw (e.g. streamed binary) body: uploads of recording parts."""
     import requests
 
+    budget.spend(lane)
     url = settings().zendesk_base_url.rstrip("/") + path
     try:
         resp = _session().request(

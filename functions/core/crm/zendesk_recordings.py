@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from core.crm import zendesk_http
+from core.crm import budget, zendesk_http
 from core.crm.errors import Permanent
 from core.crm.recording_sink import Delivery, Part
 
@@ -40,7 +40,11 @@ class ZendeskSink:
 
     def find_target(self, session_id: str) -> str | None:
         body = zendesk_http.send(
-            "GET", "/api/v2/tickets.json", params={"external_id": session_id}, timeout=self.timeout
+            "GET",
+            "/api/v2/tickets.json",
+            params={"external_id": session_id},
+            timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         tickets = body.get("tickets") or []
         return str(tickets[0]["id"]) if tickets else None
@@ -57,6 +61,7 @@ class ZendeskSink:
             data=json.dumps({"ticket": ticket}),
             headers={"Content-Type": "application/json"},
             timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         return str(out["ticket"]["id"])
 
@@ -69,6 +74,7 @@ class ZendeskSink:
             params={"filename": part.file_name},
             headers={"Content-Type": d.content_type},
             timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         upload = out.get("upload") or {}
         token = upload.get("token")
@@ -104,6 +110,7 @@ class ZendeskSink:
             data=json.dumps({"ticket": {"comment": comment}}),
             headers={"Content-Type": "application/json"},
             timeout=self.timeout,
+            lane=budget.RECORDING,
         )
         audit = out.get("audit") or {}
         return {"audit_id": audit.get("id")}
@@ -112,7 +119,7 @@ class ZendeskSink:
         tag = f"[{d.marker}]"
         path: str | None = f"/api/v2/tickets/{int(d.target)}/comments.json"
         while path:
-            page = zendesk_http.send("GET", path, timeout=self.timeout)
+            page = zendesk_http.send("GET", path, timeout=self.timeout, lane=budget.RECORDING)
             for c in page.get("comments") or []:
                 if tag in str(c.get("body") or ""):
                     return {
