@@ -162,6 +162,36 @@ def read_capped(request: flask.Request, limit: int) -> bytes | None:
     return None if len(buf) > limit else bytes(buf)
 
 
+def client_address(request: flask.Request) -> str:
+    """The caller's address, for per-address limits: IPv4 as is, IPv6 as its /64 (one
+    subscriber usually holds a whole /64, so single addresses would be free to rotate).
+
+    Behind Google's front end the request carries X-Forwarded-For; anything a client puts
+    there itself comes first and is never trusted. Each trusted proxy appends one entry
+    (Cloud Run's front end appends the address it accepted the connection from), so the
+    client is the entry `TRUSTED_PROXY_HOPS` from the end: 1 for Cloud Run / Cloud
+    Functions alone, 2 behind an external Application Load Balancer (it appends the
+    client and then its own address). Fewer entries than that (no proxy: the local
+    suite) or an unparsable one falls back to the peer address of the connection.
+    """
+    import ipaddress
+
+    hops = settings().trusted_proxy_hops
+    chain = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    chain = [h for h in chain if h]
+    candidates = [chain[-hops]] if hops > 0 and len(chain) >= hops else []
+    candidates.append(request.remote_addr or "")
+    for raw in candidates:
+        try:
+            ip = ipaddress.ip_address(raw)
+        except ValueError:
+            continue
+        if ip.version == 6 and ip.ipv4_mapped is None:
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped else ip)
+    return "unknown"
+
+
 def form_params(request: flask.Request) -> dict[str, str]:
     """Carrier webhooks are form-encoded; a repeated key keeps its first value."""
     return {k: v for k, v in request.form.items()}

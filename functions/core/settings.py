@@ -64,6 +64,18 @@ class Settings(BaseModel):
     apps_api_tokens: str = Field("local-apps-token", alias="APPS_API_TOKENS")
     # Apps API calls allowed per second per API customer (subdomain), across instances.
     apps_api_rate_limit: int = Field(10, alias="APPS_API_RATE_LIMIT")
+    # X-Forwarded-For entries appended by Google's infrastructure (core.http.client_address):
+    # 1 for Cloud Functions / Cloud Run alone, 2 behind an external Application LB.
+    trusted_proxy_hops: int = Field(1, ge=0, le=8, alias="TRUSTED_PROXY_HOPS")
+    # Anonymous traffic (core/throttle.py), per minute: chat starts per client address and
+    # per visitor id, and new visitor ids per client address.
+    anon_chats_per_address: int = Field(10, ge=0, alias="ANON_CHATS_PER_ADDRESS_PER_MINUTE")
+    anon_chats_per_visitor: int = Field(3, ge=0, alias="ANON_CHATS_PER_VISITOR_PER_MINUTE")
+    new_visitors_per_address: int = Field(20, ge=0, alias="NEW_VISITORS_PER_ADDRESS_PER_MINUTE")
+    # CRM calls per minute across every instance (the CRM plan's API limit, e.g. Zendesk
+    # 700/min), and the share only recording delivery may use (core/crm/budget.py).
+    crm_budget_per_minute: int = Field(700, ge=1, alias="CRM_BUDGET_PER_MINUTE")
+    crm_recording_reserve: float = Field(0.3, ge=0.0, le=1.0, alias="CRM_RECORDING_RESERVE")
     # Shared secret the Dialogflow CX webhook sends (header X-Webhook-Secret).
     cx_webhook_secret: str = Field("local-cx-webhook-secret", alias="CX_WEBHOOK_SECRET")
     company_secret: str = Field("local-company-secret-at-least-32-bytes!", alias="COMPANY_SECRET")
