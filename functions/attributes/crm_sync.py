@@ -35,9 +35,15 @@ def _set_fields(session_id: str, fields: dict[str, Any]) -> None:
 
 def contact_for(doc: dict[str, Any]) -> int:
     """The CRM contact of the session's end user (created on first need)."""
+    from attributes import visitors
+
     crm = doc.get("crm") or {}
     if crm.get("contact_id"):
         return int(crm["contact_id"])
+    visitor_contact = visitors.crm_contact(doc)  # an anonymous visitor's named contact
+    if visitor_contact is not None:
+        _set_fields(doc["id"], {"crm": {"contact_id": visitor_contact}})
+        return visitor_contact
     user = doc.get("end_user") or {}
     ext = str(user.get("id") or doc["id"])
     name = user.get("name") or user.get("phone") or ext

@@ -3,10 +3,13 @@
 - POST /sdk/visitors {channel, device_id, visitor_token?}: register the SDK. A valid
   token of the same device keeps its temporary id (the token is refreshed); otherwise a
   new random id is issued. Stateless until the visitor starts a session.
-- First session of a visitor: `visitors/{id}` records when it was first seen; its CRM
-  contact is named `Web User - MM/DD HH:MM` / `Mobile User - MM/DD HH:MM` in the
-  contact center's time zone (external_id = the temporary id), and the session gets a
-  ticket requested by that contact.
+- First session of a visitor: `visitors/{id}` records when it was first seen and the
+  name of its CRM contact, `Web User - MM/DD HH:MM` / `Mobile User - MM/DD HH:MM` in the
+  contact center's time zone at that moment (external_id = the temporary id). Starting a
+  chat makes no CRM call (anyone can get a visitor token, so an anonymous flood must not
+  spend the CRM's API limit): the contact and the session's ticket are made when the
+  session first needs a CRM record (`crm_sync.ticket_for`: an agent is assigned, a flag
+  or note is written, or the chat ends with something in it).
 - POST /sdk/visitors/merge {visitor_token} with the signed-in user's end-user JWT: the
   visitor's contact (and so its tickets) is merged into the real identity in the CRM and
   our sessions are re-attributed. The visitor document is the lock: a merge is bound to
@@ -25,7 +28,7 @@ from zoneinfo import ZoneInfo
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import clients, logs
+from core import clients, logs, throttle
 from core.auth import sdk_jwt, visitor_token
 from core.config.store import get_view
 from core.crm import contacts
@@ -71,6 +74,8 @@ def register(request: flask.Request) -> tuple[dict[str, Any], int]:
         if v.device_id == body.device_id and v.channel == body.channel:
             vid = v.id
     created = vid is None
+    if created:
+        throttle.new_visitor(request)  # 429 before an id is issued
     vid = vid or visitor_token.new_id()
     token = visitor_token.issue(vid, body.channel, body.device_id)
     return {
@@ -82,24 +87,30 @@ def register(request: flask.Request) -> tuple[dict[str, Any], int]:
 
 # -- first contact ---------------------------------------------------------------------
 def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
+    """The visitor document, made at its first session (Firestore only, no CRM call)."""
     from google.cloud import firestore
 
     ref = _ref(user.identifier)
     extra = user.model_extra or {}
+    timezone = get_view().center.timezone
 
     @firestore.transactional
     def txn(t: Any) -> dict[str, Any]:
         snap = ref.get(transaction=t)
         if snap.exists:
             return snap.to_dict()
+        now = time.time()
+        channel = extra.get("channel")
         doc = {
             "id": user.identifier,
             "state": "active",
-            "channel": extra.get("channel"),
+            "channel": channel,
             "device_id": extra.get("device_id"),
-            "first_seen": time.time(),
+            "first_seen": now,
             "crm_contact_id": None,
-            "contact_name": None,
+            # Named now, so the name tells when the visitor first wrote, however late
+            # the CRM contact is made.
+            "contact_name": contact_name(channel or "web", now, timezone),
         }
         t.set(ref, doc)
         return doc
@@ -108,29 +119,91 @@ def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
 
 
 def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
-    """Give an anonymous session its contact and ticket. CRM trouble never fails the
-    chat start: the session stays anonymous-with-temporary-id and the contact is made
-    on the next session or at merge time."""
+    """Name the anonymous session's end user after its visitor; the CRM contact and ticket
+    come later, on first need (`crm_contact`)."""
     from attributes import crm_sync
 
     visitor = _ensure_visitor(user)
     name = visitor.get("contact_name") or contact_name(
         visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
     )
-    try:
-        contact_id = visitor.get("crm_contact_id")
-        if not contact_id:
-            contact = contacts.upsert_contact(user.identifier, name, tags=["cc_anonymous"])
-            contact_id = contact["id"]
-            _ref(user.identifier).update({"crm_contact_id": contact_id, "contact_name": name})
-        crm_sync._set_fields(
-            session_id, {"end_user": {"name": name}, "crm": {"contact_id": contact_id}}
-        )
-        crm_sync.ticket_for(store.get(session_id) or {})
-    except CrmError as exc:
-        log.warning("CRM contact for visitor %s not made yet: %s", user.identifier, exc)
-        crm_sync._set_fields(session_id, {"end_user": {"name": name}})
+    fields: dict[str, Any] = {"end_user": {"name": name}}
+    if visitor.get("crm_contact_id"):
+        fields["crm"] = {"contact_id": visitor["crm_contact_id"]}
+    crm_sync._set_fields(session_id, fields)
     return store.get(session_id)
+
+
+def crm_contact(doc: dict[str, Any]) -> int | None:
+    """The CRM contact of an anonymous session's visitor, made on first need and kept on
+    the visitor; None when the session's end user is not a visitor. Raises CrmError."""
+    user = doc.get("end_user") or {}
+    if not user.get("anonymous") or not user.get("id"):
+        return None
+    vid = str(user["id"])
+    snap = _ref(vid).get()
+    if not snap.exists:
+        return None  # an anonymous caller (phone), not an SDK visitor
+    visitor = snap.to_dict()
+    if visitor.get("crm_contact_id"):
+        return int(visitor["crm_contact_id"])
+    name = (
+        visitor.get("contact_name")
+        or user.get("name")
+        or contact_name(
+            visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
+        )
+    )
+    contact = contacts.upsert_contact(vid, name, tags=["cc_anonymous"])
+    _ref(vid).update({"crm_contact_id": contact["id"], "contact_name": name})
+    return int(contact["id"])
+
+
+def started_anonymous(doc: dict[str, Any]) -> bool:
+    user = doc.get("end_user") or {}
+    return bool(user.get("anonymous") or user.get("merged_from"))
+
+
+def needs_crm_record(doc: dict[str, Any], *, ending: bool = False) -> bool:
+    """A session a visitor started (still anonymous, or merged since) needs its ticket once
+    an agent has it, or when it ends with something in it; an unanswered, empty chat
+    never reaches the CRM."""
+    if not started_anonymous(doc) or (doc.get("crm") or {}).get("ticket_id"):
+        return False
+    if doc.get("agent_id"):
+        return True
+    if not ending:
+        return False
+    msgs = (
+        clients.firestore()
+        .collection(store.COLLECTION)
+        .document(doc["id"])
+        .collection("messages")
+        .limit(1)
+        .get()
+    )
+    return bool(msgs)
+
+
+def ensure_crm_record(session_id: str, *, ending: bool = False) -> None:
+    """Make the contact and ticket of an anonymous session if it needs them now. CRM
+    trouble (including a spent CRM budget) never fails the caller: the session is marked
+    `crm_sync: pending` and the next need (assignment, a flag, its end) tries again."""
+    from attributes import crm_sync
+
+    doc = store.get(session_id)
+    if doc is None or not needs_crm_record(doc, ending=ending):
+        return
+    try:
+        tid = crm_sync.ticket_for(doc)
+    except CrmError as exc:
+        log.warning("CRM record for anonymous session %s deferred: %s", session_id, exc)
+        crm_sync._set_fields(
+            session_id,
+            {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
+        )
+        return
+    crm_sync._set_fields(session_id, {"crm_sync": {"state": "ok", "ticket_id": tid}})
 
 
 # -- merge ------------------------------------------------------------------------------

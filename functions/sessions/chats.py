@@ -14,7 +14,7 @@ from typing import Any, Literal
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import clients
+from core import clients, throttle
 from core.auth import portal, sdk_jwt
 from core.config.store import get_view
 from core.errors import ApiError, bad_request, forbidden, not_found
@@ -82,6 +82,8 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     user = sdk_jwt.verify_end_user(request)
     body = parse_body(request, StartChat)
     qid, path = resolve_queue(body.queue_id, body.queue_path)
+    if user.anonymous:  # anyone can get a visitor token: 429 before anything is written
+        throttle.anonymous_session(request, user.identifier)
     # Validate signed custom data before anything is written (no half-made session).
     custom = _parse_custom_data(body.custom_data, user) if body.custom_data else None
     view = get_view()
@@ -117,10 +119,19 @@ def _parse_custom_data(token: str, user: sdk_jwt.EndUser) -> Any:
 
 
 def _link_visitor(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
-    """Temporary id, CRM contact and ticket of an anonymous visitor (attributes owns it)."""
+    """Temporary id and contact name of an anonymous visitor (attributes owns it)."""
     from attributes.visitors import on_session_start
 
     return on_session_start(session_id, user)
+
+
+def _visitor_crm_record(doc: dict[str, Any], *, ending: bool = False) -> None:
+    """An anonymous visitor's CRM contact and ticket, made when the chat first needs them
+    (attributes owns the rule; CRM trouble never fails this request)."""
+    from attributes.visitors import ensure_crm_record, started_anonymous
+
+    if started_anonymous(doc):
+        ensure_crm_record(doc["id"], ending=ending)
 
 
 def _ingest_custom_data(session_id: str, custom: Any) -> dict[str, Any]:
@@ -168,6 +179,8 @@ def end_user_end(request: flask.Request, session_id: str) -> dict[str, Any]:
     doc, _ = store.transition(
         session_id, "ended", extra={"ended_by": {"type": "end_user", "id": user.identifier}}
     )
+    if doc is not None:  # a repeated end retries a record the CRM budget deferred
+        _visitor_crm_record(doc, ending=True)
     return {"session": public_view(doc)}
 
 
@@ -221,6 +234,7 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
     )
     if not changed:
         raise ApiError(409, "not_queued", "session was assigned concurrently", field="status")
+    _visitor_crm_record(new)
     return {"session": public_view(new)}
 
 

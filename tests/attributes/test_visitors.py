@@ -42,7 +42,17 @@ def _register(client, channel: str, device: str, token: str | None = None):
     return client.post("/sdk/visitors", json=body)
 
 
-def test_anonymous_chat_gets_contact_in_seoul_time(suite, apply_config, app_client) -> None:
+def _assign(sessions, portal_token, sid: str, agent: str = "alex"):
+    return sessions.post(
+        f"/agent/sessions/{sid}/assign",
+        json={"agent_id": agent},
+        headers={"Authorization": f"Bearer {portal_token(agent)}"},
+    )
+
+
+def test_anonymous_chat_gets_contact_in_seoul_time(
+    suite, apply_config, app_client, portal_token
+) -> None:
     from core import clients
     from core.sessions import store
 
@@ -70,10 +80,17 @@ def test_anonymous_chat_gets_contact_in_seoul_time(suite, apply_config, app_clie
     expected = contact_name("mobile", first_seen, "Asia/Seoul")
     assert expected.startswith("Mobile User - ")
     assert doc["end_user"]["name"] == expected
+    # Starting the chat made no CRM record (anyone can start one)...
+    assert not [u for u in zendesk(suite, "users")["users"] if u["external_id"] == vid]
+    assert not [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == sid]
+    # ...the agent taking it does, named for when the visitor first came.
+    assert _assign(sessions, portal_token, sid).status_code == 200
     users = [u for u in zendesk(suite, "users")["users"] if u["external_id"] == vid]
     assert len(users) == 1 and users[0]["name"] == expected
+    assert "cc_anonymous" in users[0].get("tags", [])
     t = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == sid]
     assert len(t) == 1 and t[0]["requester_id"] == users[0]["id"]
+    assert store.get(sid)["crm"]["ticket_id"] == t[0]["id"]
     # The visitor can write in its own chat with the same token.
     msg = sessions.post(
         f"/sdk/chats/{sid}/messages",
@@ -83,7 +100,9 @@ def test_anonymous_chat_gets_contact_in_seoul_time(suite, apply_config, app_clie
     assert msg.status_code == 201
 
 
-def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token) -> None:
+def test_merge_once_replay_and_wrong_visitor(
+    suite, demo, app_client, sdk_token, portal_token
+) -> None:
     from core.sessions import store
 
     attrs = app_client("attributes_http", PUBLIC)
@@ -96,8 +115,11 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     s2 = start_chat(sessions, token, queue_id="support-internet").get_json()["session"]["id"]
     other_token = _register(attrs, "web", "browser-b").get_json()["visitor_token"]
     s3 = start_chat(sessions, other_token).get_json()["session"]["id"]
+    # s1 and s3 reached an agent (so they have tickets); s2 is still waiting (none yet).
+    assert _assign(sessions, portal_token, s1).status_code == 200
+    assert _assign(sessions, portal_token, s3).status_code == 200
     before = {t["external_id"]: t for t in zendesk(suite, "tickets")["tickets"]}
-    assert {s1, s2, s3} <= set(before)
+    assert {s1, s3} <= set(before) and s2 not in before
 
     alice = {"Authorization": f"Bearer {sdk_token('alice', name='Alice', email='a@x.example')}"}
     # Proof is the signed token: an id alone, a forged token, or a visitor token used as
@@ -124,11 +146,13 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     m = r.get_json()["merge"]
     assert m["replayed"] is False and m["merged_into"] == "alice"
     assert m["sessions"] == sorted([s1, s2])
-    assert m["tickets"] == sorted([before[s1]["id"], before[s2]["id"]])
+    assert m["tickets"] == [before[s1]["id"]]
 
     users = {u["external_id"]: u for u in zendesk(suite, "users")["users"]}
     real = users["alice"]
     assert users[vid]["active"] is False and users[vid]["merged_into"] == real["id"]
+    # s2's ticket, made after the merge (its agent takes it), is the real identity's.
+    assert _assign(sessions, portal_token, s2, agent="bea").status_code == 200
     after = {t["external_id"]: t for t in zendesk(suite, "tickets")["tickets"]}
     assert after[s1]["requester_id"] == real["id"] == after[s2]["requester_id"]
     assert after[s3]["requester_id"] != real["id"]  # the other visitor is untouched
@@ -153,7 +177,9 @@ def test_merge_once_replay_and_wrong_visitor(suite, demo, app_client, sdk_token)
     )
 
 
-def test_merge_survives_a_lost_crm_acknowledgement(suite, demo, app_client, sdk_token) -> None:
+def test_merge_survives_a_lost_crm_acknowledgement(
+    suite, demo, app_client, sdk_token, portal_token
+) -> None:
     """The CRM merges but its answer is lost: we answer 503, the retry completes the
     merge on our side without a second CRM merge."""
     import requests
@@ -164,6 +190,7 @@ def test_merge_survives_a_lost_crm_acknowledgement(suite, demo, app_client, sdk_
     sessions = app_client("sessions_http", PUBLIC)
     token = _register(attrs, "web", "browser-c").get_json()["visitor_token"]
     sid = start_chat(sessions, token).get_json()["session"]["id"]
+    assert _assign(sessions, portal_token, sid).status_code == 200  # a contact to merge
     zd = suite.url("zendesk")
     requests.post(
         f"{zd}/_control/faults",
