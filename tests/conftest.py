@@ -28,6 +28,7 @@ DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"
 
 
 def _reset_process_state() -> None:
+    from core import rate_limit
     from core.clients import reset_clients
     from core.config.store import invalidate
     from core.settings import reset_settings
@@ -35,6 +36,7 @@ def _reset_process_state() -> None:
     reset_settings()
     reset_clients()
     invalidate()
+    rate_limit.reset_local()  # its Firestore slots are emptied with the rest
 
 
 @pytest.fixture(scope="session")
