@@ -171,6 +171,18 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
             if code == 204
             else {"description": "success", "content": ok_content}
         )
+    if r.limited:
+        responses["429"] = {
+            "description": f"rate limited ({r.limited}); nothing was written",
+            "headers": {
+                "Retry-After": {
+                    "description": "seconds until the window ends",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     responses["4XX"] = {
         "description": "refused: the error names the field and the problem",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -87,6 +87,7 @@ class Route:
     ok: tuple[int, ...] = (200,)
     produces: str = "application/json"
     headers: tuple[str, ...] = field(default=())  # optional request headers
+    limited: str | None = None  # what a 429 (with Retry-After) counts, if the route has one
 
     @property
     def json_api(self) -> bool:
@@ -115,6 +116,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Start a chat session",
             body="sessions.chats:StartChat",
             ok=(201,),
+            limited="anonymous starts per client address and per visitor, a minute",
         ),
         Route(
             "POST",
@@ -425,6 +427,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "/apps/api/v1/<collection>/<session_id>/customer_flag",
             "apps",
             "Read the customer flags of a call or chat",
+            limited="Apps API calls per customer, a second",
         ),
         Route(
             "PATCH",
@@ -433,6 +436,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Set customer flags on a call or chat",
             body="attributes.apps_api:CustomerFlagPatch",
             headers=("Idempotency-Key",),
+            limited="Apps API calls per customer, a second",
         ),
         Route(
             "POST",
@@ -465,6 +469,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Register an anonymous visitor",
             body="attributes.visitors:Register",
             ok=(200, 201),
+            limited="new visitor ids per client address, a minute",
         ),
         Route(
             "POST",
