@@ -91,6 +91,13 @@ locals {
     LOG_LEVEL             = var.log_level
     # Signed custom data lives minutes (functions/core/settings.py).
     CUSTOM_DATA_MAX_LIFETIME_SECONDS = tostring(var.custom_data_max_lifetime_seconds)
+    # functions/core/throttle.py and core/crm/budget.py (docs/architecture.md).
+    TRUSTED_PROXY_HOPS                  = tostring(var.trusted_proxy_hops)
+    ANON_CHATS_PER_ADDRESS_PER_MINUTE   = tostring(var.anon_chats_per_address_per_minute)
+    ANON_CHATS_PER_VISITOR_PER_MINUTE   = tostring(var.anon_chats_per_visitor_per_minute)
+    NEW_VISITORS_PER_ADDRESS_PER_MINUTE = tostring(var.new_visitors_per_address_per_minute)
+    CRM_BUDGET_PER_MINUTE               = tostring(var.crm_budget_per_minute)
+    CRM_RECORDING_RESERVE               = tostring(var.crm_recording_reserve)
     # functions/smartactions/config.py (env prefix SMARTACTIONS_): same days as the lifecycle.
     SMARTACTIONS_MEDIA_RETENTION_DAYS = tostring(var.media_retention_days)
     # Identities in the OIDC tokens the functions accept from Google callers (the audience

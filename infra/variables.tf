@@ -261,6 +261,42 @@ variable "apps_api_rate_limit" {
   }
 }
 
+variable "trusted_proxy_hops" {
+  description = "X-Forwarded-For entries Google's infrastructure appends: 1 for the functions alone, 2 behind an external Application Load Balancer (the client address is that many entries from the end)."
+  type        = number
+  default     = 1
+}
+
+variable "anon_chats_per_address_per_minute" {
+  description = "Anonymous (visitor-token) chat starts allowed per client address per minute, across instances."
+  type        = number
+  default     = 10
+}
+
+variable "anon_chats_per_visitor_per_minute" {
+  description = "Chat starts allowed per anonymous visitor id per minute, across instances."
+  type        = number
+  default     = 3
+}
+
+variable "new_visitors_per_address_per_minute" {
+  description = "New anonymous visitor ids issued per client address per minute, across instances."
+  type        = number
+  default     = 20
+}
+
+variable "crm_budget_per_minute" {
+  description = "CRM API calls per minute for the whole deployment: the CRM plan's limit (Zendesk: e.g. 700) minus what other integrations use."
+  type        = number
+  default     = 700
+}
+
+variable "crm_recording_reserve" {
+  description = "Share (0..1) of crm_budget_per_minute only recording delivery may use."
+  type        = number
+  default     = 0.3
+}
+
 variable "tts_engine" {
   description = "Text-to-speech engine in the cloud: google (Cloud Text-to-Speech). espeak exists only on the local emulator suite."
   type        = string
