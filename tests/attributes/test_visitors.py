@@ -215,3 +215,51 @@ def test_merge_survives_a_lost_crm_acknowledgement(
     ]
     assert len(merges) == 1
     assert store.get(sid)["end_user"]["id"] == "carol"
+
+
+def test_anonymous_chat_reaches_the_crm_only_when_needed(
+    suite, demo, app_client, monkeypatch
+) -> None:
+    """An empty, unanswered chat never reaches the CRM; one that ends with a message gets
+    its contact and ticket then; with no CRM budget left the record is deferred (the end
+    still succeeds) and made at the next need (here: the end repeated)."""
+    from core.sessions import store
+    from core.settings import reset_settings
+
+    attrs = app_client("attributes_http", PUBLIC)
+    sessions = app_client("sessions_http", PUBLIC)
+
+    def chat(device: str, text: str | None) -> tuple[str, str, dict]:
+        reg = _register(attrs, "web", device).get_json()
+        auth = {"Authorization": f"Bearer {reg['visitor_token']}"}
+        sid = start_chat(sessions, reg["visitor_token"]).get_json()["session"]["id"]
+        if text:
+            msg = sessions.post(f"/sdk/chats/{sid}/messages", json={"text": text}, headers=auth)
+            assert msg.status_code == 201
+        assert sessions.post(f"/sdk/chats/{sid}/end", headers=auth).status_code == 200
+        return reg["visitor_id"], sid, auth
+
+    def crm_of(vid: str, sid: str) -> tuple[list, list]:
+        users = [u for u in zendesk(suite, "users")["users"] if u["external_id"] == vid]
+        tickets = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == sid]
+        return users, tickets
+
+    vid, sid, _ = chat("quiet", None)
+    assert crm_of(vid, sid) == ([], [])
+
+    vid, sid, _ = chat("talker", "my router is down")
+    users, tickets = crm_of(vid, sid)
+    assert len(users) == 1 and users[0]["name"].startswith("Web User - ")
+    assert len(tickets) == 1 and tickets[0]["requester_id"] == users[0]["id"]
+
+    monkeypatch.setenv("CRM_RECORDING_RESERVE", "1.0")  # nothing left for anyone else
+    reset_settings()
+    vid, sid, auth = chat("deferred", "hello?")
+    assert crm_of(vid, sid) == ([], [])
+    assert store.get(sid)["crm_sync"]["state"] == "pending"
+    monkeypatch.setenv("CRM_RECORDING_RESERVE", "0.3")
+    reset_settings()
+    assert sessions.post(f"/sdk/chats/{sid}/end", headers=auth).status_code == 200
+    users, tickets = crm_of(vid, sid)
+    assert len(users) == 1 and len(tickets) == 1
+    assert store.get(sid)["crm_sync"]["state"] == "ok"
