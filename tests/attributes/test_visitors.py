@@ -43,10 +43,11 @@ def _register(client, channel: str, device: str, token: str | None = None):
 
 
 def _assign(sessions, portal_token, sid: str, agent: str = "alex"):
+    """Routing (the ACD's service user) connects the chat to an agent."""
     return sessions.post(
         f"/agent/sessions/{sid}/assign",
         json={"agent_id": agent},
-        headers={"Authorization": f"Bearer {portal_token(agent)}"},
+        headers={"Authorization": f"Bearer {portal_token('router')}"},
     )
 
 
