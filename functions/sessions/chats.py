@@ -82,10 +82,10 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
     user = sdk_jwt.verify_end_user(request)
     body = parse_body(request, StartChat)
     qid, path = resolve_queue(body.queue_id, body.queue_path)
-    if user.anonymous:  # anyone can get a visitor token: 429 before anything is written
-        throttle.anonymous_session(request, user.identifier)
     # Validate signed custom data before anything is written (no half-made session).
     custom = _parse_custom_data(body.custom_data, user) if body.custom_data else None
+    if user.anonymous:  # anyone can get a visitor token: 429 before anything is written
+        throttle.anonymous_session(request, user.identifier)
     view = get_view()
     teams = [t for t, team in view.cfg.teams.items() if qid in view.team_queues(frozenset([t]))]
     session_id = "CH" + secrets.token_hex(16)
