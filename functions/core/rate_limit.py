@@ -84,7 +84,7 @@ def take(
         return wait
     coll = clients.firestore().collection(COLLECTION)
     dkey = _doc_key(key)
-    expire = ttl.expire_at(span + 3600, now=window)
+    expire = ttl.expire_at(3600, now=window)  # windows are at most minutes long
     for lane in lanes:
         if _local_full(scope, dkey, lane, window):
             continue

@@ -62,16 +62,15 @@ def test_published_events_expire_and_unpublished_ones_do_not(suite, monkeypatch)
 
 
 def test_rate_limit_slots_expire_within_the_hour(suite) -> None:
-    from attributes import rate_limit
-    from core import clients
+    from core import clients, rate_limit
 
-    customer = "ttl-" + secrets.token_hex(3)
+    scope = "ttl-" + secrets.token_hex(3)
     rate_limit.reset_local()
-    rate_limit.check(customer, limit=1)
+    rate_limit.check(scope, "customer", 1)
     slots = [
         d.to_dict()
         for d in clients.firestore().collection(rate_limit.COLLECTION).stream()
-        if d.get("customer") == customer
+        if d.get("scope") == scope
     ]
     assert len(slots) == 1
     assert 0 < _days_ahead(slots[0][ttl.FIELD]) * 24 <= 1.0
