@@ -239,6 +239,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             body="deflection.sdk_calls:StartCall",
             params=("at",),
             ok=(201,),
+            limited="anonymous starts per client address and per visitor, a minute",
         ),
         Route(
             "POST",

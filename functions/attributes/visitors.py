@@ -160,8 +160,12 @@ def crm_contact(doc: dict[str, Any]) -> int | None:
 
 
 def started_anonymous(doc: dict[str, Any]) -> bool:
+    """A session an SDK visitor started (still anonymous, or merged since); an anonymous
+    carrier caller (a phone number) is not one."""
     user = doc.get("end_user") or {}
-    return bool(user.get("anonymous") or user.get("merged_from"))
+    if user.get("merged_from"):
+        return True
+    return bool(user.get("anonymous")) and visitor_token.is_visitor_id(str(user.get("id") or ""))
 
 
 def needs_crm_record(doc: dict[str, Any], *, ending: bool = False) -> bool:

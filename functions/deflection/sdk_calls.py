@@ -24,6 +24,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
+from core import throttle
 from core.auth.sdk_jwt import EndUser, verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.store import get_view
@@ -94,6 +95,8 @@ def start(request: flask.Request) -> tuple[dict[str, Any], int]:
         raise bad_request("queue_id", f"queue {node.id!r} does not take mobile SDK contacts")
     # Signed custom data is checked before anything is written (no half-made session).
     custom = _parse_custom_data(body.custom_data, user) if body.custom_data else None
+    if user.anonymous:  # anyone can get a visitor token: 429 before anything is written
+        throttle.anonymous_session(request, user.identifier)
     language = messages.language_code(view, body.language)
     at = clock.now(request.args.get("at"))
     d = decide.sdk(view, node.id, PLATFORM, language, at, body.app_version, body.device_type)
@@ -161,7 +164,8 @@ def _parse_custom_data(token: str, user: EndUser) -> Any:
 
 
 def _link_visitor(session_id: str, user: EndUser) -> dict[str, Any] | None:
-    """Temporary id, CRM contact and ticket of an anonymous caller (attributes owns it)."""
+    """Temporary id and contact name of an anonymous caller (attributes owns it; the CRM
+    contact is made when the session first needs a CRM record)."""
     from attributes.visitors import on_session_start
 
     return on_session_start(session_id, user)

@@ -51,6 +51,11 @@ def new_id() -> str:
     return "V" + secrets.token_hex(16)
 
 
+def is_visitor_id(value: str) -> bool:
+    """The shape of `new_id` (a temporary id, never a phone number or a company id)."""
+    return len(value) == 33 and value[0] == "V" and all(c in "0123456789abcdef" for c in value[1:])
+
+
 def issue(visitor_id: str, channel: str, device_id: str, ttl: int = LIFETIME) -> str:
     import jwt
 
