@@ -160,6 +160,45 @@ def test_one_visitor_from_many_addresses_is_throttled(suite, demo, functions) ->
         assert r.status_code == 201, r.text
 
 
+def test_anonymous_chats_and_sdk_calls_share_one_limit(suite, demo, functions) -> None:
+    """One rule for every anonymous session start: mobile SDK calls and chats from one
+    address draw on the same per-address limit."""
+    from core.auth import visitor_token
+    from tests.deflection.conftest import MON_NOON
+
+    deflection = functions.function_url("deflection_http")
+    sessions = functions.function_url("sessions_http")
+
+    def auth(i: int) -> dict[str, str]:
+        tok = visitor_token.issue(visitor_token.new_id(), "mobile", f"both-{i}")
+        return {"Authorization": f"Bearer {tok}"} | _xff(ATTACKER)
+
+    _fresh_minute(need=30)
+    window = _minute()
+    calls = [
+        requests.post(
+            f"{deflection}/sdk/calls",
+            params={"at": MON_NOON},
+            json={"queue_id": QUEUE},
+            headers=auth(i),
+            timeout=30,
+        )
+        for i in range(6)
+    ]
+    chats = [
+        requests.post(
+            f"{sessions}/sdk/chats", json={"queue_id": QUEUE}, headers=auth(10 + i), timeout=30
+        )
+        for i in range(8)
+    ]
+    answers = calls + chats
+    codes = [r.status_code for r in answers]
+    assert set(codes) <= {201, 429}, [r.text for r in answers if r.status_code not in (201, 429)]
+    assert codes[:6] == [201] * 6  # the calls came first
+    assert codes.count(201) == 10 if _minute() == window else codes.count(201) <= 14, codes
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in answers if r.status_code == 429)
+
+
 def test_visitor_registration_flood_is_throttled(suite, demo, functions) -> None:
     attrs = functions.function_url("attributes_http")
     _fresh_minute(need=30)
