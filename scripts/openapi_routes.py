@@ -256,6 +256,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "Mobile 'Leave a callback message': the carrier calls the customer for the queue",
             body="deflection.sdk_voicemail:VoicemailRequest",
             params=("at",),
+            limited="anonymous starts per client address and per visitor, a minute",
         ),
         Route(
             "POST",
@@ -265,6 +266,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             body="deflection.scheduled:BookRequest",
             params=("at",),
             ok=(200, 201),
+            limited="anonymous starts per client address and per visitor, a minute",
         ),
         Route(
             "DELETE",

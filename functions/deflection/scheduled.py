@@ -23,7 +23,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core import clients, idempotency, logs, ttl
+from core import clients, idempotency, logs, throttle, ttl
 from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
@@ -157,6 +157,8 @@ def book(request: flask.Request) -> flask.Response:
     slot = next(((a, b) for a, b in slots if a.astimezone(dt.UTC) == start), None)
     if slot is None:
         raise bad_request("slot_start", "not one of the offered slots")
+    if user.anonymous:  # anyone can get a visitor token: 429 before a slot is taken
+        throttle.anonymous_session(request, user.identifier)
     capacity = policy.scheduled_calls(view, node.id).capacity
     seed = key or f"{node.id}\n{int(start.timestamp())}"
     booking_id = hashlib.sha256(f"{user.identifier}\n{seed}".encode()).hexdigest()

@@ -16,7 +16,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import clients, logs, ttl
+from core import clients, logs, throttle, ttl
 from core.auth.sdk_jwt import verify_end_user
 from core.auth.twilio_signature import verify_twilio
 from core.config.schema.common import E164
@@ -76,6 +76,8 @@ def start(request: flask.Request) -> dict[str, Any]:
             if prior.get("queue_id") != node.id or prior.get("phone") != phone:
                 raise bad_request("Idempotency-Key", "reused with a different request")
             return {k: prior[k] for k in ("call_sid", "queue_id", "number")} | {"replayed": True}
+    if user.anonymous:  # anyone can get a visitor token: 429 before a call is placed
+        throttle.anonymous_session(request, user.identifier)
     webhook = twiml.url(
         "/twilio/voicemail/start", queue=node.id, language=language, callback=phone, at=at_raw
     )
