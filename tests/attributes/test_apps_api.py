@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.attributes.conftest import basic, make_call, start_chat
 from tests.conftest import pull_all
 
@@ -155,16 +157,24 @@ def test_rate_limit_429_holds_across_instances(
     http = requests.Session()
 
     # Warm both instances (imports, config), then start at the beginning of a second so
-    # the burst lands in one window.
+    # the burst lands in one window. On a loaded machine a burst can straddle two windows,
+    # where up to twice the limit is rightly admitted: such a burst proves nothing, so it is
+    # sent again (after its window is over) until one fits in a single second.
     assert http.get(served + path, headers=basic(), timeout=30).status_code == 200
     assert client.get(path, headers=basic()).status_code == 200
-    time.sleep(1 - (time.time() % 1) + 0.02)
-    codes = []
-    for i in range(16):
-        if i % 2:
-            codes.append(http.get(served + path, headers=basic(), timeout=10))
-        else:
-            codes.append(client.get(path, headers=basic()))
+    for _attempt in range(5):
+        time.sleep(1 - (time.time() % 1) + 0.02)
+        first = int(time.time())
+        codes = []
+        for i in range(16):
+            if i % 2:
+                codes.append(http.get(served + path, headers=basic(), timeout=10))
+            else:
+                codes.append(client.get(path, headers=basic()))
+        if int(time.time()) == first:
+            break
+    else:
+        pytest.skip("no burst of 16 requests fitted in one second on this machine")
     statuses = [r.status_code for r in codes]
     assert statuses.count(200) == 10, statuses
     limited = [r for r in codes if r.status_code == 429]
