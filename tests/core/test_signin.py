@@ -295,3 +295,21 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
             portal.authenticate(flask.request)
     assert err.value.status == 401 and "refused" in err.value.message
     reset_settings()
+
+
+def test_sign_in_libraries_load_on_first_use() -> None:
+    """A cold start that serves no portal request never imports firebase-admin."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys; sys.path.insert(0, 'functions'); import main, core.auth.portal, "
+        "monitoring.http; print('firebase_admin' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False"
