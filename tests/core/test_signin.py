@@ -294,6 +294,35 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
         with pytest.raises(ApiError) as err:
             portal.authenticate(flask.request)
     assert err.value.status == 401 and "refused" in err.value.message
+    # Without the emulator variable, an unsigned (emulator-shaped) token of this very
+    # project is refused before any key is fetched.
+    import jwt
+
+    from core.auth import id_tokens
+
+    import google.auth
+    from google.auth.credentials import AnonymousCredentials
+
+    now = int(time.time())
+    project = settings().google_cloud_project
+    # No Application Default Credentials on this machine (the metadata server gives them).
+    monkeypatch.setattr(google.auth, "default", lambda *a, **k: (AnonymousCredentials(), project))
+    unsigned = jwt.encode(
+        {
+            "iss": id_tokens.person_issuer(),
+            "aud": project,
+            "sub": "someone",
+            "email": "ada@acme-telecom.example",
+            "email_verified": True,
+            "iat": now,
+            "exp": now + 600,
+        },
+        None,
+        algorithm="none",
+    )
+    with pytest.raises(ApiError) as err:
+        id_tokens.verify_person(unsigned, check_revoked=False)
+    assert err.value.status == 401 and err.value.code == "bad_token"
     reset_settings()
 
 

@@ -51,8 +51,10 @@ _app_lock = threading.Lock()
 def _firebase_app() -> Any:
     import firebase_admin
 
-    project = settings().google_cloud_project
-    name = f"cc-{project}"
+    s = settings()
+    project = s.google_cloud_project
+    # firebase-admin fixes the emulator choice when its auth client is made: one app each.
+    name = f"cc-{project}" + ("-emulator" if s.firebase_auth_emulator_host else "")
     with _app_lock:
         try:
             return firebase_admin.get_app(name)
