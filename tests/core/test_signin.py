@@ -177,7 +177,7 @@ def test_a_role_that_requires_a_second_factor(
     cfg = demo_dict()
     cfg["roles"]["manager"] = {
         "name": "Manager (MFA)",
-        "permissions": ["monitor", "Monitor-Chats-Edit", "sessions.assign"],
+        "permissions": ["monitor", "Monitor-Chats-Edit", "smartactions.request"],
         "scope": "teams",
         "mfa_required": True,
     }
@@ -296,12 +296,11 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
     assert err.value.status == 401 and "refused" in err.value.message
     # Without the emulator variable, an unsigned (emulator-shaped) token of this very
     # project is refused before any key is fetched.
+    import google.auth
     import jwt
+    from google.auth.credentials import AnonymousCredentials
 
     from core.auth import id_tokens
-
-    import google.auth
-    from google.auth.credentials import AnonymousCredentials
 
     now = int(time.time())
     project = settings().google_cloud_project
