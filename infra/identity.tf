@@ -5,15 +5,10 @@
 # are enrolled here; which roles demand one is the config's `mfa_required`.
 
 locals {
-  # Functions that authenticate portal users: before a write they look the account up
-  # (revoked sign-in? disabled account?), which needs read access to Identity Platform.
-  portal_functions = toset([
-    "deflection_http",
-    "monitoring_http",
-    "notifications_http",
-    "sessions_http",
-    "smartactions_http",
-  ])
+  # Functions that authenticate portal users (`portal_sign_in` in functions/manifest.json):
+  # before a write they look the account up (revoked sign-in? disabled account?), which
+  # needs read access to Identity Platform.
+  portal_functions = toset([for k, f in local.manifest.functions : k if try(f.portal_sign_in, false)])
   identity_domains = distinct(concat(
     ["${var.project_id}.firebaseapp.com", "${var.project_id}.web.app"],
     var.identity_authorized_domains,

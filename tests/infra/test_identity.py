@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -86,7 +87,9 @@ def test_portal_functions_may_look_up_sign_in_accounts() -> None:
     grant = tf.resource("google_project_iam_member", "fn_auth_viewer")
     assert grant["role"] == "roles/firebaseauth.viewer"
     assert grant["for_each"] == "${local.portal_functions}"
-    names = set(re.findall(r'"([a-z_]+)"', tf.locals_()["portal_functions"]))
+    assert "f.portal_sign_in" in tf.locals_()["portal_functions"]
+    manifest = json.loads((tf.FUNCTIONS / "manifest.json").read_text())
+    names = {k for k, f in manifest["functions"].items() if f.get("portal_sign_in")}
     assert names == _functions_that_authenticate_portal_users()
 
 
