@@ -25,9 +25,12 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
+from emulators.signin import API_KEY, DEMO_PASSWORD, IDT, seed_people  # noqa: E402
 from emulators.suite import Suite, SuiteError  # noqa: E402
 
 DEMO = ROOT / "emulators" / "demo" / "contact-center.yaml"
+# The demo config's service user (kind: service) is this service account.
+DEMO_SERVICE_ACCOUNT = "ci-pipeline@demo-contact-center.iam.gserviceaccount.com"
 
 
 def load_demo(suite: Suite, config: Path) -> dict:
@@ -42,17 +45,43 @@ def load_demo(suite: Suite, config: Path) -> dict:
     return apply(load_file(config)).as_dict()
 
 
-def examples(suite: Suite) -> list[dict]:
-    """Requests a developer can paste; each is also run by --check."""
-    from core.auth import portal, sdk_jwt
+def sign_in_lines(people: dict[str, str], roles: dict[str, list[str]]) -> list[str]:
+    return [
+        f"  {uid:8s} {email:34s} {DEMO_PASSWORD}   ({', '.join(roles.get(uid, []))})"
+        for uid, email in people.items()
+    ]
 
-    admin = portal.issue("ada")
+
+def examples(suite: Suite, people: dict[str, str]) -> list[dict]:
+    """Requests a developer can paste; each is also run by --check."""
+    from core.auth import sdk_jwt
+
+    auth = suite.auth()
+    admin = auth.id_token(people["ada"])  # signed in on the Auth emulator, as a browser does
     user = sdk_jwt.issue("customer-42", name="Kim Lee", email="kim@example.com")
     call_sid = "CA" + secrets.token_hex(16)
     twilio = suite.url("twilio")
     deflection = suite.function_url("deflection_http")
     sunday_night = "2026-11-29T23:30:00-05:00"
+    monitoring = suite.function_url("monitoring_http")
     return [
+        {
+            "title": "Sign in as Ada (admin) on the Firebase Authentication emulator, as the "
+            "portal's browser does: the answer's idToken is the Bearer token (valid 1 hour)",
+            "method": "POST",
+            "url": f"{auth.base}/{IDT}/v1/accounts:signInWithPassword?key={API_KEY}",
+            "json": {"email": people["ada"], "password": DEMO_PASSWORD, "returnSecureToken": True},
+            "expect": 200,
+        },
+        {
+            "title": "Automation: a service-account ID token for the monitoring function "
+            "(the local IAM stand-in; in the cloud `gcloud auth print-identity-token`)",
+            "method": "POST",
+            "url": f"{suite.url('iam')}/v1/projects/-/serviceAccounts/"
+            f"{DEMO_SERVICE_ACCOUNT}:generateIdToken",
+            "json": {"audience": monitoring, "includeEmail": True},
+            "expect": 200,
+        },
         {
             "title": "An incoming call to Billing > Refunds (the Twilio stand-in signs the "
             "webhook as Twilio would); the answer is TwiML",
@@ -111,9 +140,9 @@ def examples(suite: Suite) -> list[dict]:
             "expect": 201,
         },
         {
-            "title": "Supervisor view: queued and connected calls (portal token of ada, admin)",
+            "title": "Supervisor view: queued and connected calls (Ada's ID token)",
             "method": "GET",
-            "url": f"{suite.function_url('monitoring_http')}/calls",
+            "url": f"{monitoring}/calls",
             "headers": {"Authorization": f"Bearer {admin}"},
             "expect": 200,
         },
@@ -165,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
 
+        from core.config.loader import load_file
+
+        cfg = load_file(args.config)
+        # An Auth emulator account (the demo password) for every person of the config.
+        people = seed_people(suite.auth(), cfg)
+
         print("\nFunctions:")
         for name, port in sorted(suite.function_ports.items()):
             print(f"  {name:32s} http://127.0.0.1:{port}")
@@ -181,9 +216,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"\nLogs: {suite.run_dir / 'logs'}")
+        auth_host = suite.env()["FIREBASE_AUTH_EMULATOR_HOST"]
+        print(
+            f"\nSign in (Firebase Authentication emulator {auth_host}, project {suite.project}),"
+            " email / password:"
+        )
+        print("\n".join(sign_in_lines(people, {u: v.roles for u, v in cfg.users.items()})))
+        print(f"  service  {DEMO_SERVICE_ACCOUNT} (a service-account ID token, below)")
 
         failed = 0
-        for ex in examples(suite):
+        for ex in examples(suite, people):
             print(f"\n# {ex['title']}\n{curl(ex)}")
             if args.check:
                 ok, detail = run_example(ex)

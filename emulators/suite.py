@@ -2,6 +2,9 @@
 
 - Firestore and Pub/Sub: the emulators of the gcloud CLI (Java).
 - Cloud Storage: gcp-storage-emulator. Cloud Tasks: gcloud-tasks-emulator (own venv).
+- Identity Platform (portal sign-in): the Firebase Authentication emulator of
+  firebase-tools (Node; emulators/signin.py). Google service-account ID tokens: the IAM
+  stand-in (emulators/standins/iam_server.py).
 - Twilio, Zendesk, Salesforce: local stand-ins speaking their wire formats.
 - Optionally every function, each served by functions-framework on its own port, with
   Pub/Sub push subscriptions calling the event functions, as Eventarc would.
@@ -23,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emulators import signin
 from emulators.ports import free_port, wait_http, wait_tcp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +64,7 @@ def check_prerequisites() -> None:
         problems.append(
             f"the Cloud Tasks emulator venv is missing ({TASKS_VENV.name}); run `make setup`"
         )
+    problems += signin.missing_prerequisites()
     if problems:
         raise SuiteError("emulator suite cannot start:\n  - " + "\n  - ".join(problems))
 
@@ -82,7 +87,7 @@ class Suite:
     # Which third-party stand-ins to run (SUITE_STANDINS=twilio,zendesk narrows it).
     standins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
-            os.environ.get("SUITE_STANDINS", "twilio,zendesk,salesforce").split(",")
+            os.environ.get("SUITE_STANDINS", "twilio,zendesk,salesforce,iam").split(",")
         )
     )
 
@@ -128,6 +133,8 @@ class Suite:
     def _start_emulators(self) -> None:
         p = self.ports
         p["firestore"], p["pubsub"], p["storage"], p["tasks"] = (free_port() for _ in range(4))
+        p["auth"], hub, logging = (free_port() for _ in range(3))
+        auth_dir = signin.write_config(self.run_dir / "auth", p["auth"], hub, logging)
         started = [
             (
                 "firestore",
@@ -188,12 +195,28 @@ class Suite:
                 ),
             ),
         ]
+        started.append(
+            (
+                "auth",
+                self._spawn(
+                    "auth",
+                    signin.argv(self.project),
+                    # Private temp and config dirs: the emulator hub's locator file and the
+                    # CLI's settings never clash with another suite's.
+                    signin.OFFLINE_ENV
+                    | {"TMPDIR": str(auth_dir), "XDG_CONFIG_HOME": str(auth_dir / "config")},
+                    cwd=auth_dir,
+                ),
+            )
+        )
         for name, proc in started:
             try:
                 if name == "tasks":
                     wait_tcp(p[name], 60, proc, name)
                 else:
-                    wait_http(f"http://127.0.0.1:{p[name]}/", 90, proc, name)
+                    # firebase-tools compiles its API schema at start: slow on a busy machine.
+                    timeout = 180 if name == "auth" else 90
+                    wait_http(f"http://127.0.0.1:{p[name]}/", timeout, proc, name)
             except (TimeoutError, RuntimeError) as exc:
                 raise self._fail(name, exc) from None
 
@@ -210,6 +233,7 @@ class Suite:
                 {"ZENDESK_EMAIL": ZENDESK_EMAIL, "ZENDESK_API_TOKEN": ZENDESK_TOKEN},
             ),
             ("salesforce", "emulators.standins.salesforce_server", {}),
+            ("iam", "emulators.standins.iam_server", {}),
         ):
             if name not in self.standins:
                 continue
@@ -222,6 +246,10 @@ class Suite:
                 raise self._fail(name, exc) from None
 
     # -- environment -------------------------------------------------------------------
+    def auth(self) -> signin.AuthEmulator:
+        """Client of this suite's Firebase Authentication emulator."""
+        return signin.AuthEmulator(f"127.0.0.1:{self.ports['auth']}", self.project)
+
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}" if name in self.ports else ""
 
@@ -238,6 +266,7 @@ class Suite:
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{p['pubsub']}",
             "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{p['storage']}",
             "CLOUD_TASKS_EMULATOR_HOST": f"127.0.0.1:{p['tasks']}",
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{p['auth']}",
             "TASKS_LOCATION": LOCATION,
             "TWILIO_ACCOUNT_SID": TWILIO_SID,
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
@@ -247,6 +276,11 @@ class Suite:
             "ZENDESK_API_TOKEN": ZENDESK_TOKEN,
             "SALESFORCE_BASE_URL": self.url("salesforce"),
             "TTS_ENGINE": "espeak",
+            **(
+                {"SERVICE_TOKEN_CERTS_URL": f"{self.url('iam')}/oauth2/v1/certs"}
+                if "iam" in self.ports
+                else {}
+            ),
             "FUNCTION_URLS": json.dumps({n: self.function_url(n) for n in self.function_ports}),
         }
 

@@ -105,5 +105,7 @@ locals {
     # Cloud Tasks, which attaches this account's token to each recording delivery task.
     PUSH_SERVICE_ACCOUNT             = google_service_account.pubsub_push.email
     RECORDINGS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
+    # Google's certificates of service-account ID tokens (automation callers, identity.tf).
+    SERVICE_TOKEN_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
   }
 }

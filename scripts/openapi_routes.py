@@ -40,8 +40,10 @@ AUTH: dict[str, dict[str, str] | None] = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
-        "description": "Portal user token (HS256, issuer contact-center-portal); "
-        "roles, permissions and teams come from the applied config.",
+        "description": "Identity Platform ID token of a person, or a Google service-account "
+        "ID token (audience: this function's URL) of automation (docs/signin.md); the verified "
+        "email names a config user, whose roles, permissions and teams come from the applied "
+        "config.",
     },
     "cx": {
         "type": "apiKey",

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh machine: its own virtualenvs (the
 # runtime + tests, and a separate one for the Cloud Tasks emulator, which pins
-# protobuf<5) and the Debian packages (espeak-ng for local text-to-speech).
-# The gcloud CLI with its Firestore and Pub/Sub emulators, and Java, come with the machine
-# image and cannot be installed from a package registry: we check for them instead.
+# protobuf<5), firebase-tools from npm (the Firebase Authentication emulator) and the
+# Debian packages (espeak-ng for local text-to-speech).
+# The gcloud CLI with its Firestore and Pub/Sub emulators, Java and Node come with the
+# machine image and cannot be installed from a package registry: we check for them instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ fi
 missing=()
 command -v gcloud >/dev/null 2>&1 || missing+=("gcloud CLI (with the cloud-firestore-emulator and pubsub-emulator components)")
 command -v java >/dev/null 2>&1 || missing+=("java (needed by the Firestore and Pub/Sub emulators)")
+command -v npm >/dev/null 2>&1 || missing+=("node and npm (the Firebase Authentication emulator runs on Node)")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: these ship with the machine image and are missing here:" >&2
   printf '  - %s\n' "${missing[@]}" >&2
@@ -65,6 +67,16 @@ make_venv .venv "code and tests" requirements-dev.txt requirements.txt
 make_venv .venv-tasks "Cloud Tasks emulator, pins protobuf<5" emulators/requirements-tasks.txt
 make_venv .venv-checkov "Terraform static checks; its pins clash with ours" \
   infra/requirements-checkov.txt
+# The Firebase Authentication emulator (portal sign-in): firebase-tools pinned in
+# emulators/auth/package-lock.json; reinstalled whenever the lock file changes.
+want=$(stamp emulators/auth/package-lock.json)
+if [ ! -x emulators/auth/node_modules/.bin/firebase ] \
+  || [ "$(cat emulators/auth/node_modules/.stamp 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing firebase-tools (Firebase Authentication emulator)"
+  (cd emulators/auth && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > emulators/auth/node_modules/.stamp
+fi
+[ -x emulators/auth/node_modules/.bin/firebase ] || { echo "setup: firebase-tools missing" >&2; exit 1; }
 [ -x .venv-tasks/bin/gcloud-tasks-emulator ] || { echo "setup: Cloud Tasks emulator missing" >&2; exit 1; }
 [ -x .venv-checkov/bin/checkov ] || { echo "setup: checkov missing" >&2; exit 1; }
 echo "setup: ok"

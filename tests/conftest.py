@@ -25,6 +25,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 from emulators.suite import Suite  # noqa: E402
 
 DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"
+DEMO_SERVICE_ACCOUNT = "ci-pipeline@demo-contact-center.iam.gserviceaccount.com"
 
 
 def _reset_process_state() -> None:
@@ -79,6 +80,7 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     s: Suite = request.getfixturevalue("suite")
     clear_firestore(s)
+    s.auth().clear()
     for name in ("twilio", "zendesk", "salesforce"):
         try:
             requests.post(f"{s.url(name)}/_control/reset", timeout=5)
@@ -147,6 +149,36 @@ def portal_token() -> Callable[[str], str]:
     from core.auth.portal import issue
 
     return lambda user_id: issue(user_id)
+
+
+@pytest.fixture
+def signed_in(suite: Suite) -> Callable[[str], str]:
+    """ID token of a demo person signed in on the Auth emulator with email and password, as
+    a browser does (accounts are created on first use, with the demo password)."""
+    from core.config.loader import load_file
+    from emulators.signin import seed_people
+
+    emulator = suite.auth()
+    people: dict[str, str] = {}
+
+    def _sign_in(user_id: str) -> str:
+        if not people:
+            people.update(seed_people(emulator, load_file(DEMO_CONFIG)))
+        return emulator.id_token(people[user_id])
+
+    return _sign_in
+
+
+@pytest.fixture
+def service_token(suite: Suite) -> Callable[..., str]:
+    """A Google service-account ID token (email included) for an audience, from the
+    suite's IAM stand-in: what `gcloud auth print-identity-token` gives a CI job."""
+    from emulators.standins.iam_server import generate_id_token
+
+    def _token(audience: str, email: str = DEMO_SERVICE_ACCOUNT) -> str:
+        return generate_id_token(suite.url("iam"), email, audience)
+
+    return _token
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ class Settings(BaseModel):
     pubsub_emulator_host: str | None = Field(None, alias="PUBSUB_EMULATOR_HOST")
     storage_emulator_host: str | None = Field(None, alias="STORAGE_EMULATOR_HOST")
     cloud_tasks_emulator_host: str | None = Field(None, alias="CLOUD_TASKS_EMULATOR_HOST")
+    # The Firebase Authentication emulator (firebase-admin reads the same variable): its ID
+    # tokens are unsigned, so the cloud refuses to start with it set.
+    firebase_auth_emulator_host: str | None = Field(None, alias="FIREBASE_AUTH_EMULATOR_HOST")
 
     # Public base URL of this function as the carrier sees it: Twilio signs the URL it
     # called, so we must never rebuild it from (proxy-rewritten) request headers.
@@ -87,6 +90,11 @@ class Settings(BaseModel):
     custom_data_max_lifetime_seconds: int = Field(
         600, ge=1, le=3600, alias="CUSTOM_DATA_MAX_LIFETIME_SECONDS"
     )
+    # Public certificates of Google service-account ID tokens (automation callers); the
+    # local suite points it at its own issuer.
+    service_token_certs_url: str = Field(
+        "https://www.googleapis.com/oauth2/v1/certs", alias="SERVICE_TOKEN_CERTS_URL"
+    )
 
     recordings_bucket: str = Field("recordings", alias="RECORDINGS_BUCKET")
     media_bucket: str = Field("media", alias="MEDIA_BUCKET")
@@ -110,6 +118,8 @@ class Settings(BaseModel):
         is a publicly known value: refuse to start rather than run with it."""
         if not os.environ.get("K_SERVICE"):
             return self
+        if self.firebase_auth_emulator_host:
+            raise ValueError("FIREBASE_AUTH_EMULATOR_HOST is set: it accepts unsigned ID tokens")
         defaults = [
             f.alias
             for name, f in type(self).model_fields.items()

@@ -155,7 +155,9 @@ def transcript(request: flask.Request, session_id: str) -> dict[str, Any]:
     if claims["sid"] != session_id:
         raise forbidden("this viewer token is for another chat")
     q = parse_query(request, TranscriptQuery)
-    who = portal.principal_for(str(claims["sub"]))
+    # Only a caller who passed the full portal check (second factor included, where a role
+    # requires one) got this short-lived token; roles and teams are re-read from the config.
+    who = portal.principal_for(str(claims["sub"]), second_factor=True)
     who.require(access.MONITOR)
     doc = access.session_for(who, session_id, "chat")
     if not any(m.get("id") == claims["vid"] for m in doc.get("monitors") or []):

@@ -94,6 +94,21 @@ def test_demo_file_is_valid() -> None:
             "roles.qa-lead.permissions[0]",
             "unknown permission",
         ),
+        (
+            lambda d: d["users"]["sam"].update(email="Mona@Acme-Telecom.example"),
+            "users.sam.email",
+            "the same email as user 'mona'",
+        ),
+        (
+            lambda d: d["users"]["ci"].pop("email"),
+            "users.ci.email",
+            "needs its service account's email",
+        ),
+        (
+            lambda d: d["users"]["ci"].update(kind="robot"),
+            "users.ci.kind",
+            "'person' or 'service'",
+        ),
     ],
 )
 def test_validation_names_the_path(mutate, path: str, fragment: str) -> None:

@@ -3,6 +3,10 @@ team's (or another end user's) session. Refusals are never a 2xx, never a 5xx, a
 expected code; users who may act on a session (its assigned agent, a supervisor of its team)
 get past authorization (no 401 / 403 / 404, no 5xx).
 
+Portal routes also face real sign-ins that must be refused: a person signed in on the Auth
+emulator whom the config does not know (403), one who signed out everywhere (revoked: 401
+on writes), and service-account ID tokens for another function (401) or unknown (403).
+
 The route list comes from the Routers; EXPECT says which caller type each route takes and
 who lacks the permission / sits in another team. A route missing from EXPECT (a new one)
 fails `test_every_route_is_in_the_table` until someone decides who may call it.
@@ -341,7 +345,52 @@ def _portal(user_id: str) -> dict[str, str]:
     return bearer(seeding.portal(user_id))
 
 
-def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class SignIns:
+    """Real credentials of portal callers that must be refused (Auth emulator, IAM stand-in)."""
+
+    revoked: str  # ada signed in, then signed out everywhere (refresh tokens revoked)
+    stranger: str  # a verified Identity Platform account whose email no config user has
+    other_audience: str  # the CI service account's ID token minted for another function
+    unknown_service: str  # a service account no config user names
+
+
+def _sign_ins(suite: Any, fn_url: str, other_url: str) -> SignIns:
+    import time
+
+    from emulators.signin import DEMO_PASSWORD
+    from emulators.standins.iam_server import generate_id_token
+    from tests.conftest import DEMO_SERVICE_ACCOUNT
+
+    auth = suite.auth()
+    ada = auth.create_user("ada@acme-telecom.example", DEMO_PASSWORD)
+    revoked = auth.id_token("ada@acme-telecom.example")
+    auth.revoke(ada)
+    time.sleep(1.2)  # validSince has one-second resolution
+    auth.create_user("stranger@example.com", DEMO_PASSWORD)
+    iam = suite.url("iam")
+    return SignIns(
+        revoked=revoked,
+        stranger=auth.id_token("stranger@example.com"),
+        other_audience=generate_id_token(iam, DEMO_SERVICE_ACCOUNT, other_url),
+        unknown_service=generate_id_token(iam, "nobody@elsewhere.iam.gserviceaccount.com", fn_url),
+    )
+
+
+def _portal_rows(method: str, who: SignIns) -> list[tuple[str, dict[str, str], set[int]]]:
+    rows = [
+        ("person unknown to the config", bearer(who.stranger), {403}),
+        ("service account, token for another function", bearer(who.other_audience), {401}),
+        ("service account unknown to the config", bearer(who.unknown_service), {403}),
+    ]
+    if method not in ("GET", "HEAD"):  # reads trust an unexpired token; writes check
+        rows.append(("signed out everywhere (revoked token)", bearer(who.revoked), {401}))
+    return rows
+
+
+def _matrix(
+    fn: str, base: str, seeds: seeding.Seeds, sign_ins: SignIns | None = None
+) -> tuple[int, list[str]]:
     bad: list[str] = []
     sent = 0
     for method, rule in router_routes(fn):
@@ -353,8 +402,14 @@ def _matrix(fn: str, base: str, seeds: seeding.Seeds) -> tuple[int, list[str]]:
         wrong, forged = _credentials(e.caller)
         # Expected codes; None: authorized (anything but 401 / 403 / 404 / 5xx).
         rows: list[tuple[str, dict[str, str], set[int] | None]] = [
-            ("no credentials", {}, {refusal, 400} if e.caller == "signed_url" else {refusal}),
+            (
+                "signed out (no credentials)",
+                {},
+                {refusal, 400} if e.caller == "signed_url" else {refusal},
+            ),
         ]
+        if e.caller == "portal" and sign_ins is not None:
+            rows += _portal_rows(method, sign_ins)
         if e.caller != "signed_url":
             rows += [("wrong caller type", wrong, {refusal}), ("bad credential", forged, {refusal})]
         rows += [(label, headers, {401}) for label, headers in _other_kinds(e.caller)]
@@ -412,7 +467,8 @@ def test_auth_matrix(fn: str, functions: Any, apply_config: Any) -> None:
     apply_config(seeding.center_with_colleagues())
     urls = {name: functions.function_url(name) for name in functions.function_ports}
     seeds = seeding.make(urls)
-    sent, bad = _matrix(fn, urls[fn], seeds)
+    other = urls["monitoring_http" if fn != "monitoring_http" else "notifications_http"]
+    sent, bad = _matrix(fn, urls[fn], seeds, _sign_ins(functions, urls[fn], other))
     print(f"\nauth matrix {fn}: {sent} requests, {len(bad)} unexpected")
     assert sent > 0
     assert not bad, "\n".join(bad)

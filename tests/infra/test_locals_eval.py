@@ -40,6 +40,7 @@ NAMES = [
     "indexes_doc",
     "ttl_fields",
     "composite_indexes",
+    "portal_functions",  # identity.tf: functions with portal_sign_in
 ]
 
 

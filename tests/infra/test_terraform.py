@@ -498,7 +498,10 @@ def test_least_privilege_roles() -> None:
         for t, n, b in tf.all_resources()
         if t == "google_project_iam_member" and n != "build"
     }
-    assert project_roles == {"roles/datastore.user"}
+    assert project_roles == {
+        "roles/datastore.user",
+        "roles/firebaseauth.viewer",  # identity.tf: revocation look-ups, portal functions
+    }
     act = tf.resource("google_service_account_iam_member", "fn_act_as_invoker")
     assert act["role"] == "roles/iam.serviceAccountUser"
     assert act["service_account_id"] == "${google_service_account.tasks_invoker.name}"

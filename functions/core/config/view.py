@@ -64,6 +64,7 @@ class CenterView:
             self.queues[q.id] = QueueNode(q.id, q, pid, [c.id for c in q.children], names)
         self._team_queue_cache: dict[frozenset[str], frozenset[str]] = {}
         self._hours_id_cache: dict[tuple[str | None, str, str | None], tuple[str, str]] = {}
+        self._users_by_email: dict[str, str] | None = None
 
     # -- tree ---------------------------------------------------------------
     def queue(self, qid: str) -> QueueNode | None:
@@ -173,10 +174,22 @@ class CenterView:
             self._team_queue_cache[team_ids] = frozenset(qs)
         return self._team_queue_cache[team_ids]
 
+    def user_by_email(self, email: str) -> str | None:
+        """The id of the user with this email (case-insensitive; unique by validation)."""
+        if self._users_by_email is None:
+            self._users_by_email = {
+                u.email.lower(): uid for uid, u in self.cfg.users.items() if u.email
+            }
+        return self._users_by_email.get(email.lower())
+
     def agents_of_queue(self, qid: str) -> list[str]:
         """Active users in a team that covers the queue (directly or through a parent)."""
         ids = []
         for uid, user in self.cfg.users.items():
-            if user.active and qid in self.team_queues(frozenset(user.teams)):
+            if (
+                user.active
+                and user.kind == "person"  # automation is never an agent
+                and qid in self.team_queues(frozenset(user.teams))
+            ):
                 ids.append(uid)
         return ids

@@ -69,6 +69,9 @@ class Role(Strict):
     name: str = ""
     permissions: list[str] = Field(default_factory=list)
     scope: Literal["all", "teams"] = "teams"
+    # A person holds this role's permissions (and scope) only when signed in with a second
+    # factor (the Identity Platform token's firebase.sign_in_second_factor claim).
+    mfa_required: bool = False
 
 
 class Team(Strict):
@@ -78,6 +81,11 @@ class Team(Strict):
 
 class User(Strict):
     name: str
+    # "person": signs in with Identity Platform (email / Google / enterprise provider);
+    # "service": automation, authenticated by a Google service-account ID token whose
+    # email is `email`.
+    kind: Literal["person", "service"] = "person"
+    # How a signed-in person (or a service account) is recognised: unique, case-insensitive.
     email: EmailStr | None = None
     phone: E164 | None = None
     # Twilio Client identity of the user's browser softphone (default: the user id).

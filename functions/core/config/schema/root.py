@@ -112,7 +112,14 @@ class ContactCenterConfig(Strict):
             for i, qid in enumerate(team.queues):
                 if qid not in seen:
                     err(("teams", tid, "queues", i), f"unknown queue {qid!r}")
+        by_email: dict[str, str] = {}
         for uid, user in self.users.items():
+            if user.email:
+                first = by_email.setdefault(user.email.lower(), uid)
+                if first != uid:
+                    err(("users", uid, "email"), f"the same email as user {first!r}")
+            elif user.kind == "service":
+                err(("users", uid, "email"), "a service user needs its service account's email")
             for i, r in enumerate(user.roles):
                 if r not in roles:
                     err(("users", uid, "roles", i), f"unknown role {r!r}")
