@@ -160,6 +160,17 @@ def twilio_signed(url: str, params: dict[str, str], token: str | None = None) ->
     return {"X-Twilio-Signature": sig}
 
 
+def push_headers(suite: Suite, function: str) -> dict[str, str]:
+    """Headers of a Pub/Sub push to `function` as Google sends it: with SUITE_MODE=cloud a
+    token of the push account from the suite's OIDC issuer; none on the emulator suite."""
+    if not suite.cloud:
+        return {}
+    from emulators.suite import push_account
+
+    token = suite.issuer().mint(suite.function_url(function), push_account(suite.project))
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def portal_token() -> Callable[[str], str]:
     from core.auth.portal import issue
