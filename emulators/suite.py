@@ -374,7 +374,11 @@ class Suite:
         given = m.secret_env(fn)
         common = {k: v for k, v in self.env().items() if k not in self.secrets}
         base = {k: os.environ[k] for k in BASE_ENV_KEYS if k in os.environ}
-        tuning = {k: v for k, v in os.environ.items() if k.startswith(TUNING_PREFIXES)}
+        tuning = {
+            k: v
+            for k, v in os.environ.items()
+            if k.startswith(TUNING_PREFIXES) and k not in m.secrets.values()
+        }
         return (
             base
             | tuning

@@ -98,3 +98,22 @@ def test_manifest_refuses_an_undeclared_secret_or_topic() -> None:
     bad["functions"]["sessions_outbox"]["trigger"]["topic"] = "nope"
     with pytest.raises(ValueError, match="nope"):
         Manifest.model_validate(bad)
+
+
+def test_readme_function_table_is_the_manifest() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import readme_functions
+
+    text = (ROOT / "README.md").read_text()
+    assert readme_functions.current(text) == readme_functions.render(manifest())
+    # The hand-written callers table names every function, and only those.
+    callers = text.split("Who calls them, and their main routes:", 1)[1].split("\n## ", 1)[0]
+    import re
+
+    named = set(re.findall(r"`([a-z]+_[a-z_]+)`", callers))
+    assert set(manifest().functions) <= named
+    assert {n for n in named if n.endswith(("_http", "_sweeper", "_event", "_outbox"))} <= set(
+        manifest().functions
+    )
