@@ -352,6 +352,9 @@ class Suite:
         }
         if self.cloud:
             env |= self.secrets | {"OIDC_CERTS_URL": self.certs_url()}
+        else:
+            # The emulators attach no OIDC token to pushes and tasks (see emulators/oidc.py).
+            env["EMULATOR_UNAUTHENTICATED_PUSH"] = "1"
         return env
 
     def certs_url(self) -> str:
@@ -368,7 +371,7 @@ class Suite:
             "FUNCTION_TARGET": name,
         }
         if not self.cloud:
-            return self.env() | own | {"EMULATOR_UNAUTHENTICATED_PUSH": "1"}
+            return self.env() | own
         m = _manifest()
         fn = m.function(name)
         given = m.secret_env(fn)
