@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.manifest import Function
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 
@@ -53,7 +56,7 @@ def in_cloud() -> bool:
     return bool(os.environ.get("K_SERVICE"))
 
 
-def current_function() -> Any | None:
+def current_function() -> Function | None:
     """This process's manifest entry: FUNCTION_TARGET (the entry point, set by the runtime
     and the suite) or K_SERVICE (the deployed, hyphenated name); None when neither names
     one (tests, scripts)."""

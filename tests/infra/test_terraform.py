@@ -296,12 +296,7 @@ def test_environment_names_are_the_settings_names() -> None:
     emulator_only = {a for a in aliases if a.endswith("_EMULATOR_HOST")}
     # The emulator suite's switch for token-less pushes (ignored with K_SERVICE set), and
     # the certificates URL, whose default is Google's.
-    emulator_only |= {"EMULATOR_UNAUTHENTICATED_PUSH", manifest().oidc.certs_url_env}
-    fn = tf.resource("google_cloudfunctions2_function", "fn")
-    if any("event_trigger" in d for d in fn.get("dynamic", [])):
-        # Still Eventarc-triggered: no push subscription of ours, so no push account to
-        # name. With push subscriptions (functions/manifest.json "oidc") it must be set.
-        emulator_only.add(manifest().oidc.push_service_account_env)
+    emulator_only |= {"EMULATOR_UNAUTHENTICATED_PUSH", MANIFEST["oidc"]["certs_url_env"]}
     assert aliases - emulator_only <= set_by_tf, (
         f"settings Terraform never sets: {aliases - emulator_only - set_by_tf}"
     )
