@@ -42,7 +42,7 @@ def test_main_py_defines_every_function_of_the_manifest() -> None:
 
     main = importlib.import_module("main")
     fns = manifest().functions
-    assert len(fns) == 12
+    assert len(fns) >= 12
     defined = {n for n, v in vars(main).items() if callable(v) and n in registry.REGISTRY_MAP}
     assert defined == set(fns)
     for fn in fns.values():
