@@ -127,6 +127,16 @@ class Suite:
             raise SuiteError(f"SUITE_MODE must be one of {MODES}, not {self.mode!r}")
         if self.cloud and not self.secrets:
             self.secrets = {var: secrets.token_urlsafe(32) for var in _manifest().secrets.values()}
+            if "RECORDINGS_CRM_TOTP_SECRETS" in self.secrets:
+                # An enrolment has a format (recordings/config.py): the CRM key's id and a
+                # base32 TOTP secret of its own.
+                import base64
+                import hashlib
+
+                key = self.secrets["RECORDINGS_CRM_KEYS"].encode()
+                totp = base64.b32encode(secrets.token_bytes(20)).decode()
+                enrolment = f"{hashlib.sha256(key).hexdigest()[:12]}:{totp}"
+                self.secrets["RECORDINGS_CRM_TOTP_SECRETS"] = enrolment
 
     @property
     def cloud(self) -> bool:

@@ -77,10 +77,12 @@ def test_handlers_are_imported_lazily() -> None:
 
 
 def test_manifest_is_consistent() -> None:
+    from deflection import scheduled
     from recordings import tasks
 
     m = manifest()
     assert m.function("recordings_http").tasks_path == tasks.ROUTE
+    assert m.function("deflection_http").tasks_path == scheduled.TASK_ROUTE
     assert {f.topic for f in m.events} <= set(m.topics)
     assert set(m.schedules) <= set(m.topics)
     for fn in m.functions.values():
