@@ -32,7 +32,7 @@ def first_answer(target: str, source: object, path: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.entrypoints import ENTRYPOINTS
+    from core.manifest import manifest
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
@@ -42,9 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold start (median of {args.runs}), process start -> first answer")
     print(f"  {'bare functions-framework':32s} {bare_med * 1000:7.0f} ms")
     worst = 0.0
-    for ep in ENTRYPOINTS:
-        if ep.kind != "http":
-            continue
+    for ep in manifest().http:
         runs = [first_answer(ep.name, MAIN_SOURCE, "/__cold_start_probe") for _ in range(args.runs)]
         med = statistics.median(runs)
         worst = max(worst, med / bare_med)

@@ -36,12 +36,12 @@ def provision(suite: Suite) -> None:
     from google.cloud import pubsub_v1, storage, tasks_v2
     from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 
-    from core.entrypoints import TOPICS
+    from core.manifest import manifest
 
     old = _with_env(suite)
     try:
         pub = pubsub_v1.PublisherClient()
-        for t in TOPICS:
+        for t in manifest().topics:
             try:
                 pub.create_topic(name=pub.topic_path(suite.project, t))
             except AlreadyExists:
@@ -64,31 +64,42 @@ def provision(suite: Suite) -> None:
         _restore(old)
 
 
-def push_subscriptions(suite: Suite, entrypoints: list[Any]) -> None:
-    """One push subscription per event function, as Eventarc wires it in the cloud."""
+def push_endpoint(suite: Suite, name: str) -> str:
+    """Where the subscription of event function `name` pushes: the function's URL (as in
+    the cloud), or in cloud mode the OIDC relay, which adds the push account's token."""
+    from urllib.parse import quote
+
+    from core.manifest import manifest
+
+    target = suite.function_url(name) + manifest().oidc.push_path
+    if suite.cloud:
+        return f"{suite.url('oidc')}/push?to={quote(suite.function_url(name), safe='')}"
+    return target
+
+
+def push_subscriptions(suite: Suite, functions: list[Any]) -> None:
+    """One push subscription per event function, as infra/ declares it."""
     from google.cloud import pubsub_v1
 
     old = _with_env(suite)
     try:
         sub = pubsub_v1.SubscriberClient()
-        for ep in entrypoints:
-            if ep.kind != "event" or not ep.topic:
+        for fn in functions:
+            if fn.kind != "event":
                 continue
-            topic = f"projects/{suite.project}/topics/{ep.topic}"
-            endpoint = f"{suite.function_url(ep.name)}/{topic}"
-            name = sub.subscription_path(suite.project, f"{ep.name}-push")
+            topic = f"projects/{suite.project}/topics/{fn.topic}"
+            push_config = {"push_endpoint": push_endpoint(suite, fn.name)}
+            name = sub.subscription_path(suite.project, f"{fn.name}-push")
             try:
                 sub.create_subscription(
                     request={
                         "name": name,
                         "topic": topic,
                         "ack_deadline_seconds": 60,
-                        "push_config": {"push_endpoint": endpoint},
+                        "push_config": push_config,
                     }
                 )
             except AlreadyExists:
-                sub.modify_push_config(
-                    request={"subscription": name, "push_config": {"push_endpoint": endpoint}}
-                )
+                sub.modify_push_config(request={"subscription": name, "push_config": push_config})
     finally:
         _restore(old)

@@ -6,8 +6,18 @@
   firebase-tools (Node; emulators/signin.py). Google service-account ID tokens: the IAM
   stand-in (emulators/standins/iam_server.py).
 - Twilio, Zendesk, Salesforce: local stand-ins speaking their wire formats.
-- Optionally every function, each served by functions-framework on its own port, with
-  Pub/Sub push subscriptions calling the event functions, as Eventarc would.
+- Optionally every function of functions/manifest.json, each served by
+  functions-framework on its own port, with a Pub/Sub push subscription per event function.
+
+Two modes (SUITE_MODE):
+- "emulator" (default, `make dev`): functions inherit this process's environment with the
+  local default secrets; the emulator-only switch EMULATOR_UNAUTHENTICATED_PUSH lets the
+  emulators' token-less pushes and tasks in.
+- "cloud": each function is started with exactly the environment Terraform gives it
+  (infra/locals.tf common_env, PUBLIC_URL, K_SERVICE, FUNCTION_TARGET, and only the
+  secrets its manifest entry lists, as fresh random values) plus the emulator hosts. With
+  K_SERVICE set the functions offer no emulator affordance, so pushes and tasks must carry
+  OIDC tokens: a local issuer and relay (emulators/oidc.py) mint them as Google would.
 
 Every port is picked free, so two suites can run side by side. `stop()` ends every
 process group it started.
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -25,6 +36,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from emulators import signin
 from emulators.ports import free_port, wait_http, wait_tcp
@@ -38,6 +50,27 @@ TWILIO_SID = "AC" + "0" * 32
 TWILIO_TOKEN = "local-twilio-token"
 ZENDESK_EMAIL = "agent@example.com"
 ZENDESK_TOKEN = "local-zendesk-token"
+MODES = ("emulator", "cloud")
+# What a process needs to run at all; in cloud mode a function gets nothing else from here.
+BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV")
+# Knobs tests turn on the functions (timings, sizes): not secrets, passed in cloud mode too.
+TUNING_PREFIXES = ("CONFIG_CACHE_SECONDS", "RECORDINGS_", "SMARTACTIONS_", "APPS_API_RATE_LIMIT")
+
+
+def push_account(project: str) -> str:
+    return f"pubsub-push@{project}.iam.gserviceaccount.com"
+
+
+def tasks_account(project: str) -> str:
+    return f"tasks-invoker@{project}.iam.gserviceaccount.com"
+
+
+def _manifest():  # noqa: ANN202 - core is importable only once functions/ is on sys.path
+    if str(FUNCTIONS_DIR) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS_DIR))
+    from core.manifest import manifest
+
+    return manifest()
 
 
 class SuiteError(RuntimeError):
@@ -90,10 +123,48 @@ class Suite:
             os.environ.get("SUITE_STANDINS", "twilio,zendesk,salesforce,iam").split(",")
         )
     )
+    mode: str = field(default_factory=lambda: os.environ.get("SUITE_MODE") or "emulator")
+    # Cloud mode: a fresh strong value for every secret of the manifest (env var => value).
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise SuiteError(f"SUITE_MODE must be one of {MODES}, not {self.mode!r}")
+        if self.cloud and not self.secrets:
+            self.secrets = {var: secrets.token_urlsafe(32) for var in _manifest().secrets.values()}
+            if "RECORDINGS_CRM_TOTP_SECRETS" in self.secrets:
+                # An enrolment has a format (recordings/config.py): the CRM key's id and a
+                # base32 TOTP secret of its own.
+                import base64
+                import hashlib
+
+                key = self.secrets["RECORDINGS_CRM_KEYS"].encode()
+                totp = base64.b32encode(secrets.token_bytes(20)).decode()
+                enrolment = f"{hashlib.sha256(key).hexdigest()[:12]}:{totp}"
+                self.secrets["RECORDINGS_CRM_TOTP_SECRETS"] = enrolment
+
+    @property
+    def cloud(self) -> bool:
+        return self.mode == "cloud"
+
+    def secret(self, var: str, local: str) -> str:
+        """The value of a secret env var in this suite (cloud: random; else the local one)."""
+        return self.secrets.get(var, local)
+
+    def issuer(self) -> Any:
+        from emulators.oidc import Issuer
+
+        return Issuer(self.run_dir / "oidc")
 
     # -- process plumbing ---------------------------------------------------------
     def _spawn(
-        self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        *,
+        inherit: bool = True,
     ) -> subprocess.Popen:
         log = self.run_dir / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +174,7 @@ class Suite:
             stdout=fh,
             stderr=subprocess.STDOUT,
             cwd=cwd or ROOT,
-            env={**os.environ, **(env or {})},
+            env={**(os.environ if inherit else {}), **(env or {})},
             start_new_session=True,
         )
         self.procs.append(Proc(name, p, log))
@@ -135,6 +206,13 @@ class Suite:
         p["firestore"], p["pubsub"], p["storage"], p["tasks"] = (free_port() for _ in range(4))
         p["auth"], hub, logging = (free_port() for _ in range(3))
         auth_dir = signin.write_config(self.run_dir / "auth", p["auth"], hub, logging)
+        tasks_env: dict[str, str] = {}
+        if self.cloud:
+            # The tasks emulator drops a task's oidc_token; it dispatches with urllib, which
+            # honours http_proxy, so the relay adds the token Cloud Tasks would.
+            p["oidc"] = free_port()
+            relay = f"http://127.0.0.1:{p['oidc']}"
+            tasks_env = {"http_proxy": relay, "no_proxy": "", "NO_PROXY": ""}
         started = [
             (
                 "firestore",
@@ -192,6 +270,7 @@ class Suite:
                         f"--port={p['tasks']}",
                         "--quiet",
                     ],
+                    tasks_env,
                 ),
             ),
         ]
@@ -209,6 +288,25 @@ class Suite:
                 ),
             )
         )
+        if self.cloud:
+            self.issuer()  # the key pair, before the relay and the test process read it
+            started.append(
+                (
+                    "oidc",
+                    self._spawn(
+                        "oidc",
+                        [
+                            sys.executable,
+                            "-m",
+                            "emulators.oidc",
+                            f"--port={p['oidc']}",
+                            f"--dir={self.run_dir / 'oidc'}",
+                            f"--push-account={push_account(self.project)}",
+                            f"--tasks-account={tasks_account(self.project)}",
+                        ],
+                    ),
+                )
+            )
         for name, proc in started:
             try:
                 if name == "tasks":
@@ -225,14 +323,24 @@ class Suite:
             (
                 "twilio",
                 "emulators.standins.twilio_server",
-                {"TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN},
+                {
+                    "TWILIO_ACCOUNT_SID": TWILIO_SID,
+                    "TWILIO_AUTH_TOKEN": self.secret("TWILIO_AUTH_TOKEN", TWILIO_TOKEN),
+                },
             ),
             (
                 "zendesk",
                 "emulators.standins.zendesk_server",
-                {"ZENDESK_EMAIL": ZENDESK_EMAIL, "ZENDESK_API_TOKEN": ZENDESK_TOKEN},
+                {
+                    "ZENDESK_EMAIL": ZENDESK_EMAIL,
+                    "ZENDESK_API_TOKEN": self.secret("ZENDESK_API_TOKEN", ZENDESK_TOKEN),
+                },
             ),
-            ("salesforce", "emulators.standins.salesforce_server", {}),
+            (
+                "salesforce",
+                "emulators.standins.salesforce_server",
+                {k: v for k, v in self.secrets.items() if k == "SALESFORCE_CLIENT_SECRET"},
+            ),
             ("iam", "emulators.standins.iam_server", {}),
         ):
             if name not in self.standins:
@@ -257,9 +365,10 @@ class Suite:
         return f"http://127.0.0.1:{self.function_ports[name]}"
 
     def env(self) -> dict[str, str]:
-        """What a function (or a test process) needs to talk to this suite."""
+        """What a test process (or `make dev`) needs to talk to this suite: the emulator
+        hosts, the common settings, and every secret (it plays every caller)."""
         p = self.ports
-        return {
+        env = {
             "GOOGLE_CLOUD_PROJECT": self.project,
             "CLOUDSDK_CORE_PROJECT": self.project,
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{p['firestore']}",
@@ -282,7 +391,52 @@ class Suite:
                 else {}
             ),
             "FUNCTION_URLS": json.dumps({n: self.function_url(n) for n in self.function_ports}),
+            "PUSH_SERVICE_ACCOUNT": push_account(self.project),
+            "RECORDINGS_TASKS_SERVICE_ACCOUNT": tasks_account(self.project),
         }
+        if self.cloud:
+            env |= self.secrets | {"OIDC_CERTS_URL": self.certs_url()}
+        else:
+            # The emulators attach no OIDC token to pushes and tasks (see emulators/oidc.py).
+            env["EMULATOR_UNAUTHENTICATED_PUSH"] = "1"
+        return env
+
+    def certs_url(self) -> str:
+        return f"{self.url('oidc')}/oauth2/v1/certs"
+
+    def function_env(self, name: str) -> dict[str, str]:
+        """The environment one function is started with."""
+        port = self.function_ports[name]
+        own = {
+            "PUBLIC_URL": self.function_url(name),
+            "PORT": str(port),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(FUNCTIONS_DIR),
+            "FUNCTION_TARGET": name,
+        }
+        if not self.cloud:
+            return self.env() | own
+        m = _manifest()
+        fn = m.function(name)
+        given = m.secret_env(fn)
+        common = {k: v for k, v in self.env().items() if k not in self.secrets}
+        base = {k: os.environ[k] for k in BASE_ENV_KEYS if k in os.environ}
+        tuning = {
+            k: v
+            for k, v in os.environ.items()
+            if k.startswith(TUNING_PREFIXES) and k not in m.secrets.values()
+        }
+        return (
+            base
+            | tuning
+            | common
+            | {var: self.secrets[var] for var in given}
+            | own
+            | {"K_SERVICE": fn.service, "K_REVISION": f"{fn.service}-00001-cld"}
+            # The manifest's per-instance concurrency and timeout, as functions-framework's
+            # gunicorn reads them.
+            | {"THREADS": str(fn.concurrency), "CLOUD_RUN_TIMEOUT_SECONDS": str(fn.timeout_seconds)}
+        )
 
     def provision(self) -> None:
         """Topics, buckets and task queues (push subscriptions come with the functions)."""
@@ -292,24 +446,14 @@ class Suite:
 
     # -- functions --------------------------------------------------------------------
     def start_functions(self, names: list[str] | None = None) -> None:
-        sys.path.insert(0, str(FUNCTIONS_DIR))
-        from core.entrypoints import ENTRYPOINTS
-
-        eps = [e for e in ENTRYPOINTS if names is None or e.name in names]
-        for ep in eps:
-            self.function_ports[ep.name] = free_port()
-        base_env = self.env()
+        fns = [f for f in _manifest().functions.values() if names is None or f.name in names]
+        for fn in fns:
+            self.function_ports[fn.name] = free_port()
         started = []
-        for ep in eps:
-            port = self.function_ports[ep.name]
-            env = base_env | {
-                "PUBLIC_URL": self.function_url(ep.name),
-                "PORT": str(port),
-                "PYTHONUNBUFFERED": "1",
-                "PYTHONPATH": str(FUNCTIONS_DIR),
-            }
+        for fn in fns:
+            port = self.function_ports[fn.name]
             proc = self._spawn(
-                f"fn-{ep.name}",
+                f"fn-{fn.name}",
                 [
                     sys.executable,
                     "-m",
@@ -317,15 +461,16 @@ class Suite:
                     "--source",
                     str(FUNCTIONS_DIR / "main.py"),
                     "--target",
-                    ep.name,
+                    fn.name,
                     "--host",
                     "127.0.0.1",
                     "--port",
                     str(port),
                 ],
-                env,
+                self.function_env(fn.name),
+                inherit=not self.cloud,
             )
-            started.append((ep.name, proc))
+            started.append((fn.name, proc))
         for name, proc in started:
             try:
                 wait_tcp(self.function_ports[name], 60, proc, f"fn-{name}")
@@ -333,7 +478,14 @@ class Suite:
                 raise self._fail(f"fn-{name}", exc) from None
         from emulators.provision import push_subscriptions
 
-        push_subscriptions(self, eps)
+        push_subscriptions(self, fns)
+
+    def logs(self) -> dict[str, str]:
+        """Every captured log of this suite (process name => text)."""
+        out = {}
+        for path in sorted((self.run_dir / "logs").glob("*.log")):
+            out[path.stem] = path.read_text(errors="replace")
+        return out
 
     # -- teardown ----------------------------------------------------------------------
     def stop(self) -> None:

@@ -1,81 +1,50 @@
 """Entry points for Cloud Functions (2nd gen): one source tree, several functions.
 
-Each wrapper imports its handler on first call, so a function pays at cold start only for
-the modules it uses. The list of entry points lives in core/entrypoints.py.
+Every function of manifest.json becomes an attribute of this module named after it (the
+deploy's --entry-point / functions-framework's --target). HTTP functions hand the request
+to their handler module; event functions take the Pub/Sub push over HTTP and check the
+pusher's OIDC token first (core/push.py). Each handler module is imported on first call,
+so a function pays at cold start only for the modules it uses.
+
+In the cloud (K_SERVICE set) a function whose secrets are missing or left at their local
+defaults refuses to start here, at import, naming the variables (core/settings.py).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 import functions_framework
 
+from core.manifest import Function, manifest
+from core.settings import check_cloud
 
-def _handle(module: str) -> Any:
+check_cloud()
+
+
+def _handle(module: str) -> Callable[[Any], Any]:
     return importlib.import_module(module).handle
 
 
-@functions_framework.http
-def sessions_http(request: Any) -> Any:
-    return _handle("sessions.http")(request)
+def _entry_point(fn: Function) -> Callable[[Any], Any]:
+    if fn.kind == "http":
+
+        def entry(request: Any) -> Any:
+            return _handle(fn.module)(request)
+
+    else:
+
+        def entry(request: Any) -> Any:
+            from core import push
+
+            return push.serve(request, fn.name, _handle(fn.module))
+
+    entry.__name__ = entry.__qualname__ = fn.name
+    entry.__doc__ = fn.description
+    return functions_framework.http(entry)
 
 
-@functions_framework.cloud_event
-def sessions_outbox(event: Any) -> None:
-    _handle("sessions.outbox")(event)
-
-
-@functions_framework.http
-def deflection_http(request: Any) -> Any:
-    return _handle("deflection.http")(request)
-
-
-@functions_framework.cloud_event
-def deflection_voicemail_delivery(event: Any) -> None:
-    _handle("deflection.voicemail_delivery")(event)
-
-
-@functions_framework.http
-def recordings_http(request: Any) -> Any:
-    return _handle("recordings.http")(request)
-
-
-@functions_framework.cloud_event
-def recordings_sweeper(event: Any) -> None:
-    _handle("recordings.sweeper")(event)
-
-
-@functions_framework.http
-def monitoring_http(request: Any) -> Any:
-    return _handle("monitoring.http")(request)
-
-
-@functions_framework.cloud_event
-def monitoring_sweeper(event: Any) -> None:
-    _handle("monitoring.sweeper")(event)
-
-
-@functions_framework.http
-def attributes_http(request: Any) -> Any:
-    return _handle("attributes.http")(request)
-
-
-@functions_framework.http
-def notifications_http(request: Any) -> Any:
-    return _handle("notifications.http")(request)
-
-
-@functions_framework.cloud_event
-def notifications_on_event(event: Any) -> None:
-    _handle("notifications.on_event")(event)
-
-
-@functions_framework.http
-def smartactions_http(request: Any) -> Any:
-    return _handle("smartactions.http")(request)
-
-
-@functions_framework.http
-def settings_http(request: Any) -> Any:
-    return _handle("settings.http")(request)
+for _fn in manifest().functions.values():
+    globals()[_fn.name] = _entry_point(_fn)

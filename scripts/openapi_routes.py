@@ -849,13 +849,13 @@ def router_routes(function: str) -> list[tuple[str, str]]:
     """(method, rule) pairs the function's Router really serves."""
     import importlib
 
-    from core.entrypoints import by_name
+    from core.manifest import manifest
 
-    mod = importlib.import_module(by_name(function).module)
+    mod = importlib.import_module(manifest().function(function).module)
     return mod.router.routes()
 
 
 def http_functions() -> list[str]:
-    from core.entrypoints import ENTRYPOINTS
+    from core.manifest import manifest
 
-    return [ep.name for ep in ENTRYPOINTS if ep.kind == "http"]
+    return [fn.name for fn in manifest().http]

@@ -5,6 +5,10 @@
 - `functions`: every entry point served by functions-framework, with Pub/Sub push
   subscriptions, for end-to-end tests (started on first use).
 - Firestore is emptied and the stand-ins reset before every test.
+
+SUITE_MODE=cloud starts the functions as Terraform would (emulators/suite.py); tests that
+use the served functions are marked `served`, and those marked `emulator_only` are
+skipped in that mode.
 """
 
 from __future__ import annotations
@@ -26,6 +30,18 @@ from emulators.suite import Suite  # noqa: E402
 
 DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"
 DEMO_SERVICE_ACCOUNT = "ci-pipeline@demo-contact-center.iam.gserviceaccount.com"
+
+
+CLOUD = os.environ.get("SUITE_MODE") == "cloud"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "functions" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.served)
+        if CLOUD and item.get_closest_marker("emulator_only"):
+            reason = item.get_closest_marker("emulator_only").kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"emulator-only affordance: {reason}"))
 
 
 def _reset_process_state() -> None:
@@ -140,8 +156,21 @@ def twilio_signed(url: str, params: dict[str, str], token: str | None = None) ->
 
     from emulators.suite import TWILIO_TOKEN
 
-    sig = RequestValidator(token or TWILIO_TOKEN).compute_signature(url, params)
+    # The suite's token: the local one, or a random one with SUITE_MODE=cloud.
+    token = token or os.environ.get("TWILIO_AUTH_TOKEN") or TWILIO_TOKEN
+    sig = RequestValidator(token).compute_signature(url, params)
     return {"X-Twilio-Signature": sig}
+
+
+def push_headers(suite: Suite, function: str) -> dict[str, str]:
+    """Headers of a Pub/Sub push to `function` as Google sends it: with SUITE_MODE=cloud a
+    token of the push account from the suite's OIDC issuer; none on the emulator suite."""
+    if not suite.cloud:
+        return {}
+    from emulators.suite import push_account
+
+    token = suite.issuer().mint(suite.function_url(function), push_account(suite.project))
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

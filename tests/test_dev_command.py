@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -19,6 +21,7 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+@pytest.mark.served  # with SUITE_MODE=cloud, `make dev --check` serves cloud-shaped functions
 def test_dev_check_runs_every_example() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "emulators.dev", "--check"],

@@ -1,23 +1,125 @@
-"""Typed settings from environment variables, read once per instance."""
+"""Typed settings from environment variables, read once per instance.
+
+In the cloud (the runtime sets K_SERVICE) a function is given only the secrets its entry in
+functions/manifest.json lists. It refuses to start when one of those is missing or left at
+its publicly known local default, and a secret it was not given cannot be read at all (a
+function whose manifest entry lacks a secret it uses fails loudly, not with a local value).
+Errors name environment variables only: never a value, never the environment.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-SECRET_FIELDS = frozenset(
-    {
-        "twilio_auth_token",
-        "zendesk_api_token",
-        "salesforce_client_secret",
-        "apps_api_tokens",
-        "cx_webhook_secret",
-        "company_secret",
-        "portal_token_secret",
+if TYPE_CHECKING:  # pragma: no cover
+    from core.manifest import Function
+
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+
+# Local defaults of secrets that live in a capability's own settings (the core ones are the
+# field defaults below). Publicly known: refused in the cloud.
+EXTRA_LOCAL_DEFAULTS: dict[str, str] = {"RECORDINGS_CRM_KEYS": "local-crm-key"}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class SettingsError(RuntimeError):
+    """A function cannot run with its environment; the message names variables only."""
+
+
+class SecretNotGiven(SettingsError):
+    """This function reads a secret its manifest entry does not list."""
+
+
+def validated(model: type[M], env: dict[str, str], what: str) -> M:
+    """`model` from `env`, or a SettingsError naming the offending variables. A pydantic
+    ValidationError prints `input_value=` (for a whole-model check: the whole environment,
+    secrets included), so it never leaves this function, not even as a chained cause."""
+    try:
+        return model.model_validate(env)
+    except ValidationError as exc:
+        aliases = {n: (f.alias or n) for n, f in model.model_fields.items()}
+        problems = []
+        for err in exc.errors(include_input=False, include_url=False):
+            loc = ".".join(aliases.get(str(p), str(p)) for p in err["loc"]) or what
+            problems.append(f"{loc}: {err['msg']}")
+        message = f"{what}: invalid environment: " + "; ".join(problems)
+    raise SettingsError(message)
+
+
+def in_cloud() -> bool:
+    """The Cloud Run runtime behind Cloud Functions (2nd gen) sets K_SERVICE."""
+    return bool(os.environ.get("K_SERVICE"))
+
+
+def current_function() -> Function | None:
+    """This process's manifest entry: FUNCTION_TARGET (the entry point, set by the runtime
+    and the suite) or K_SERVICE (the deployed, hyphenated name); None when neither names
+    one (tests, scripts)."""
+    from core.manifest import manifest
+
+    m = manifest()
+    for var in ("FUNCTION_TARGET", "K_SERVICE"):
+        name = os.environ.get(var)
+        if name and (fn := m.by_service(name)) is not None:
+            return fn
+    return None
+
+
+def local_defaults() -> dict[str, str | None]:
+    """Env var name => local default of every secret of the manifest (None: no default)."""
+    from core.manifest import manifest
+
+    fields = {f.alias: f.default for f in Settings.model_fields.values() if f.alias}
+    return {
+        var: EXTRA_LOCAL_DEFAULTS.get(var, fields.get(var)) for var in manifest().secrets.values()
     }
-)
+
+
+def cloud_problems(env: dict[str, str] | None = None) -> list[str]:
+    """What keeps this function from starting in the cloud (names only; empty: fine)."""
+    from core.manifest import manifest
+
+    env = dict(os.environ) if env is None else env
+    m = manifest()
+    fn = current_function()
+    if fn is None:
+        return ["FUNCTION_TARGET / K_SERVICE name no function of manifest.json"]
+    problems = []
+    defaults = local_defaults()
+    for var in m.secret_env(fn):
+        value = env.get(var, "")
+        if not value.strip():
+            problems.append(f"{var} is missing")
+        elif value == defaults.get(var) or (
+            var in EXTRA_LOCAL_DEFAULTS and EXTRA_LOCAL_DEFAULTS[var] in value.split(",")
+        ):
+            problems.append(f"{var} is left at its local default")
+    needs = []
+    if fn.kind == "event":
+        needs.append(m.oidc.push_service_account_env)
+    if fn.tasks_path:
+        needs.append(m.oidc.tasks_service_account_env)
+    problems += [f"{var} is missing" for var in needs if not env.get(var, "").strip()]
+    if env.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        # firebase-admin then accepts unsigned ID tokens: never in the cloud.
+        problems.append("FIREBASE_AUTH_EMULATOR_HOST is set: it accepts unsigned ID tokens")
+    return problems
+
+
+def check_cloud() -> None:
+    """Refuse to start in the cloud with a missing or publicly known secret."""
+    if not in_cloud():
+        return
+    problems = cloud_problems()
+    if problems:
+        fn = current_function()
+        who = fn.name if fn is not None else os.environ.get("K_SERVICE", "?")
+        raise SettingsError(f"{who} refuses to start: " + "; ".join(problems))
 
 
 class Settings(BaseModel):
@@ -104,34 +206,45 @@ class Settings(BaseModel):
     session_events_topic: str = Field("session-events", alias="SESSION_EVENTS_TOPIC")
     alerts_topic: str = Field("alerts", alias="ALERTS_TOPIC")
 
-    # In the cloud: the account whose Google OIDC token Pub/Sub push presents to the event
-    # functions (audience: PUBLIC_URL; infra/pubsub.tf). Cloud Tasks' is in recordings.
+    # Who may deliver Pub/Sub pushes and Cloud Tasks (core/push.py): Google-signed OIDC ID
+    # tokens, checked against these certificates (the suite's local issuer on emulators).
+    oidc_certs_url: str = Field(GOOGLE_CERTS_URL, alias="OIDC_CERTS_URL")
     push_service_account: str | None = Field(None, alias="PUSH_SERVICE_ACCOUNT")
+    # The emulator suite's Pub/Sub and Cloud Tasks emulators attach no token. Honoured on
+    # the emulators only, never when K_SERVICE is set (the cloud, the cloud-shaped suite).
+    emulator_unauthenticated_push: bool = Field(False, alias="EMULATOR_UNAUTHENTICATED_PUSH")
 
     tts_engine: str = Field("google", alias="TTS_ENGINE")  # google | espeak
     config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 
-    @model_validator(mode="after")
-    def _no_local_secrets_in_the_cloud(self) -> Settings:
-        """In the cloud (K_SERVICE is set by the runtime) a secret left at its local default
-        is a publicly known value: refuse to start rather than run with it."""
-        if not os.environ.get("K_SERVICE"):
-            return self
-        if self.firebase_auth_emulator_host:
-            raise ValueError("FIREBASE_AUTH_EMULATOR_HOST is set: it accepts unsigned ID tokens")
-        defaults = [
-            f.alias
-            for name, f in type(self).model_fields.items()
-            if name in SECRET_FIELDS and getattr(self, name) == f.default
-        ]
-        if defaults:
-            raise ValueError(f"secrets left at their local defaults: {', '.join(defaults)}")
-        return self
+    def __getattribute__(self, name: str) -> Any:
+        # A secret this function was not given must not quietly read as its local default.
+        if name in _SECRET_FIELD_NAMES and name in object.__getattribute__(self, "__dict__"):
+            withheld = object.__getattribute__(self, "__pydantic_private__") or {}
+            if name in withheld.get("_withheld", ()):
+                alias = type(self).model_fields[name].alias
+                raise SecretNotGiven(
+                    f"{alias} is read but not among this function's secrets in manifest.json"
+                )
+        return super().__getattribute__(name)
+
+    _withheld: frozenset[str] = frozenset()
 
     @property
     def on_emulators(self) -> bool:
+        """Talking to the emulators (clients use anonymous credentials)."""
         return bool(self.firestore_emulator_host)
+
+    @property
+    def emulator_affordances(self) -> bool:
+        """Test conveniences (`at=` on decisions, function-served media URLs, unsigned
+        pushes): on the emulator suite only, never with K_SERVICE set."""
+        return self.on_emulators and not in_cloud()
+
+    @property
+    def allow_unauthenticated_push(self) -> bool:
+        return self.emulator_unauthenticated_push and self.emulator_affordances
 
     @property
     def apps_api_token_list(self) -> list[str]:
@@ -147,9 +260,31 @@ class Settings(BaseModel):
         return urls[name].rstrip("/")
 
 
+_SECRET_FIELD_NAMES: frozenset[str] = frozenset()
+
+
+def _secret_fields() -> dict[str, str]:
+    """Settings field name => env var, for the fields that hold a manifest secret."""
+    from core.manifest import manifest
+
+    env_vars = set(manifest().secrets.values())
+    return {n: f.alias for n, f in Settings.model_fields.items() if f.alias in env_vars}
+
+
 @cache
 def settings() -> Settings:
-    return Settings.model_validate(dict(os.environ))
+    global _SECRET_FIELD_NAMES
+    check_cloud()
+    s = validated(Settings, dict(os.environ), "settings")
+    fields = _secret_fields()
+    _SECRET_FIELD_NAMES = frozenset(fields)
+    fn = current_function() if in_cloud() else None
+    if fn is not None:
+        from core.manifest import manifest
+
+        given = manifest().secret_env(fn)
+        s._withheld = frozenset(n for n, var in fields.items() if var not in given)
+    return s
 
 
 def reset_settings() -> None:

@@ -1,7 +1,8 @@
 """The instant a decision is made for: now, or `at` from the request on emulators only.
 
 Tests and the explain endpoint need "what would happen at T"; in production a caller must
-never move our clock, so `at` is refused outside the emulator suite (explain excepted).
+never move our clock, so `at` is refused outside the emulator suite (explain excepted),
+including the cloud-shaped suite, where K_SERVICE is set.
 """
 
 from __future__ import annotations
@@ -28,6 +29,6 @@ def now(value: str | None = None, field: str = "at", *, always: bool = False) ->
     """`value` (ISO 8601) when given and allowed, else the current instant."""
     if not value:
         return dt.datetime.now(UTC)
-    if not (always or settings().on_emulators):
+    if not (always or settings().emulator_affordances):
         raise bad_request(field, "only accepted on the emulator suite")
     return parse_instant(value, field)

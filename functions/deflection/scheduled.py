@@ -78,6 +78,7 @@ def _enqueue(booking_id: str, at: float) -> str:
     from recordings.config import rec_settings
 
     parent = clients.queue_path(settings().scheduled_calls_queue)
+    base = settings().function_url("deflection_http")
     # Named per booking and booking generation: a repeated enqueue is refused by the queue.
     name = f"{parent}/tasks/call-{booking_id[:40]}-{int(at)}"
     body = json.dumps({"booking_id": booking_id}).encode()
@@ -88,14 +89,14 @@ def _enqueue(booking_id: str, at: float) -> str:
         "schedule_time": ts,
         "http_request": {
             "http_method": tasks_v2.HttpMethod.POST,
-            "url": settings().function_url("deflection_http") + TASK_ROUTE,
+            "url": base + TASK_ROUTE,
             "headers": {"Content-Type": "application/json", TASK_HEADER: sign(body)},
             "body": body,
         },
     }
     sa = rec_settings().tasks_service_account
-    if sa:  # in the cloud the function also requires the queue's OIDC identity
-        task["http_request"]["oidc_token"] = {"service_account_email": sa}
+    if sa:  # checked on arrival (core/push.py): the account, and our base URL as audience
+        task["http_request"]["oidc_token"] = {"service_account_email": sa, "audience": base}
     try:
         clients.tasks().create_task(parent=parent, task=task)
     except AlreadyExists:
@@ -259,6 +260,10 @@ def cancel(request: flask.Request, booking_id: str) -> dict[str, Any]:
 
 # -- the callback ----------------------------------------------------------------------------
 def run_task(request: flask.Request) -> flask.Response:
+    from core import push
+    from recordings.config import rec_settings
+
+    push.authenticate(request, rec_settings().tasks_service_account, "Cloud Tasks")
     raw = request.get_data(cache=True)
     got = request.headers.get(TASK_HEADER, "")
     if not got or not hmac.compare_digest(sign(raw), got):

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.settings import EXTRA_LOCAL_DEFAULTS, validated
+
 # The emulators' enrolment of the local CRM key (publicly known, like the key itself; never
 # used in the cloud, where RECORDINGS_CRM_TOTP_SECRETS must name each key's secret).
 LOCAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -48,7 +50,8 @@ class RecordingsSettings(BaseModel):
     # Read timeout towards the carrier and the CRM (a hung answer is an unknown outcome).
     http_timeout_seconds: float = Field(60.0, alias="RECORDINGS_HTTP_TIMEOUT_SECONDS", gt=0)
     # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
-    crm_keys: str = Field("local-crm-key", alias="RECORDINGS_CRM_KEYS")
+    # In the cloud the local default is refused at start (core.settings.check_cloud).
+    crm_keys: str = Field(EXTRA_LOCAL_DEFAULTS["RECORDINGS_CRM_KEYS"], alias="RECORDINGS_CRM_KEYS")
     # The second factor (recordings/mfa.py): comma-separated `key_id:BASE32SECRET` TOTP
     # enrolments, key_id = access.key_id(crm key). Unset on the emulators: the local key is
     # enrolled with LOCAL_TOTP_SECRET; in the cloud a key without an entry opens nothing.
@@ -59,7 +62,8 @@ class RecordingsSettings(BaseModel):
     url_ttl_seconds: int = Field(300, alias="RECORDINGS_URL_TTL_SECONDS", ge=10, le=3600)
     # gcs_v4: Cloud Storage V4 signed URL (production); function: a URL served by this
     # function with an HMAC token (the storage emulator neither signs nor checks V4
-    # signatures); auto: function on the emulator, gcs_v4 in the cloud.
+    # signatures); auto: function on the emulator suite, gcs_v4 in the cloud and in the
+    # cloud-shaped suite (K_SERVICE set).
     signing: Literal["auto", "gcs_v4", "function"] = Field("auto", alias="RECORDINGS_SIGNING")
     url_secret: str | None = Field(None, alias="RECORDINGS_URL_SECRET")
     alert_after_days: float = Field(6.0, alias="RECORDINGS_ALERT_AFTER_DAYS", gt=0)
@@ -78,11 +82,9 @@ class RecordingsSettings(BaseModel):
         return self
 
     @model_validator(mode="after")
-    def _no_local_key_in_the_cloud(self) -> RecordingsSettings:
-        """K_SERVICE is set by the cloud runtime: a publicly known key must not open the
-        recordings there (the same rule as core.settings for the other secrets)."""
-        if os.environ.get("K_SERVICE") and "local-crm-key" in self.crm_key_list:
-            raise ValueError("RECORDINGS_CRM_KEYS is left at its local default")
+    def _enrolments_parse(self) -> RecordingsSettings:
+        # The local key is refused in the cloud by core.settings.check_cloud, for the
+        # functions whose manifest entry gives them RECORDINGS_CRM_KEYS.
         self.totp_secrets()  # a malformed enrolment fails at start, not at the first read
         return self
 
@@ -116,7 +118,7 @@ class RecordingsSettings(BaseModel):
 
 @cache
 def rec_settings() -> RecordingsSettings:
-    return RecordingsSettings.model_validate(dict(os.environ))
+    return validated(RecordingsSettings, dict(os.environ), "recordings settings")
 
 
 def reset() -> None:

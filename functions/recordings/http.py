@@ -30,6 +30,10 @@ def recording_status(request: flask.Request) -> flask.Response:
 
 @router.route(tasks.ROUTE, ["POST"])
 def deliver(request: flask.Request) -> flask.Response:
+    from core import push
+    from recordings.config import rec_settings
+
+    push.authenticate(request, rec_settings().tasks_service_account, "Cloud Tasks")
     raw = request.get_data(cache=True)
     try:
         tasks.verify(raw, request.headers.get(tasks.HEADER))

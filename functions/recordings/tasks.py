@@ -1,6 +1,7 @@
 """Delivery tasks on Cloud Tasks: named deterministically (recording sid + generation), so
-a repeated enqueue is refused by the queue in the cloud, and signed with an HMAC of the
-body so the public function runs only tasks we created (the same on the emulator)."""
+a repeated enqueue is refused by the queue in the cloud. Each task carries an OIDC token
+of the tasks account (checked by core/push.py) and an HMAC of its body, so the public
+function runs only tasks we created."""
 
 from __future__ import annotations
 
@@ -45,11 +46,12 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
 
     body = json.dumps({"recording_sid": sid, "gen": gen}, sort_keys=True).encode()
     name = f"{queue()}/tasks/{task_id(sid, gen, suffix)}"
+    base = settings().function_url("recordings_http")
     task: dict[str, Any] = {
         "name": name,
         "http_request": {
             "http_method": tasks_v2.HttpMethod.POST,
-            "url": settings().function_url("recordings_http") + ROUTE,
+            "url": base + ROUTE,
             "headers": {"Content-Type": "application/json", HEADER: sign(body)},
             "body": body,
         },
@@ -60,8 +62,10 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
         seconds=int(rec_settings().task_deadline_seconds)
     )
     sa = rec_settings().tasks_service_account
-    if sa:  # in the cloud the function also requires the queue's OIDC identity
-        task["http_request"]["oidc_token"] = {"service_account_email": sa}
+    if sa:
+        # The receiver checks the token's audience against its own base URL (core/push.py);
+        # Cloud Tasks' default audience would be the full task URL.
+        task["http_request"]["oidc_token"] = {"service_account_email": sa, "audience": base}
     if at is not None and at > time.time():
         ts = timestamp_pb2.Timestamp()
         ts.FromNanoseconds(int(at * 1e9))

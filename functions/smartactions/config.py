@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from core.settings import validated
+
 PREFIX = "SMARTACTIONS_"
 
 
@@ -45,4 +47,4 @@ def sa_settings() -> SmartActionsSettings:
     env = {
         k[len(PREFIX) :].lower(): v for k, v in os.environ.items() if k.upper().startswith(PREFIX)
     }
-    return SmartActionsSettings.model_validate(env)
+    return validated(SmartActionsSettings, env, "smartactions settings")

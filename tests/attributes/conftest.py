@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -99,7 +100,9 @@ def _generous_rate_limit(
     rate_limit.reset_local()
 
 
-def basic(user: str = "demo", password: str = "local-apps-token") -> dict[str, str]:
+def basic(user: str = "demo", password: str | None = None) -> dict[str, str]:
+    # The suite's token: the local one, or a random one with SUITE_MODE=cloud.
+    password = password or os.environ.get("APPS_API_TOKENS", "local-apps-token").split(",")[0]
     raw = base64.b64encode(f"{user}:{password}".encode()).decode()
     return {"Authorization": f"Basic {raw}"}
 

@@ -1,13 +1,14 @@
-"""The emulator suite fails loudly; main.py exposes exactly the declared entry points."""
+"""The emulator suite fails loudly; main.py exposes exactly the manifest's functions."""
 
 from __future__ import annotations
 
-import ast
+import importlib
+import json
 import socket
 
 import pytest
 
-from core.entrypoints import ENTRYPOINTS
+from core.manifest import PATH, Manifest, manifest
 from emulators import suite as suite_mod
 from tests.conftest import ROOT
 
@@ -36,18 +37,85 @@ def test_an_emulator_that_dies_is_reported_with_its_log(monkeypatch, tmp_path) -
     assert not s.procs  # everything it started was stopped
 
 
-def test_main_py_matches_entrypoints() -> None:
-    tree = ast.parse((ROOT / "functions" / "main.py").read_text())
-    funcs = {
-        n.name: n
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
-    }
-    assert set(funcs) == {e.name for e in ENTRYPOINTS}
-    for ep in ENTRYPOINTS:
-        deco = ast.unparse(funcs[ep.name].decorator_list[0])
-        assert deco == (
-            "functions_framework.http" if ep.kind == "http" else "functions_framework.cloud_event"
-        )
-        assert f"'{ep.module}'" in ast.unparse(funcs[ep.name])
-        assert (ROOT / "functions" / (ep.module.replace(".", "/") + ".py")).exists(), ep.module
+def test_main_py_defines_every_function_of_the_manifest() -> None:
+    import functions_framework._function_registry as registry
+
+    main = importlib.import_module("main")
+    fns = manifest().functions
+    assert len(fns) >= 12
+    defined = {n for n, v in vars(main).items() if callable(v) and n in registry.REGISTRY_MAP}
+    assert defined == set(fns)
+    for fn in fns.values():
+        entry = getattr(main, fn.name)
+        # Event functions take the Pub/Sub push over HTTP (core/push.py checks its token).
+        assert registry.REGISTRY_MAP[fn.name] == "http", fn.name
+        assert entry.__name__ == fn.name
+        source = ROOT / "functions" / (fn.module.replace(".", "/") + ".py")
+        assert source.exists(), fn.module
+        assert "def handle(" in source.read_text(), fn.module
+
+
+def test_handlers_are_imported_lazily() -> None:
+    """Importing main (a cold start) loads no handler module."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, main; "
+        "mods = [m.module for m in main.manifest().functions.values()]; "
+        "print([m for m in mods if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "functions",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_manifest_is_consistent() -> None:
+    from deflection import scheduled
+    from recordings import tasks
+
+    m = manifest()
+    assert m.function("recordings_http").tasks_path == tasks.ROUTE
+    assert m.function("deflection_http").tasks_path == scheduled.TASK_ROUTE
+    assert {f.topic for f in m.events} <= set(m.topics)
+    assert set(m.schedules) <= set(m.topics)
+    for fn in m.functions.values():
+        assert fn.service == fn.name.replace("_", "-")
+        assert m.by_service(fn.service) is fn and m.by_service(fn.name) is fn
+
+
+def test_manifest_refuses_an_undeclared_secret_or_topic() -> None:
+    raw = json.loads(PATH.read_text())
+    bad = json.loads(json.dumps(raw))
+    bad["functions"]["sessions_http"]["secrets"].append("no_such_secret")
+    with pytest.raises(ValueError, match="no_such_secret"):
+        Manifest.model_validate(bad)
+    bad = json.loads(json.dumps(raw))
+    bad["functions"]["sessions_outbox"]["trigger"]["topic"] = "nope"
+    with pytest.raises(ValueError, match="nope"):
+        Manifest.model_validate(bad)
+
+
+def test_readme_function_table_is_the_manifest() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import readme_functions
+
+    text = (ROOT / "README.md").read_text()
+    assert readme_functions.current(text) == readme_functions.render(manifest())
+    # The hand-written callers table names every function, and only those.
+    callers = text.split("Who calls them, and their main routes:", 1)[1].split("\n## ", 1)[0]
+    import re
+
+    named = set(re.findall(r"`([a-z]+_[a-z_]+)`", callers))
+    assert set(manifest().functions) <= named
+    assert {n for n in named if n.endswith(("_http", "_sweeper", "_event", "_outbox"))} <= set(
+        manifest().functions
+    )

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import pytest
 import requests
 
 from tests.conftest import pull_all
@@ -26,6 +27,11 @@ def voice(
     return sid, ET.fromstring(r.text)
 
 
+# A decision for a fixed instant (`at=`): an emulator-only affordance.
+AT = pytest.mark.emulator_only(reason="pins the decision instant with at=")
+
+
+@AT
 def test_open_queue_enqueues_and_marks_the_session_queued(demo: Any, twilio_post: Any) -> None:
     sid, xml = voice(twilio_post, {"queue": "billing-payments", "at": MON_NOON})
     assert [c.tag for c in xml] == ["Enqueue"] and xml[0].text == "billing-payments"
@@ -33,6 +39,7 @@ def test_open_queue_enqueues_and_marks_the_session_queued(demo: Any, twilio_post
     assert doc["queue_id"] == "billing-payments" and doc["deflection"] is None
 
 
+@AT
 def test_queue_option_sends_the_caller_to_a_24_7_queue(
     demo: Any, twilio_post: Any, subscribe: Any, suite: Any
 ) -> None:
@@ -52,12 +59,14 @@ def test_queue_option_sends_the_caller_to_a_24_7_queue(
     assert next(m for m in mine if m["data"]["to"] == "deflected")["data"]["option"] == "queue"
 
 
+@AT
 def test_phone_option_dials_the_number(demo: Any, twilio_post: Any) -> None:
     sid, xml = voice(twilio_post, {"queue": "support-internet", "at": MON_NOON})
     assert xml[0].tag == "Dial" and xml[0].text == "+18005550199"
     assert wait_session(sid, "deflected")["deflection"]["option"] == "phone"
 
 
+@AT
 def test_message_option_plays_tts_audio_then_hangs_up(demo: Any, twilio_post: Any) -> None:
     sid, xml = voice(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
     assert [c.tag for c in xml] == ["Play", "Hangup"]
@@ -66,6 +75,7 @@ def test_message_option_plays_tts_audio_then_hangs_up(demo: Any, twilio_post: An
     assert wait_session(sid, "deflected")["deflection"]["option"] == "message"
 
 
+@AT
 def test_voicemail_option_greets_in_the_callers_language_and_records(
     demo: Any, twilio_post: Any
 ) -> None:
@@ -83,6 +93,7 @@ def test_voicemail_option_greets_in_the_callers_language_and_records(
     assert doc["deflection"]["option"] == "voicemail" and doc["language"] == "es-US"
 
 
+@AT
 def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: Any) -> None:
     _, xml = voice(twilio_post, {"queue": "sales-spanish", "at": MON_NIGHT}, caller="anonymous")
     gather = xml.find("Gather")
@@ -101,6 +112,7 @@ def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: 
     assert "callback=4155550100" in xml2.find("Record").get("recordingStatusCallback", "")
 
 
+@AT
 def test_no_deflection_after_hours_still_enqueues(apply_config: Any, twilio_post: Any) -> None:
     from tests.deflection.conftest import demo_dict
 
@@ -112,6 +124,7 @@ def test_no_deflection_after_hours_still_enqueues(apply_config: Any, twilio_post
     assert wait_session(sid, "queued")["deflection"] is None
 
 
+@AT
 def test_dialed_number_selects_the_queue(demo: Any, twilio_post: Any) -> None:
     sid, xml = voice(twilio_post, {"at": MON_NOON}, to="+18005550142")
     assert xml[0].text == "billing-payments"
@@ -144,6 +157,7 @@ def sms(twilio_post: Any, query: dict[str, str]) -> tuple[str, requests.Response
     return sid, r
 
 
+@AT
 def test_sms_after_hours_answers_with_the_queue_text(demo: Any, twilio_post: Any) -> None:
     sid, r = sms(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
     msg = ET.fromstring(r.text).find("Message")

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import requests
 
 from core import clients
@@ -56,6 +57,7 @@ def cancel(fn_url: str, token: str, booking_id: str) -> requests.Response:
     )
 
 
+@pytest.mark.emulator_only(reason="pins the decision instant with at=")
 def test_booking_is_idempotent_capped_and_cancellable_by_its_owner(
     demo: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:
@@ -115,6 +117,7 @@ def test_booking_is_idempotent_capped_and_cancellable_by_its_owner(
     assert r.status_code == 400 and r.json()["error"]["field"] == "Idempotency-Key"
 
 
+@pytest.mark.emulator_only(reason="pins the decision instant with at=")
 def test_callback_at_the_slot_calls_the_customer_into_the_queue(
     demo: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:

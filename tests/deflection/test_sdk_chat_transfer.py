@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 
 from tests.deflection.conftest import (
@@ -33,6 +34,11 @@ def sdk(
     )
 
 
+# A decision for a fixed instant (`at=`): an emulator-only affordance.
+AT = pytest.mark.emulator_only(reason="pins the decision instant with at=")
+
+
+@AT
 def test_mobile_gets_every_configured_option_with_real_slots(
     demo: Any, fn_url: str, sdk_token: Any
 ) -> None:
@@ -69,6 +75,7 @@ def test_mobile_gets_every_configured_option_with_real_slots(
     assert doc["deflection"]["options"] == ["scheduled_call", "email", "phone", "voicemail"]
 
 
+@AT
 def test_web_never_gets_mobile_only_options_or_fields(
     demo: Any, fn_url: str, sdk_token: Any
 ) -> None:
@@ -80,6 +87,7 @@ def test_web_never_gets_mobile_only_options_or_fields(
     assert r.status_code == 400 and r.json()["error"]["field"] == "app_version"
 
 
+@AT
 def test_queue_level_mobile_override_options_or_queue(
     demo: Any, fn_url: str, sdk_token: Any
 ) -> None:
@@ -124,6 +132,7 @@ def test_sdk_bad_requests_name_the_field(demo: Any, fn_url: str, sdk_token: Any)
     assert r.status_code == 401
 
 
+@AT
 def test_chat_after_hours_offers_email(demo: Any, fn_url: str, sdk_token: Any) -> None:
     tok = sdk_token("u-5")
     body = sdk(fn_url, tok, {"queue_id": "billing-refunds"}, path="/sdk/chat/deflection").json()
@@ -156,6 +165,7 @@ def targets(fn_url: str, token: str, channel: str, at: str) -> dict[str, Any]:
     }
 
 
+@AT
 def test_transfer_targets_follow_the_rules(
     apply_config: Any, fn_url: str, portal_token: Any
 ) -> None:
@@ -206,6 +216,7 @@ def test_transfer_targets_follow_the_rules(
     assert chat["support-mobile"] == "-after_hours_transfers_off"
 
 
+@AT
 def test_transfer_targets_24_7_virtual_agent_outside_hours(
     apply_config: Any, fn_url: str, portal_token: Any
 ) -> None:

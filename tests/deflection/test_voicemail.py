@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import pytest
 import requests
 from google.cloud import pubsub_v1
 
@@ -57,6 +58,11 @@ def voicemails() -> list[dict[str, Any]]:
     return [d.to_dict() for d in clients.firestore().collection("voicemails").stream()]
 
 
+# A decision for a fixed instant (`at=`): an emulator-only affordance.
+AT = pytest.mark.emulator_only(reason="pins the decision instant with at=")
+
+
+@AT
 def test_voicemail_is_stored_then_delivered_to_agents_when_open(
     demo: Any, functions: Any, twilio_post: Any
 ) -> None:
@@ -87,6 +93,7 @@ def test_voicemail_is_stored_then_delivered_to_agents_when_open(
     assert len(list(clients.firestore().collection("agent_notifications").stream())) == 1
 
 
+@AT
 def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
     apply_config: Any, functions: Any, twilio_post: Any
 ) -> None:

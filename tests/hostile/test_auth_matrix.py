@@ -247,7 +247,9 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
 }
 
 # What each refusal must be, by caller type: (no credentials, wrong type, bad credential).
-REFUSAL = {"twilio": 403, "task": 403, "signed_url": 403}  # everything else: 401
+# Cloud Tasks deliveries need a Google-signed OIDC token first (401 without one); on the
+# emulator suite its switch lets a token-less delivery through to the body HMAC (403).
+REFUSAL = {"twilio": 403, "task": 401, "signed_url": 403}  # everything else: 401
 _PARAM = re.compile(r"<(?:[a-z]+:)?([A-Za-z_]+)>")
 
 
@@ -345,6 +347,7 @@ def _portal(user_id: str) -> dict[str, str]:
     return bearer(seeding.portal(user_id))
 
 
+<<<<<<< HEAD
 @dataclass(frozen=True)
 class SignIns:
     """Real credentials of portal callers that must be refused (Auth emulator, IAM stand-in)."""
@@ -390,6 +393,10 @@ def _portal_rows(method: str, who: SignIns) -> list[tuple[str, dict[str, str], s
 
 def _matrix(
     fn: str, base: str, seeds: seeding.Seeds, sign_ins: SignIns | None = None
+=======
+def _matrix(
+    fn: str, base: str, seeds: seeding.Seeds, suite: Any | None = None
+>>>>>>> deploy-manifest
 ) -> tuple[int, list[str]]:
     bad: list[str] = []
     sent = 0
@@ -413,6 +420,13 @@ def _matrix(
         if e.caller != "signed_url":
             rows += [("wrong caller type", wrong, {refusal}), ("bad credential", forged, {refusal})]
         rows += [(label, headers, {401}) for label, headers in _other_kinds(e.caller)]
+        if e.caller == "task" and suite is not None and not suite.cloud:
+            rows = [(label, h, {403} if "Authorization" not in h else x) for label, h, x in rows]
+        if e.caller == "task" and suite is not None and suite.cloud:
+            from emulators.suite import push_account
+
+            token = suite.issuer().mint(base, push_account(suite.project))
+            rows.append(("a valid token of another account", bearer(token), {403}))
         if e.lacking:
             rows.append(
                 (f"{e.lacking} lacks the permission", bearer(seeding.portal(e.lacking)), {403})
@@ -467,8 +481,12 @@ def test_auth_matrix(fn: str, functions: Any, apply_config: Any) -> None:
     apply_config(seeding.center_with_colleagues())
     urls = {name: functions.function_url(name) for name in functions.function_ports}
     seeds = seeding.make(urls)
+<<<<<<< HEAD
     other = urls["monitoring_http" if fn != "monitoring_http" else "notifications_http"]
     sent, bad = _matrix(fn, urls[fn], seeds, _sign_ins(functions, urls[fn], other))
+=======
+    sent, bad = _matrix(fn, urls[fn], seeds, functions)
+>>>>>>> deploy-manifest
     print(f"\nauth matrix {fn}: {sent} requests, {len(bad)} unexpected")
     assert sent > 0
     assert not bad, "\n".join(bad)

@@ -294,6 +294,9 @@ def test_environment_names_are_the_settings_names() -> None:
     set_by_tf = common | secret_envs | {"PUBLIC_URL"}
     assert set_by_tf <= aliases | extra, f"read by no settings: {set_by_tf - aliases - extra}"
     emulator_only = {a for a in aliases if a.endswith("_EMULATOR_HOST")}
+    # The emulator suite's switch for token-less pushes (ignored with K_SERVICE set), and
+    # the certificates URL, whose default is Google's.
+    emulator_only |= {"EMULATOR_UNAUTHENTICATED_PUSH", MANIFEST["oidc"]["certs_url_env"]}
     assert aliases - emulator_only <= set_by_tf, (
         f"settings Terraform never sets: {aliases - emulator_only - set_by_tf}"
     )

@@ -57,6 +57,7 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(
     from core import idempotency, tts
     from core.sessions import store
     from notifications import on_event
+    from tests.conftest import push_headers
 
     suite = functions
     sub = subscribe("session-events")
@@ -83,7 +84,10 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(
     }
     for _ in range(2):
         r = requests.post(
-            f"{suite.function_url('notifications_on_event')}/{TOPIC}", json=envelope, timeout=30
+            suite.function_url("notifications_on_event") + "/",
+            json=envelope,
+            headers=push_headers(suite, "notifications_on_event"),
+            timeout=30,
         )
         assert r.status_code < 300, _log_tail(suite)
     # And published twice again through the topic (as an outbox re-flush would).

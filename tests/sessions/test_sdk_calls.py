@@ -8,10 +8,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 
 from emulators.suite import Suite
 from tests.deflection.conftest import MON_NIGHT, MON_NOON
+
+# Every start pins the decision instant with at=: an emulator-only affordance.
+pytestmark = pytest.mark.emulator_only(reason="pins the decision instant with at=")
 
 VERIFIED = {"label": "Verified", "value": True, "type": "boolean"}
 BAD = {"label": "Fraud", "value": True, "type": "boolean"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 
 from emulators.suite import Suite
@@ -121,6 +122,7 @@ def _refused(r: requests.Response, channel: str) -> None:
     assert channel in err["message"], err
 
 
+@pytest.mark.emulator_only(reason="starts its sessions at a pinned instant with at=")
 def test_each_channel_offers_what_the_source_lists(
     demo: Any,
     functions: Suite,

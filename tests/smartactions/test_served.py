@@ -13,6 +13,8 @@ import requests
 
 from tests.smartactions.conftest import SA, bearer, png_bytes
 
+pytestmark = pytest.mark.served
+
 
 @pytest.fixture(scope="module")
 def served(suite: Any) -> str:

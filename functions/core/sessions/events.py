@@ -145,8 +145,8 @@ def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:
 
 
 def decode_message(cloud_event: Any) -> tuple[dict[str, Any], dict[str, str], str]:
-    """(payload, attributes, message id) from a Pub/Sub CloudEvent, in either shape:
-    Eventarc's {"message": {...}} or the raw-push conversion of functions-framework."""
+    """(payload, attributes, message id) from a Pub/Sub delivery: the push envelope
+    {"message": {...}} that core/push.py hands over, or a CloudEvent of the same data."""
     import base64
 
     data = cloud_event.data or {}
