@@ -347,7 +347,6 @@ def _portal(user_id: str) -> dict[str, str]:
     return bearer(seeding.portal(user_id))
 
 
-<<<<<<< HEAD
 @dataclass(frozen=True)
 class SignIns:
     """Real credentials of portal callers that must be refused (Auth emulator, IAM stand-in)."""
@@ -392,11 +391,11 @@ def _portal_rows(method: str, who: SignIns) -> list[tuple[str, dict[str, str], s
 
 
 def _matrix(
-    fn: str, base: str, seeds: seeding.Seeds, sign_ins: SignIns | None = None
-=======
-def _matrix(
-    fn: str, base: str, seeds: seeding.Seeds, suite: Any | None = None
->>>>>>> deploy-manifest
+    fn: str,
+    base: str,
+    seeds: seeding.Seeds,
+    sign_ins: SignIns | None = None,
+    suite: Any | None = None,
 ) -> tuple[int, list[str]]:
     bad: list[str] = []
     sent = 0
@@ -481,12 +480,8 @@ def test_auth_matrix(fn: str, functions: Any, apply_config: Any) -> None:
     apply_config(seeding.center_with_colleagues())
     urls = {name: functions.function_url(name) for name in functions.function_ports}
     seeds = seeding.make(urls)
-<<<<<<< HEAD
     other = urls["monitoring_http" if fn != "monitoring_http" else "notifications_http"]
-    sent, bad = _matrix(fn, urls[fn], seeds, _sign_ins(functions, urls[fn], other))
-=======
-    sent, bad = _matrix(fn, urls[fn], seeds, functions)
->>>>>>> deploy-manifest
+    sent, bad = _matrix(fn, urls[fn], seeds, _sign_ins(functions, urls[fn], other), functions)
     print(f"\nauth matrix {fn}: {sent} requests, {len(bad)} unexpected")
     assert sent > 0
     assert not bad, "\n".join(bad)
