@@ -129,6 +129,9 @@ def test_cloud_refuses_local_default_secrets(monkeypatch) -> None:
 
     monkeypatch.setenv("K_SERVICE", "deflection-http")
     monkeypatch.setenv("COMPANY_SECRET", "local-company-secret-at-least-32-bytes!")
+    # What Terraform gives it besides secrets, whether or not a suite already ran here.
+    monkeypatch.setenv("RECORDINGS_TASKS_SERVICE_ACCOUNT", "tasks@demo.iam.gserviceaccount.com")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     reset_settings()
     with pytest.raises(SettingsError) as exc:
         settings()

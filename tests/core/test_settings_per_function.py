@@ -27,7 +27,12 @@ def _canaries(name: str) -> dict[str, str]:
 def cloud_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     for var in manifest().secrets.values():
         monkeypatch.delenv(var, raising=False)
-    for var in ("FUNCTION_TARGET", "PUSH_SERVICE_ACCOUNT", "RECORDINGS_TASKS_SERVICE_ACCOUNT"):
+    for var in (
+        "FUNCTION_TARGET",
+        "PUSH_SERVICE_ACCOUNT",
+        "RECORDINGS_TASKS_SERVICE_ACCOUNT",
+        "FIREBASE_AUTH_EMULATOR_HOST",
+    ):
         monkeypatch.delenv(var, raising=False)
     reset_settings()
     yield monkeypatch
