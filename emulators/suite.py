@@ -52,6 +52,7 @@ ZENDESK_EMAIL = "agent@example.com"
 ZENDESK_TOKEN = "local-zendesk-token"
 MODES = ("emulator", "cloud")
 # What a process needs to run at all; in cloud mode a function gets nothing else from here.
+CLOUD_WITHHELD_ENV = frozenset({"FIREBASE_AUTH_EMULATOR_HOST", "EMULATOR_UNAUTHENTICATED_PUSH"})
 BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV")
 # Knobs tests turn on the functions (timings, sizes): not secrets, passed in cloud mode too.
 TUNING_PREFIXES = ("CONFIG_CACHE_SECONDS", "RECORDINGS_", "SMARTACTIONS_", "APPS_API_RATE_LIMIT")
@@ -419,7 +420,13 @@ class Suite:
         m = _manifest()
         fn = m.function(name)
         given = m.secret_env(fn)
-        common = {k: v for k, v in self.env().items() if k not in self.secrets}
+        # The Auth emulator's unsigned ID tokens are an emulator affordance: a cloud-shaped
+        # function is not told where it is (and would refuse to start if it were).
+        common = {
+            k: v
+            for k, v in self.env().items()
+            if k not in self.secrets and k not in CLOUD_WITHHELD_ENV
+        }
         base = {k: os.environ[k] for k in BASE_ENV_KEYS if k in os.environ}
         tuning = {
             k: v
