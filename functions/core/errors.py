@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -45,6 +46,19 @@ def bad_request(field: str, problem: str) -> ApiError:
     )
 
 
+def invalid_fields(problems: Iterable[tuple[str, str]]) -> ApiError:
+    """400 naming every (field, problem); the first one leads the message."""
+    errors = [{"field": f, "problem": p} for f, p in problems]
+    first = errors[0] if errors else {"field": "body", "problem": "invalid"}
+    return ApiError(
+        400,
+        "invalid_field",
+        f"{first['field']}: {first['problem']}",
+        field=first["field"],
+        errors=errors,
+    )
+
+
 def unauthorized(
     message: str = "authentication required", *, challenge: str | None = None
 ) -> ApiError:
@@ -81,17 +95,10 @@ def _loc(loc: tuple[Any, ...], prefix: str) -> str:
 
 
 def from_validation(exc: ValidationError, prefix: str = "") -> ApiError:
-    errors = []
+    problems = []
     for e in exc.errors():
         problem = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             problem = "unknown field"
-        errors.append({"field": _loc(tuple(e["loc"]), prefix), "problem": problem})
-    first = errors[0] if errors else {"field": "body", "problem": "invalid"}
-    return ApiError(
-        400,
-        "invalid_field",
-        f"{first['field']}: {first['problem']}",
-        field=first["field"],
-        errors=errors,
-    )
+        problems.append((_loc(tuple(e["loc"]), prefix), problem))
+    return invalid_fields(problems)

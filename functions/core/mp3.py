@@ -127,3 +127,22 @@ def inspect(data: bytes, max_bytes: int = MAX_BYTES) -> Mp3Info:
         first.bitrate,
         data.startswith(b"ID3"),
     )
+
+
+def duration_seconds(data: bytes) -> float:
+    """Sum the frames of a Layer III stream (CBR or VBR), skipping an ID3v2 tag and any
+    bytes between frames. Lenient, for audio we rendered ourselves; uploads go through
+    `inspect`."""
+    try:
+        pos = _id3v2_size(data)
+    except Mp3Error:
+        pos = 0
+    seconds = 0.0
+    while pos + 4 <= len(data):
+        frame = _frame_at(data, pos)
+        if frame is None:
+            pos += 1
+            continue
+        seconds += frame.samples / frame.sample_rate
+        pos += frame.length
+    return seconds

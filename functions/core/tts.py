@@ -33,6 +33,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from core import clients, logs
+from core.mp3 import duration_seconds as mp3_duration
 from core.settings import settings
 
 log = logs.get("tts")
@@ -325,41 +326,3 @@ def _google(text: str, language: str, voice: str | None, speed: float, fmt: str)
 def wav_duration(data: bytes) -> float:
     with wave.open(io.BytesIO(data)) as w:
         return w.getnframes() / float(w.getframerate())
-
-
-_MP3_BITRATES = {  # (version bit, layer III) -> kbps by index
-    3: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-    2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-}
-_MP3_RATES = {3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000]}
-
-
-def mp3_duration(data: bytes) -> float:
-    """Sum the frames of an MPEG Layer III stream (CBR or VBR), skipping an ID3v2 tag."""
-    i, seconds = 0, 0.0
-    if data[:3] == b"ID3" and len(data) >= 10:
-        size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
-        i = 10 + size
-    n = len(data)
-    while i + 4 <= n:
-        if data[i] != 0xFF or (data[i + 1] & 0xE0) != 0xE0:
-            i += 1
-            continue
-        version = (data[i + 1] >> 3) & 3  # 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
-        layer = (data[i + 1] >> 1) & 3
-        br_idx = data[i + 2] >> 4
-        sr_idx = (data[i + 2] >> 2) & 3
-        if version == 1 or layer != 1 or br_idx in (0, 15) or sr_idx == 3:
-            i += 1
-            continue
-        rate = _MP3_RATES[version][sr_idx]
-        kbps = _MP3_BITRATES[3 if version == 3 else 2][br_idx]
-        padding = (data[i + 2] >> 1) & 1
-        samples = 1152 if version == 3 else 576
-        frame_len = (samples // 8 * kbps * 1000) // rate + padding
-        if frame_len <= 0:
-            i += 1
-            continue
-        seconds += samples / rate
-        i += frame_len
-    return seconds

@@ -12,17 +12,16 @@ import hashlib
 import re
 import secrets
 import time
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import clients, logs, mp3
+from core import clients, logs, mp3, mp3_upload
 from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, conflict, not_found
-from core.http import read_capped
 from core.settings import settings
 from notifications.effective import KINDS
 
@@ -53,7 +52,7 @@ def read_upload(request: flask.Request) -> tuple[bytes, str | None]:
             f = request.files.get("file")
             form = request.form
         except RequestEntityTooLarge:
-            _too_large(request.content_length)
+            raise mp3_upload.too_large(mp3.MAX_BYTES, request.content_length) from None
         if f is None:
             raise bad_request("file", "send the audio as the multipart field `file`")
         unknown = set(form) - {"name"}
@@ -62,38 +61,7 @@ def read_upload(request: flask.Request) -> tuple[bytes, str | None]:
         data = f.stream.read(mp3.MAX_BYTES + 1)
         name = form.get("name") or (f.filename or "").rsplit(".", 1)[0] or None
         return data, name
-    data = read_capped(request, mp3.MAX_BYTES)
-    if data is None:
-        _too_large(request.content_length)
-    return data, request.args.get("name")
-
-
-def _too_large(size: int | None) -> NoReturn:
-    """413; `size` is None when the upload was cut off unread (no Content-Length)."""
-    raise ApiError(
-        413,
-        "too_large",
-        f"file: the file is {size} bytes; the limit is {mp3.MAX_BYTES}"
-        if size is not None
-        else f"file: the file is larger than the limit of {mp3.MAX_BYTES} bytes",
-        field="file",
-        errors=[{"field": "file", "problem": f"larger than {mp3.MAX_BYTES} bytes"}],
-    )
-
-
-def validate(data: bytes) -> mp3.Mp3Info:
-    if len(data) > mp3.MAX_BYTES:
-        _too_large(len(data))
-    try:
-        return mp3.inspect(data)
-    except mp3.Mp3Error as exc:
-        raise ApiError(
-            415,
-            "not_mp3",
-            f"file: not a valid MP3: {exc}",
-            field="file",
-            errors=[{"field": "file", "problem": f"not a valid MP3: {exc}"}],
-        ) from None
+    return mp3_upload.read_body(request), request.args.get("name")
 
 
 def _clean_name(name: str | None, fallback: str) -> str:
@@ -165,7 +133,7 @@ def list_clips(kind: ClipKind) -> list[dict[str, Any]]:
 
 
 def create(kind: ClipKind, data: bytes, name: str | None, user_id: str) -> dict[str, Any]:
-    info = validate(data)
+    info = mp3_upload.check(data)
     name = _clean_name(name, "Custom tone" if kind == "tone" else "Whisper clip")
     clip_id = ("t_" if kind == "tone" else "w_") + secrets.token_hex(8)
     obj, digest = _store_object(clip_id, kind, data)
@@ -200,7 +168,7 @@ def replace(
     from google.cloud import firestore
 
     require(clip_id, kind)
-    info = validate(data)
+    info = mp3_upload.check(data)
     new_name = _clean_name(name, "x") if name is not None else None
     obj, digest = _store_object(clip_id, kind, data)
     ref = _coll().document(clip_id)

@@ -10,8 +10,6 @@ patch (null removes an override, so the queue inherits again).
 
 from __future__ import annotations
 
-import types
-import typing
 from typing import Any
 
 import flask
@@ -23,8 +21,9 @@ from core.config import store
 from core.config.schema import ContactCenterConfig
 from core.config.schema.notifications import CenterNotifications, QueueNotifications
 from core.config.view import CenterView
-from core.errors import ApiError, bad_request, forbidden, from_validation, not_found
+from core.errors import ApiError, forbidden, from_validation, invalid_fields, not_found
 from core.http import json_response, read_json
+from core.merge_patch import check_keys, merge_patch
 from notifications import library
 from notifications.effective import KINDS, custom_references, problems, resolve
 
@@ -78,46 +77,9 @@ def get_settings(request: flask.Request, qid: str | None = None) -> flask.Respon
 
 
 # -- merge patch ---------------------------------------------------------------------------
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            m = _model_of(arg)
-            if m is not None:
-                return m
-    return None
-
-
-def check_keys(model: type[BaseModel], patch: dict[str, Any], prefix: str = "") -> None:
-    """Unknown keys are errors even when their value is null (no silent typos)."""
-    for key, value in patch.items():
-        field = model.model_fields.get(key)
-        if field is None:
-            raise bad_request(f"{prefix}{key}", "unknown field")
-        sub = _model_of(field.annotation)
-        if isinstance(value, dict) and sub is not None:
-            check_keys(sub, value, f"{prefix}{key}.")
-
-
-def merge_patch(target: dict[str, Any], patch: dict[str, Any], path: str = "") -> dict[str, Any]:
-    """RFC 7386, except that a tone slot is replaced whole (it is one choice)."""
-    out = dict(target)
-    for key, value in patch.items():
-        here = f"{path}{key}"
-        if value is None:
-            out.pop(key, None)
-        elif (
-            isinstance(value, dict)
-            and not path.endswith("tones.")
-            and isinstance(out.get(key), dict)
-        ):
-            out[key] = merge_patch(out[key], value, here + ".")
-        elif isinstance(value, dict):
-            out[key] = merge_patch({}, value, here + ".")
-        else:
-            out[key] = value
-    return out
+def _tone_slot(path: str) -> bool:
+    """A tone slot (`<kind>.tones.<slot>`) is one choice: a patch replaces it whole."""
+    return "." in path and path.rsplit(".", 1)[0].endswith("tones")
 
 
 # -- update ----------------------------------------------------------------------------
@@ -159,7 +121,7 @@ def update(request: flask.Request, qid: str | None = None) -> flask.Response:
         data = cfg.model_dump(mode="json")
         holder = data["center"] if qid is None else _locate(data, qid)
         current = _strip_none(holder.get("notifications") or {})
-        wanted = merge_patch(current, raw) if request.method == "PATCH" else raw
+        wanted = merge_patch(current, raw, whole=_tone_slot) if request.method == "PATCH" else raw
         try:
             parsed = model.model_validate(wanted)
         except ValidationError as exc:
@@ -202,7 +164,7 @@ def _strip_none(d: dict[str, Any]) -> dict[str, Any]:
 def _check_playable(view: CenterView, qid: str | None) -> None:
     """Every queue the change reaches must still resolve to something playable."""
     scope: list[str | None] = [qid] + (view.descendants(qid)[1:] if qid else list(view.queues))
-    errors: list[dict[str, str]] = []
+    errors: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     known: dict[tuple[str, str], bool] = {}
 
@@ -223,13 +185,6 @@ def _check_playable(view: CenterView, qid: str | None) -> None:
                 key = (f"{kind}.{field}", problem + where)
                 if key not in seen:
                     seen.add(key)
-                    errors.append({"field": f"{kind}.{field}", "problem": problem + where})
+                    errors.append(key)
     if errors:
-        first = errors[0]
-        raise ApiError(
-            400,
-            "invalid_field",
-            f"{first['field']}: {first['problem']}",
-            field=first["field"],
-            errors=errors,
-        )
+        raise invalid_fields(errors)

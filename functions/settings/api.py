@@ -12,8 +12,8 @@ from core.config.schema.common import Strict
 from core.config.schema.people import BUILTIN_ROLES
 from core.errors import ApiError, bad_request, conflict, not_found
 from core.http import json_response, parse_body, read_json
+from core.merge_patch import check_keys
 from settings import access, messages, writes
-from settings.patch import check_keys
 from settings.resources import QUEUES, Kind, NewQueue, clean, etag, find_queue, walk
 
 # -- center-wide resources -------------------------------------------------------------

@@ -8,7 +8,7 @@ import yaml
 from core.config import store
 from core.config.export import dump
 from core.config.loader import ConfigError, parse
-from core.errors import ApiError, bad_request
+from core.errors import ApiError, bad_request, invalid_fields
 from core.http import json_response
 from settings import access, writes
 
@@ -54,15 +54,7 @@ def import_file(request: flask.Request) -> flask.Response:
     try:
         cfg = parse(data)
     except ConfigError as exc:
-        errors = [{"field": f, "problem": p} for f, p in exc.problems]
-        first = errors[0]
-        raise ApiError(
-            400,
-            "invalid_field",
-            f"{first['field']}: {first['problem']}",
-            field=first["field"],
-            errors=errors,
-        ) from None
+        raise invalid_fields(exc.problems) from None
     try:
         report = store.apply(
             cfg, dry_run=dry_run, expected_version=expected, actor=access.actor(who)

@@ -10,7 +10,7 @@ from typing import Any
 import flask
 from pydantic import Field, model_validator
 
-from core import clients, mp3, tts
+from core import clients, mp3_upload, tts
 from core.config.schema import ContactCenterConfig
 from core.config.schema.common import Strict
 from core.config.schema.messages import LanguageConfig, Message
@@ -99,19 +99,8 @@ def _stored_audio(name: str) -> flask.Response:
 def upload(request: flask.Request) -> flask.Response:
     """Store an MP3 (checked frame by frame, never by name or declared type)."""
     access.require_center(access.editor(request))
-    if request.content_length and request.content_length > MAX_AUDIO:
-        raise ApiError(413, "too_large", f"file: over {MAX_AUDIO} bytes", field="file")
-    data = request.get_data(cache=False)[: MAX_AUDIO + 1]
-    try:
-        info = mp3.inspect(data, max_bytes=MAX_AUDIO)
-    except mp3.Mp3Error as exc:
-        raise ApiError(
-            415,
-            "not_mp3",
-            f"file: not a valid MP3: {exc}",
-            field="file",
-            errors=[{"field": "file", "problem": f"not a valid MP3: {exc}"}],
-        ) from None
+    data = mp3_upload.read_body(request, MAX_AUDIO)
+    info = mp3_upload.check(data, MAX_AUDIO)
     name = f"{AUDIO_PREFIX}{hashlib.sha256(data).hexdigest()[:40]}.mp3"
     blob = _bucket().blob(name)
     if not blob.exists():  # content-addressed: the same file uploaded twice is one object

@@ -13,10 +13,10 @@ from core.auth.portal import Principal
 from core.config import store
 from core.config.loader import format_loc, problems_of
 from core.config.schema import ContactCenterConfig
-from core.errors import ApiError, bad_request, not_found
+from core.errors import ApiError, bad_request, invalid_fields, not_found
 from core.http import json_response, read_json
+from core.merge_patch import check_keys, merge_patch
 from settings import access
-from settings.patch import check_keys, merge_patch
 from settings.resources import Kind, etag
 
 Meta = Callable[[dict[str, Any], str | None], dict[str, Any]]
@@ -31,15 +31,7 @@ def if_match(request: flask.Request) -> str | None:
 
 def invalid(exc: ValidationError) -> ApiError:
     """The config file's own error report: every problem with its path in the file."""
-    problems = problems_of(exc)
-    field, problem = problems[0]
-    return ApiError(
-        400,
-        "invalid_field",
-        f"{field}: {problem}",
-        field=field,
-        errors=[{"field": f, "problem": p} for f, p in problems],
-    )
+    return invalid_fields(problems_of(exc))
 
 
 def validate(data: dict[str, Any]) -> ContactCenterConfig:
@@ -51,14 +43,7 @@ def validate(data: dict[str, Any]) -> ContactCenterConfig:
 
     missing = [(format_loc(loc), msg) for loc, msg in media.problems(cfg)]
     if missing:
-        field, problem = missing[0]
-        raise ApiError(
-            400,
-            "invalid_field",
-            f"{field}: {problem}",
-            field=field,
-            errors=[{"field": f, "problem": p} for f, p in missing],
-        )
+        raise invalid_fields(missing)
     return cfg
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -120,6 +121,20 @@ def auth(portal_token: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
 
 
 # -- MP3 bytes -------------------------------------------------------------------------------
+class SentBody(io.BytesIO):
+    """A client's body; remembers how much of it the server read."""
+
+    _at_close = -1
+
+    def close(self) -> None:
+        self._at_close = self.tell()
+        super().close()
+
+    @property
+    def consumed(self) -> int:
+        return self._at_close if self.closed else self.tell()
+
+
 def mp3_frames(
     count: int, *, mpeg2: bool = False, id3_title: str | None = None, id3v1: bool = False
 ) -> bytes:

@@ -8,7 +8,7 @@ import json
 import time
 from urllib.parse import urlsplit
 
-from tests.notifications.conftest import mp3_frames, mp3_seconds
+from tests.notifications.conftest import SentBody, mp3_frames, mp3_seconds
 
 
 def _upload(
@@ -237,33 +237,19 @@ def test_team_scoped_editor_changes_only_clips_of_their_queues(suite, tree, clie
     assert replace("ada", support, 22).status_code == 200
 
 
-class _Sent(io.BytesIO):
-    """A client's body; remembers how much of it the server read."""
-
-    _at_close = -1
-
-    def close(self) -> None:
-        self._at_close = self.tell()
-        super().close()
-
-    @property
-    def consumed(self) -> int:
-        return self._at_close if self.closed else self.tell()
-
-
 def test_chunked_upload_over_the_limit_is_refused_before_the_rest_is_read(
     suite, tree, client, auth
 ) -> None:
     from core import mp3
 
     total = 8 * mp3.MAX_BYTES  # a client that keeps sending
-    raw = _Sent(mp3_frames(20) + bytes(total))
+    raw = SentBody(mp3_frames(20) + bytes(total))
     boundary = "b0undary"
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\n'
         "Content-Type: audio/mpeg\r\n\r\n"
     ).encode()
-    multipart = _Sent(head + bytes(total) + f"\r\n--{boundary}--\r\n".encode())
+    multipart = SentBody(head + bytes(total) + f"\r\n--{boundary}--\r\n".encode())
     cases = {
         "raw": (raw, "audio/mpeg"),
         "multipart": (multipart, f"multipart/form-data; boundary={boundary}"),
@@ -280,7 +266,7 @@ def test_chunked_upload_over_the_limit_is_refused_before_the_rest_is_read(
         assert r.get_json()["error"]["field"] == "file", label
         assert 0 < body.consumed <= mp3.MAX_BYTES + 64 * 1024, (label, body.consumed)
     # Under the limit, a chunked upload is as good as any.
-    ok = _Sent(mp3_frames(20))
+    ok = SentBody(mp3_frames(20))
     r = client.post(
         "/notifications/tones?name=chunked",
         input_stream=ok,

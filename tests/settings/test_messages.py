@@ -7,7 +7,7 @@ import json
 import wave
 from io import BytesIO
 
-from tests.notifications.conftest import mp3_frames
+from tests.notifications.conftest import SentBody, mp3_frames
 from tests.settings.conftest import version
 
 
@@ -83,3 +83,30 @@ def test_uploaded_audio_is_checked_stored_and_referenced(suite, demo, api) -> No
     assert r.get_json()["data"]["after_hours_message"] == {"audio": name}
     played = _preview(api, "en-US", {"message": "after_hours_message"})
     assert played.status_code == 200 and played.data == clip
+
+
+def test_chunked_audio_upload_over_the_limit_is_refused_before_the_rest_is_read(
+    suite, demo, api
+) -> None:
+    from settings.messages import MAX_AUDIO
+
+    body = SentBody(mp3_frames(20) + bytes(4 * MAX_AUDIO))  # a client that keeps sending
+    r = api.client.post(
+        "/settings/audio",
+        input_stream=body,
+        content_type="audio/mpeg",
+        headers={**api.headers("ada"), "Transfer-Encoding": "chunked"},  # no Content-Length
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn serves chunked
+    )
+    assert r.status_code == 413, (r.status_code, r.get_data()[:200])
+    assert r.get_json()["error"]["field"] == "file"
+    assert 0 < body.consumed <= MAX_AUDIO + 64 * 1024, body.consumed
+    # Under the limit, a chunked upload is as good as any.
+    r = api.client.post(
+        "/settings/audio",
+        input_stream=SentBody(mp3_frames(20)),
+        content_type="audio/mpeg",
+        headers={**api.headers("ada"), "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert r.status_code == 201, r.get_json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,16 +12,29 @@ from pydantic import BaseModel
 from core.errors import bad_request
 
 
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge, null removes, anything else replaces."""
+def merge_patch(
+    target: Any,
+    patch: Any,
+    *,
+    whole: Callable[[str], bool] | None = None,
+    path: str = "",
+) -> Any:
+    """RFC 7386: objects merge, null removes, anything else replaces.
+
+    `whole(path)` marks objects that are one choice and so are replaced, not merged
+    (`path` is the dotted key path of the object, e.g. "tones.ring").
+    """
     if not isinstance(patch, dict):
         return patch
+    if whole is not None and path and whole(path):
+        target = None
     out = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
             out.pop(key, None)
         else:
-            out[key] = merge_patch(out.get(key), value)
+            here = f"{path}.{key}" if path else key
+            out[key] = merge_patch(out.get(key), value, whole=whole, path=here)
     return out
 
 
@@ -35,7 +49,7 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def check_keys(model: type[BaseModel], patch: dict[str, Any], prefix: str) -> None:
+def check_keys(model: type[BaseModel], patch: dict[str, Any], prefix: str = "") -> None:
     """Unknown keys are errors even when their value is null (a typo must not pass, and
     `{"typo": null}` would otherwise be a silent no-op)."""
     for key, value in patch.items():
