@@ -1,4 +1,4 @@
-"""End to end through the served functions: an admin edits hours and deflection through
+"""End to end through the served functions: an admin signs in, edits hours and deflection through
 the Settings API, and the next signed IVR webhook answers accordingly."""
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ def _voice(functions: Any, queue: str) -> ET.Element:
 
 
 def test_hours_and_deflection_edited_through_the_api_drive_the_next_call(
-    functions, demo, portal_token
+    functions, demo, signed_in
 ) -> None:
+    """The admin signs in on the Auth emulator with email and password, as a browser does."""
     base = functions.function_url("settings_http")
-    auth = {"Authorization": f"Bearer {portal_token('ada')}"}
+    auth = {"Authorization": f"Bearer {signed_in('ada')}"}
 
     def etag(path: str) -> dict[str, str]:
         r = requests.get(base + path, headers=auth, timeout=30)
