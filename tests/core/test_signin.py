@@ -268,7 +268,7 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
 
     from core.auth import portal
     from core.errors import ApiError
-    from core.settings import Settings, reset_settings, settings
+    from core.settings import Settings, SettingsError, reset_settings, settings
 
     local = portal.issue("ada")
     secrets = {
@@ -283,7 +283,7 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
     monkeypatch.setenv("K_SERVICE", "monitoring-http")
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     reset_settings()
-    with pytest.raises(ValueError, match="FIREBASE_AUTH_EMULATOR_HOST"):
+    with pytest.raises(SettingsError, match="FIREBASE_AUTH_EMULATOR_HOST"):
         settings()
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST")
     reset_settings()

@@ -72,10 +72,10 @@ def test_providers_are_variables_and_hold_no_secret() -> None:
 
 
 def _functions_that_authenticate_portal_users() -> set[str]:
-    from core.entrypoints import ENTRYPOINTS
+    from core.manifest import manifest
 
     out = set()
-    for ep in ENTRYPOINTS:
+    for ep in manifest().functions.values():
         package = tf.FUNCTIONS / ep.module.split(".")[0]
         text = "\n".join(p.read_text() for p in package.glob("*.py"))
         if ep.kind == "http" and re.search(r"portal\.authenticate|import authenticate", text):
