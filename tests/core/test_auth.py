@@ -132,6 +132,7 @@ def test_cloud_refuses_local_default_secrets(monkeypatch) -> None:
     # What Terraform gives it besides secrets, whether or not a suite already ran here.
     monkeypatch.setenv("RECORDINGS_TASKS_SERVICE_ACCOUNT", "tasks@demo.iam.gserviceaccount.com")
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.delenv("FUNCTION_TARGET", raising=False)  # K_SERVICE alone names it
     reset_settings()
     with pytest.raises(SettingsError) as exc:
         settings()

@@ -281,6 +281,7 @@ def test_the_cloud_refuses_self_minted_tokens_and_the_auth_emulator(
     for k, v in secrets.items():
         monkeypatch.setenv(str(k), v)
     monkeypatch.setenv("K_SERVICE", "monitoring-http")
+    monkeypatch.delenv("FUNCTION_TARGET", raising=False)  # K_SERVICE alone names it
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     reset_settings()
     with pytest.raises(SettingsError, match="FIREBASE_AUTH_EMULATOR_HOST"):
