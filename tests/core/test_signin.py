@@ -213,6 +213,10 @@ def test_service_account_calls_with_an_audience(
         f"{notif}/notifications/settings", headers=bearer(service_token(notif)), timeout=30
     )
     assert r.status_code == 200, r.text
+    # Automation reads the whole config from the Settings API, as a deployment's CI would.
+    st = fn("settings_http")
+    r = requests.get(f"{st}/settings/export", headers=bearer(service_token(st)), timeout=30)
+    assert r.status_code == 200 and "queues:" in r.text, r.text
     # No monitor permission in its role.
     r = requests.get(f"{mon}/calls", headers=bearer(service_token(mon)), timeout=30)
     assert r.status_code == 403, r.text
