@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check
+.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check console
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,6 +9,10 @@ setup:
 
 dev: setup
 	$(PY) -m emulators.dev
+
+# The web console: npm ci + build into console/dist (setup does it too; deploys need it).
+console:
+	bash scripts/build_console.sh
 
 test: setup
 	bash scripts/test.sh $(PYTEST_ARGS)

@@ -52,6 +52,14 @@ def sign_in_lines(people: dict[str, str], roles: dict[str, list[str]]) -> list[s
     ]
 
 
+def console_lines(suite: Suite) -> str:
+    """Where the web console is (console_http), and whether it is built."""
+    url = suite.function_url("console_http") + "/"
+    built = (ROOT / "console" / "dist" / "index.html").exists()
+    note = "" if built else "  (not built yet: run `make console`, then reload)"
+    return f"\nConsole (supervisors and admins; sign in with a person above):\n  {url}{note}"
+
+
 def examples(suite: Suite, people: dict[str, str]) -> list[dict]:
     """Requests a developer can paste; each is also run by --check."""
     from core.auth import sdk_jwt
@@ -140,6 +148,13 @@ def examples(suite: Suite, people: dict[str, str]) -> list[dict]:
             "expect": 201,
         },
         {
+            "title": "The web console's public config (Firebase, function URLs); open the "
+            "Console URL above in a browser",
+            "method": "GET",
+            "url": f"{suite.function_url('console_http')}/config.json",
+            "expect": 200,
+        },
+        {
             "title": "Supervisor view: queued and connected calls (Ada's ID token)",
             "method": "GET",
             "url": f"{monitoring}/calls",
@@ -223,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n".join(sign_in_lines(people, {u: v.roles for u, v in cfg.users.items()})))
         print(f"  service  {DEMO_SERVICE_ACCOUNT} (a service-account ID token, below)")
+        print(console_lines(suite))
 
         failed = 0
         for ex in examples(suite, people):

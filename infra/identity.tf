@@ -11,6 +11,9 @@ locals {
   portal_functions = toset([for k, f in local.manifest.functions : k if try(f.portal_sign_in, false)])
   identity_domains = distinct(concat(
     ["${var.project_id}.firebaseapp.com", "${var.project_id}.web.app"],
+    # The web console is served by a function at this host (or from var.console_origin).
+    ["${var.region}-${var.project_id}.cloudfunctions.net"],
+    [for o in compact([var.console_origin]) : replace(replace(o, "https://", ""), "http://", "")],
     var.identity_authorized_domains,
   ))
   identity_sms_mfa = contains(var.identity_mfa_providers, "PHONE_SMS")

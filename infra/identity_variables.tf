@@ -81,3 +81,27 @@ variable "identity_sms_allowed_regions" {
   type        = list(string)
   default     = []
 }
+
+# The web console (docs/console.md): served by its function from the functions' URL host,
+# signing in with the Firebase JS SDK. None of these is a secret: the browser gets them.
+variable "console_firebase_api_key" {
+  description = "Browser API key of the project for Identity Platform sign-in from the web console (APIs & Services > Credentials; restrict it to the Identity Toolkit API and the console's host). Public by design."
+  type        = string
+  default     = ""
+}
+
+variable "console_firebase_auth_domain" {
+  description = "authDomain of the console's Firebase config; empty means <project>.firebaseapp.com."
+  type        = string
+  default     = ""
+}
+
+variable "console_origin" {
+  description = "Origin (https://host) the console is served from when not from its function's own URL (a custom domain); the API functions answer CORS for it. Empty: the function's own origin only."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.console_origin == "" || can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", var.console_origin))
+    error_message = "console_origin is an origin such as https://console.example.com (no path)."
+  }
+}

@@ -107,5 +107,9 @@ locals {
     RECORDINGS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
     # Google's certificates of service-account ID tokens (automation callers, identity.tf).
     SERVICE_TOKEN_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+    # The web console's public sign-in config and a custom origin, if any (docs/console.md).
+    CONSOLE_FIREBASE_API_KEY     = var.console_firebase_api_key
+    CONSOLE_FIREBASE_AUTH_DOMAIN = var.console_firebase_auth_domain
+    CONSOLE_ORIGIN               = var.console_origin
   }
 }

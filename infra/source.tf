@@ -1,5 +1,6 @@
-# One source tree for every function: functions/ plus the root requirements.txt, zipped by
-# Terraform. A new object name per content hash makes every function redeploy on change.
+# One source tree for every function: functions/ plus the root requirements.txt and the
+# built web console (console/dist, as console_dist/), zipped by Terraform. A new object name
+# per content hash makes every function redeploy on change.
 
 locals {
   source_root = "${path.module}/../functions"
@@ -12,6 +13,13 @@ locals {
       if !strcontains(f, "__pycache__") && !startswith(f, ".")
     ]
   ])))
+
+  # The web console, built by `make console` (npm ci && npm run build in console/) before
+  # `terraform apply`; the console function serves it from console_dist/ in the zip. Vite emits
+  # text only (HTML, JS, CSS, SVG; no fonts: the console uses system fonts).
+  console_dist    = "${path.module}/../console/dist"
+  console_files   = fileexists("${local.console_dist}/index.html") ? sort(fileset(local.console_dist, "**/*.{html,js,css,svg,json}")) : []
+  console_missing = !fileexists("${local.console_dist}/index.html")
 }
 
 data "archive_file" "source" {
@@ -26,9 +34,25 @@ data "archive_file" "source" {
     }
   }
 
+  dynamic "source" {
+    for_each = toset(local.console_files)
+    content {
+      filename = "console_dist/${source.value}"
+      content  = file("${local.console_dist}/${source.value}")
+    }
+  }
+
   source {
     filename = "requirements.txt"
     content  = file("${path.module}/../requirements.txt")
+  }
+
+  lifecycle {
+    # Refuse to plan a deploy whose console function would have nothing to serve.
+    precondition {
+      condition     = !local.console_missing
+      error_message = "console/dist is missing: run `make console` (npm ci && npm run build in console/) before terraform plan / apply."
+    }
   }
 }
 

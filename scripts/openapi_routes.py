@@ -98,6 +98,7 @@ class Route:
 
 
 TWIML = "text/xml"
+POLL = ("If-None-Match",)  # lists the console polls every second
 IVR_Q = ("queue", "language", "at")
 
 ROUTES: dict[str, tuple[Route, ...]] = {
@@ -347,8 +348,24 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         ),
     ),
     "monitoring_http": (
-        Route("GET", "/calls", "portal", "Live calls", query="monitoring.listing:ListQuery"),
-        Route("GET", "/chats", "portal", "Live chats", query="monitoring.listing:ListQuery"),
+        Route(
+            "GET",
+            "/calls",
+            "portal",
+            "Live calls (ETag; 304 when unchanged since If-None-Match)",
+            query="monitoring.listing:ListQuery",
+            headers=POLL,
+            ok=(200, 304),
+        ),
+        Route(
+            "GET",
+            "/chats",
+            "portal",
+            "Live chats (ETag; 304 when unchanged since If-None-Match)",
+            query="monitoring.listing:ListQuery",
+            headers=POLL,
+            ok=(200, 304),
+        ),
         Route("GET", "/calls/<session_id>", "portal", "Call details"),
         Route("GET", "/chats/<session_id>", "portal", "Chat details"),
         Route(
@@ -377,8 +394,10 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "GET",
             "/agents",
             "portal",
-            "The Agents page: presence and current session",
+            "The Agents page: presence and current session (ETag, If-None-Match)",
             query="monitoring.agents:AgentsQuery",
+            headers=POLL,
+            ok=(200, 304),
         ),
         Route(
             "POST",
@@ -424,7 +443,28 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "End a chat",
             body="monitoring.bodies:EndSession",
         ),
-        Route("GET", "/audit", "portal", "The audit log", query="monitoring.audit:AuditQuery"),
+        Route(
+            "GET",
+            "/audit",
+            "portal",
+            "The audit log (ETag; 304 when unchanged since If-None-Match)",
+            query="monitoring.audit:AuditQuery",
+            headers=POLL,
+            ok=(200, 304),
+        ),
+        Route("GET", "/me", "portal", "The caller's roles, permissions, teams and queues"),
+    ),
+    "console_http": (
+        Route("GET", "/", "public", "The web console's page", produces="text/html"),
+        Route("GET", "/index.html", "public", "The web console's page", produces="text/html"),
+        Route("GET", "/config.json", "public", "Public config of the console (Firebase, URLs)"),
+        Route(
+            "GET",
+            "/assets/<path:name>",
+            "public",
+            "Hashed build assets of the console (immutable)",
+            produces="application/octet-stream",
+        ),
     ),
     "attributes_http": (
         Route(

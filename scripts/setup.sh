@@ -2,7 +2,8 @@
 # Install everything the project needs on a fresh machine: its own virtualenvs (the
 # runtime + tests, and a separate one for the Cloud Tasks emulator, which pins
 # protobuf<5), firebase-tools from npm (the Firebase Authentication emulator) and the
-# Debian packages (espeak-ng for local text-to-speech).
+# Debian packages (espeak-ng for local text-to-speech; chromium, chromium-driver and
+# fonts-noto-cjk for the console's browser tests), and builds the web console.
 # The gcloud CLI with its Firestore and Pub/Sub emulators, Java and Node come with the
 # machine image and cannot be installed from a package registry: we check for them instead.
 set -euo pipefail
@@ -32,13 +33,20 @@ for comp in cloud-firestore-emulator pubsub-emulator; do
   fi
 done
 
-if ! command -v espeak-ng >/dev/null 2>&1; then
+# Debian packages: espeak-ng (local text-to-speech), and for the console's browser tests
+# Chromium with its driver and a CJK font (without it Korean renders as empty boxes).
+apt_missing=()
+command -v espeak-ng >/dev/null 2>&1 || apt_missing+=(espeak-ng)
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt_missing+=(fonts-noto-cjk)
+if [ ${#apt_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "setup: installing espeak-ng (local text-to-speech engine)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null) \
-      || { echo "setup: apt-get install espeak-ng failed" >&2; exit 1; }
+    echo "setup: installing ${apt_missing[*]} (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null) \
+      || { echo "setup: apt-get install ${apt_missing[*]} failed" >&2; exit 1; }
   else
-    echo "setup: espeak-ng is missing; run: sudo apt-get install espeak-ng" >&2
+    echo "setup: missing Debian packages; run: sudo apt-get install ${apt_missing[*]}" >&2
     exit 1
   fi
 fi
@@ -77,6 +85,9 @@ if [ ! -x emulators/auth/node_modules/.bin/firebase ] \
   echo "$want" > emulators/auth/node_modules/.stamp
 fi
 [ -x emulators/auth/node_modules/.bin/firebase ] || { echo "setup: firebase-tools missing" >&2; exit 1; }
+# The web console (console/): npm ci from its lock file, built into console/dist when its
+# sources changed; console_http serves it.
+bash scripts/build_console.sh
 [ -x .venv-tasks/bin/gcloud-tasks-emulator ] || { echo "setup: Cloud Tasks emulator missing" >&2; exit 1; }
 [ -x .venv-checkov/bin/checkov ] || { echo "setup: checkov missing" >&2; exit 1; }
 echo "setup: ok"

@@ -33,6 +33,7 @@ def test_dev_check_runs_every_example() -> None:
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert out.stdout.count("-> ok") >= 5 and "FAILED" not in out.stdout
     assert "curl -sS" in out.stdout
+    assert re.search(r"Console \(supervisors and admins.*\n  http://127\.0\.0\.1:\d+/", out.stdout)
 
 
 def test_dev_stops_everything_on_ctrl_c() -> None:

@@ -75,6 +75,14 @@ class Router:
         return out
 
     def dispatch(self, request: flask.Request) -> flask.Response:
+        origin = request.headers.get("Origin")
+        if origin and origin in settings().console_origins:
+            if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+                return cors(flask.Response(status=204), origin, preflight=True)
+            return cors(self._dispatch(request), origin)
+        return self._dispatch(request)
+
+    def _dispatch(self, request: flask.Request) -> flask.Response:
         logs.configure(settings().log_level)
         logs.set_trace_from_headers(request.headers, settings().google_cloud_project)
         adapter = self._map.bind("local", path_info=request.path, url_scheme="http")
@@ -108,6 +116,42 @@ class Router:
             body, status = result
             return json_response(body, status)
         return json_response(result)
+
+
+# What the web console sends and reads across origins (ETag: its 1 s polling).
+CORS_REQUEST_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match"
+CORS_EXPOSED_HEADERS = "ETag, Retry-After, Location"
+
+
+def cors(response: flask.Response, origin: str, *, preflight: bool = False) -> flask.Response:
+    """Let the console's origin (settings().console_origins, checked by the caller) read
+    this answer. No cookies are involved: the console sends a Bearer token."""
+    h = response.headers
+    h["Access-Control-Allow-Origin"] = origin
+    h.add("Vary", "Origin")
+    h["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+    if preflight:
+        h["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE"
+        h["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+        h["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def conditional_json(request: flask.Request, body: Any, etag_of: Any = None) -> flask.Response:
+    """A JSON answer with an ETag; 304 (no body) when the caller's If-None-Match has it.
+    `etag_of` is what the tag covers (default: the body), so values that change every
+    second (running clocks) need not defeat the caller's cache."""
+    import hashlib
+
+    digest = hashlib.sha256(
+        json.dumps(body if etag_of is None else etag_of, default=str, sort_keys=True).encode()
+    ).hexdigest()[:32]
+    tag = f'W/"{digest}"'
+    sent = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if tag in sent or digest in [t.removeprefix("W/").strip('"') for t in sent]:
+        return flask.Response(status=304, headers=headers)
+    return json_response(body, 200, headers)
 
 
 def read_json(request: flask.Request) -> dict[str, Any]:

@@ -214,6 +214,15 @@ class Settings(BaseModel):
     # the emulators only, never when K_SERVICE is set (the cloud, the cloud-shaped suite).
     emulator_unauthenticated_push: bool = Field(False, alias="EMULATOR_UNAUTHENTICATED_PUSH")
 
+    # The web console's origin when it is served from elsewhere than console_http's own URL
+    # (a custom domain); console_http's origin (from FUNCTION_URLS) is always allowed.
+    console_origin: str = Field("", max_length=2048, alias="CONSOLE_ORIGIN")
+    # Public Firebase web config the console signs in with (not secrets: the browser gets them).
+    console_firebase_api_key: str = Field("", max_length=256, alias="CONSOLE_FIREBASE_API_KEY")
+    console_firebase_auth_domain: str = Field(
+        "", max_length=256, alias="CONSOLE_FIREBASE_AUTH_DOMAIN"
+    )
+
     tts_engine: str = Field("google", alias="TTS_ENGINE")  # google | espeak
     config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
@@ -249,6 +258,19 @@ class Settings(BaseModel):
     @property
     def apps_api_token_list(self) -> list[str]:
         return [t.strip() for t in self.apps_api_tokens.split(",") if t.strip()]
+
+    @property
+    def console_origins(self) -> frozenset[str]:
+        """Origins whose pages may call the API functions from a browser (CORS)."""
+        import json
+        from urllib.parse import urlsplit
+
+        out = {o.strip().rstrip("/") for o in self.console_origin.split(",") if o.strip()}
+        url = json.loads(self.function_urls_json or "{}").get("console_http")
+        if url:
+            parts = urlsplit(url)
+            out.add(f"{parts.scheme}://{parts.netloc}")
+        return frozenset(out)
 
     def function_url(self, name: str) -> str:
         """Public URL of another function (by entry-point name)."""

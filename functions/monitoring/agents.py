@@ -20,7 +20,7 @@ from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, not_found
-from core.http import parse_query
+from core.http import conditional_json, parse_query
 from core.sessions.store import COLLECTION
 from monitoring import access, bodies, listen, paging
 
@@ -116,7 +116,7 @@ def _row(
     }
 
 
-def list_agents(request: flask.Request) -> dict[str, Any]:
+def list_agents(request: flask.Request) -> flask.Response:
     """GET /agents: sorted by name, filtered, searched, paged by user id."""
     who = access.caller(request, access.MONITOR)
     q = parse_query(request, AgentsQuery)
@@ -155,7 +155,8 @@ def list_agents(request: flask.Request) -> dict[str, Any]:
         rows = rows[after[0] + 1 :]
     page = rows[: q.limit]
     more = len(rows) > q.limit
-    return {"agents": page, "next_cursor": page[-1]["id"] if more and page else None}
+    body = {"agents": page, "next_cursor": page[-1]["id"] if more and page else None}
+    return conditional_json(request, body)  # the console polls with If-None-Match
 
 
 def monitor_agent(request: flask.Request, agent_id: str) -> Any:

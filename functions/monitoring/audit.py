@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core import clients
 from core.auth.portal import Principal
-from core.http import parse_query
+from core.http import conditional_json, parse_query
 from core.sessions.store import AlsoWrite
 from monitoring import access, paging
 
@@ -76,11 +76,13 @@ class AuditQuery(BaseModel):
     session_id: str | None = Field(None, min_length=1, max_length=128)
     actor: str | None = Field(None, min_length=1, max_length=128)
     action: Action | None = None
+    since: float | None = Field(None, ge=0, description="entries at or after (epoch seconds)")
+    until: float | None = Field(None, ge=0, description="entries before (epoch seconds)")
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=512)
 
 
-def read(request: flask.Request) -> dict[str, Any]:
+def read(request: flask.Request) -> flask.Response:
     """GET /audit: newest first, scoped to the reader's queues (all for admins)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
@@ -90,6 +92,10 @@ def read(request: flask.Request) -> dict[str, Any]:
     for field, value in (("session_id", q.session_id), ("actor_id", q.actor), ("action", q.action)):
         if value is not None:
             base = base.where(filter=FieldFilter(field, "==", value))
+    if q.since is not None:
+        base = base.where(filter=FieldFilter("at", ">=", q.since))
+    if q.until is not None:
+        base = base.where(filter=FieldFilter("at", "<", q.until))
     if who.all_queues:
         queries = [base]
     else:
@@ -98,6 +104,6 @@ def read(request: flask.Request) -> dict[str, Any]:
             for chunk in paging.chunks(who.team_queues)
         ]
     if not queries:
-        return {"entries": [], "next_cursor": None}
+        return conditional_json(request, {"entries": [], "next_cursor": None})
     page = paging.fetch(queries, "at", descending=True, limit=q.limit, after=q.cursor)
-    return {"entries": page.rows, "next_cursor": page.next_cursor}
+    return conditional_json(request, {"entries": page.rows, "next_cursor": page.next_cursor})

@@ -10,6 +10,7 @@ POST /chats/<id>/view[/stop]              read-only transcript view (viewer toke
 GET  /chats/<id>/transcript               messages after a cursor (viewer token)
 POST /calls/<id>/end, /chats/<id>/end     end with a reason (Monitor-Chats-Edit)
 GET  /audit                               the audit log (audit.read)
+GET  /me                                  the caller's roles, permissions, teams, queues
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import flask
 
 from core.config.store import get_view
 from core.http import Router
-from monitoring import access, agents, audit, chat_view, ending, listen, listing, views
+from monitoring import access, agents, audit, chat_view, ending, listen, listing, me, views
 
 router = Router("monitoring_http")
 
@@ -55,6 +56,7 @@ router.route("/chats/<session_id>/end", ["POST"])(
     lambda request, session_id: ending.end(request, session_id, "chat")
 )
 router.route("/audit", ["GET"])(audit.read)
+router.route("/me", ["GET"])(me.me)
 
 
 def handle(request: flask.Request) -> flask.Response:

@@ -20,7 +20,7 @@ from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import bad_request
-from core.http import parse_query
+from core.http import conditional_json, parse_query
 from core.sessions.model import CHAT_CHANNELS
 from core.sessions.store import COLLECTION
 from monitoring import access, paging, views
@@ -147,16 +147,17 @@ def build_queries(
     return out
 
 
-def list_sessions(request: flask.Request, kind: str) -> dict[str, Any]:
+def list_sessions(request: flask.Request, kind: str) -> flask.Response:
     who = access.caller(request, access.MONITOR)
     q = parse_query(request, ListQuery)
     view = get_view()
     now = time.time()
     queries = build_queries(kind, who, view, q, now)
     if not queries:
-        return {"items": [], "next_cursor": None}
+        return conditional_json(request, {"items": [], "next_cursor": None})
     page = paging.fetch(queries, SORT_FIELD, descending=False, limit=q.limit, after=q.cursor)
-    return {
-        "items": [views.row(d, who, view, now) for d in page.rows],
-        "next_cursor": page.next_cursor,
-    }
+    items = [views.row(d, who, view, now) for d in page.rows]
+    body = {"items": items, "next_cursor": page.next_cursor}
+    # The console polls every second with If-None-Match: unchanged rows answer 304.
+    tag = {"items": views.without_clocks(items), "next_cursor": page.next_cursor}
+    return conditional_json(request, body, tag)

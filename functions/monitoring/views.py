@@ -66,8 +66,24 @@ def crm_link(doc: dict[str, Any]) -> dict[str, Any] | None:
     return {"system": settings().crm, "ticket_id": ticket, "url": url}
 
 
+# Row fields computed from the clock: they change every second, so a list's ETag leaves
+# them out (the console ticks them locally between polls).
+CLOCK_FIELDS = ("age_seconds", "queue_wait_seconds", "talk_seconds")
+
+
+def profile_flags(doc: dict[str, Any]) -> dict[str, bool]:
+    """The profile flags a supervisor scans for in a list row (true ones only matter)."""
+    p = doc.get("profile") or {}
+    return {k: bool(p.get(k)) for k in ("verified_customer", "bad_actor", "repeat_customer")}
+
+
+def without_clocks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k not in CLOCK_FIELDS} for r in rows]
+
+
 def row(doc: dict[str, Any], who: Principal, view: CenterView, now: float) -> dict[str, Any]:
     created = float(doc.get("created_at") or now)
+    metrics = live_metrics(doc, now)
     return {
         "id": doc["id"],
         "kind": doc.get("kind"),
@@ -83,7 +99,15 @@ def row(doc: dict[str, Any], who: Principal, view: CenterView, now: float) -> di
         "end_user": end_user_display(doc),
         "created_at": created,
         "age_seconds": round(max(now - created, 0.0), 3),
-        "queue_wait_seconds": live_metrics(doc, now)["queue_wait_seconds"],
+        "queue_wait_seconds": metrics["queue_wait_seconds"],
+        "talk_seconds": metrics["talk_seconds"],
+        "queued_at": doc.get("queued_at"),
+        "connected_at": doc.get("connected_at"),
+        "profile": profile_flags(doc),
+        "monitors": [
+            {"user_id": m.get("user_id"), "name": m.get("name"), "mode": access.mode_of(m)}
+            for m in doc.get("monitors") or []
+        ],
         "monitor_count": len(doc.get("monitors") or []),
         "monitored_by_me": any(m.get("user_id") == who.user_id for m in doc.get("monitors") or []),
         "actions": access.actions_for(who, doc),

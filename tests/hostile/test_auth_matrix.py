@@ -120,6 +120,8 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("monitoring_http", "GET", "/calls"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/chats"): Expect("portal", lacking="alex"),
     ("monitoring_http", "GET", "/audit"): Expect("portal", lacking="mona"),
+    # Any signed-in person or service user may ask who they are.
+    ("monitoring_http", "GET", "/me"): Expect("portal", may=("alex", "mona")),
     ("monitoring_http", "GET", "/agents"): Expect("portal", lacking="alex"),
     # sam (support) asking for alex (billing): another team's agent looks missing.
     ("monitoring_http", "POST", "/agents/<agent_id>/monitor"): Expect(
@@ -155,6 +157,11 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("attributes_http", "POST", "/twilio/sip/redirect"): Expect("twilio"),
     ("attributes_http", "POST", "/dialogflow/cx/webhook"): Expect("cx"),
     ("attributes_http", "POST", "/sdk/visitors"): Expect("public"),
+    # console_http: the static page, its assets and public config (it signs in by itself).
+    ("console_http", "GET", "/"): Expect("public"),
+    ("console_http", "GET", "/index.html"): Expect("public"),
+    ("console_http", "GET", "/config.json"): Expect("public"),
+    ("console_http", "GET", "/assets/<path:name>"): Expect("public"),
     ("attributes_http", "POST", "/sdk/visitors/merge"): Expect("sdk"),
     ("attributes_http", "POST", "/sdk/sessions/<session_id>/custom_data"): Expect(
         "sdk", other="sdk:someone-else", body={"custom_data": "x"}

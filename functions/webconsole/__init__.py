@@ -1,0 +1,1 @@
+"""The web console (console/), served by the console_http function."""

@@ -1,0 +1,122 @@
+"""Browser tests of the web console: Debian's Chromium driven by Playwright for Python,
+against the console served by console_http on the running emulator suite.
+
+- `console_build`: builds console/dist when its sources changed (scripts/build_console.sh).
+- `browser`: one headless Chromium per session (/usr/bin/chromium; never `playwright install`).
+- `console`: the console's URL, with the demo center applied and its people on the Auth
+  emulator (password: emulators.signin.DEMO_PASSWORD).
+- `page`: a fresh browser context per test (English, New York time unless asked otherwise).
+- `sign_in(page, user_id)`, `axe_violations(page)`: helpers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulators.signin import DEMO_PASSWORD
+from tests.conftest import DEMO_CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CONSOLE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def console_build() -> Path:
+    subprocess.run(["bash", str(ROOT / "scripts" / "build_console.sh")], check=True)
+    return ROOT / "console" / "dist"
+
+
+@pytest.fixture(scope="session")
+def browser(console_build: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def console(functions: Any, demo: Any) -> str:
+    """The console's URL on the suite, with the demo people able to sign in."""
+    from core.config.loader import load_file
+    from emulators.signin import seed_people
+
+    seed_people(functions.auth(), load_file(DEMO_CONFIG))
+    return functions.function_url("console_http") + "/"
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Pages in fresh contexts (own storage: own sign-in); closed after the test."""
+    contexts: list[Any] = []
+
+    def _new(locale: str = "en-US", timezone: str = "America/New_York") -> Any:
+        ctx = browser.new_context(
+            locale=locale, timezone_id=timezone, viewport={"width": 1400, "height": 900}
+        )
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield _new
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
+
+
+def email_of(user_id: str) -> str:
+    import yaml
+
+    return str(yaml.safe_load(DEMO_CONFIG.read_text())["users"][user_id]["email"])
+
+
+def sign_in(page: Any, url: str, user_id: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the page's form, as a person does, and wait for the shell."""
+    page.goto(url)
+    page.get_by_test_id("signin-email").fill(email_of(user_id))
+    page.get_by_test_id("signin-password").fill(password)
+    page.get_by_test_id("signin-submit").click()
+    page.get_by_test_id("user-name").wait_for()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core (the npm devDependency) injected into the page; WCAG 2.x A/AA rules."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            });
+            return r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return list(result)
