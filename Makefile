@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check console
+.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check console screenshots
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,6 +13,10 @@ dev: setup
 # The web console: npm ci + build into console/dist (setup does it too; deploys need it).
 console:
 	bash scripts/build_console.sh
+
+# A PNG of each console page in English and Korean into docs/console/.
+screenshots: setup
+	$(PY) scripts/console_screenshots.py
 
 test: setup
 	bash scripts/test.sh $(PYTEST_ARGS)

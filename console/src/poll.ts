@@ -10,7 +10,7 @@ export interface Polled<T> {
   data: T | null;
   error: string | null;
   status: number | null;
-  /** When `data` was last confirmed current (ms since epoch): running clocks tick from here. */
+  /** When `data` was fetched (ms since epoch; a 304 keeps it): running clocks tick from here. */
   fetchedAt: number;
   refresh: () => void;
 }
@@ -38,7 +38,8 @@ export function usePoll<T>(fn: string, path: string | null, intervalMs = POLL_MS
         const r = await api<T>(fn, path!, { ifNoneMatch: etag.current ?? undefined, signal: ctrl.signal });
         if (stopped) return;
         if (r.status === 304) {
-          setState((s) => ({ ...s, error: null, fetchedAt: Date.now() }));
+          // Same rows; their clocks were computed at the last 200, so keep ticking from it.
+          setState((s) => (s.error ? { ...s, error: null } : s));
         } else {
           etag.current = r.etag;
           setState({ data: r.body, error: null, status: r.status, fetchedAt: Date.now() });

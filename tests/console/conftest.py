@@ -61,8 +61,10 @@ def console(functions: Any, demo: Any) -> str:
     """The console's URL on the suite, with the demo people able to sign in."""
     from core.config.loader import load_file
     from emulators.signin import seed_people
+    from tests.console.calls import warm_up
 
     seed_people(functions.auth(), load_file(DEMO_CONFIG))
+    warm_up(functions)
     return functions.function_url("console_http") + "/"
 
 
