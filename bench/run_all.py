@@ -25,6 +25,8 @@ BENCHES: list[tuple[str, list[str], list[str] | None]] = [
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"]),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"]),
     ("bench.recordings_chaos", [], ["--short"]),
+    # Needs Debian's chromium (scripts/setup.sh installs it); not in the short run.
+    ("bench.console_latency", ["--calls", "50"], None),
 ]
 
 

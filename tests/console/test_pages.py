@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -161,3 +162,31 @@ def test_paging_through_more_rows_than_a_page(functions: Any, console: str, page
     page.get_by_test_id("filter-q").fill("+14155550026")
     expect(rows).to_have_count(1)
     expect(page.get_by_test_id(f"row-{made[26].call_sid}")).to_be_visible()
+
+
+@pytest.mark.slow
+def test_ten_thousand_live_sessions_in_scope(functions: Any, console: str, page: Any) -> None:
+    import random
+
+    from bench.monitoring_list import seed
+
+    seed(10_000, random.Random(3))
+    statuses: list[int] = []
+    page.on(
+        "response",
+        lambda r: statuses.append(r.status) if "/calls?" in r.url else None,
+    )
+    sign_in(page, console, "ada")
+    rows = page.locator("[data-testid^='row-']")
+    expect(rows).to_have_count(25)  # one page is fetched and rendered, not 5,000 calls
+    page.wait_for_timeout(3000)
+    # Polling an unchanged page costs a 304 each second, no body.
+    assert statuses.count(304) >= 2, statuses
+    # The page stays responsive: the next page and a search answer within a poll or two.
+    first = rows.first.get_attribute("data-testid")
+    page.get_by_test_id("page-next").click()
+    expect(rows.first).not_to_have_attribute("data-testid", first or "", timeout=5000)
+    expect(rows).to_have_count(25)
+    page.get_by_test_id("filter-q").fill("User 4243")
+    expect(rows).to_have_count(1, timeout=5000)
+    assert "User 4243" in rows.first.inner_text()
