@@ -409,6 +409,11 @@ def _matrix(
     for method, rule in router_routes(fn):
         e = EXPECT[(fn, method, rule)]
         if e.caller == "public":
+            # Public: it answers without credentials (never 401 / 403, never a 5xx).
+            r = _send(method, _url(base, rule, seeds, e.query), e, {})
+            sent += 1
+            if r.status_code in (401, 403) or r.status_code >= 500:
+                bad.append(f"{fn} {method} {rule} [public, no credentials]: {r.status_code}")
             continue
         url = _url(base, rule, seeds, e.query)
         refusal = REFUSAL.get(e.caller, 401)
