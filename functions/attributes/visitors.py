@@ -221,8 +221,8 @@ def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
     @firestore.transactional
     def txn(t: Any) -> tuple[str, dict[str, Any]]:
         snap = ref.get(transaction=t)
-        doc = (
-            snap.to_dict()
+        doc: dict[str, Any] = (
+            (snap.to_dict() or {})
             if snap.exists
             else {"id": vid, "state": "active", "first_seen": now, "crm_contact_id": None}
         )

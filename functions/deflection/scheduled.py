@@ -98,7 +98,7 @@ def _enqueue(booking_id: str, at: float) -> str:
     if sa:  # checked on arrival (core/push.py): the account, and our base URL as audience
         task["http_request"]["oidc_token"] = {"service_account_email": sa, "audience": base}
     try:
-        clients.tasks().create_task(parent=parent, task=task)
+        clients.tasks().create_task(request={"parent": parent, "task": task})
     except AlreadyExists:
         log.info("task for booking already exists")
     return name

@@ -201,7 +201,7 @@ def deliver_due(view: CenterView, at: dt.datetime) -> dict[str, int]:
         "failed": 0,
         "undeliverable": 0,
     }
-    languages = [*view.cfg.languages] or [None]
+    languages: list[str | None] = [*view.cfg.languages] or [None]
     for qid in list(pending_queues()):
         if qid not in view.queues:
             for vm in pending_of(qid):

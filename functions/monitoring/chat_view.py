@@ -86,7 +86,7 @@ def start(request: flask.Request, session_id: str) -> Any:
         return _viewer_response(session_id, existing[0], False)
     store.require_live(doc)
     now = time.time()
-    entry = {
+    entry: dict[str, Any] = {
         "id": uuid.uuid4().hex,
         "user_id": who.user_id,
         "name": who.name,

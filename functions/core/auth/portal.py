@@ -152,7 +152,7 @@ def principal_of(who: id_tokens.Identity, view: CenterView | None = None) -> Pri
         )
     uid = view.user_by_email(who.email)
     user = view.cfg.users.get(uid) if uid else None
-    if user is None:
+    if uid is None or user is None:
         raise ApiError(
             403,
             "unknown_user",

@@ -201,11 +201,11 @@ def transact(
             writes = writes[entities:]
         if dry_run:
             return result
-        for ref, fields in writes:
-            if fields is None:
+        for ref, doc in writes:
+            if doc is None:
                 tx.delete(ref)
             else:
-                tx.set(ref, fields)
+                tx.set(ref, doc)
         return result
 
     # Enough attempts for a burst of concurrent editors; each retry re-reads the version.
@@ -315,7 +315,7 @@ def load_config() -> tuple[ContactCenterConfig, str]:
     snap = clients.firestore().collection(META_COLLECTION).document(SNAPSHOT_DOC).get()
     if not snap.exists:
         raise LookupError("no contact-center config applied yet (run the config CLI)")
-    data = snap.to_dict()
+    data = snap.to_dict() or {}
     return ContactCenterConfig.model_validate_json(data["config"]), data["hash"]
 
 

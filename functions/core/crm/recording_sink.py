@@ -11,7 +11,9 @@ to its CRM. Two shapes exist, told apart by `stages_parts`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
+
+from core.crm.streams import Readable
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Delivery:
 class RecordingSink(Protocol):
     name: str
     stages_parts: bool
+    timeout: tuple[float, float]  # (connect, read) seconds for every CRM call
 
     def find_target(self, session_id: str) -> str | None:
         """The ticket / case this session already has in the CRM (by our external key)."""
@@ -47,9 +50,12 @@ class RecordingSink(Protocol):
     def create_target(self, session_id: str, subject: str, body: str) -> str:
         """Create a ticket / case for a session that has none."""
 
-    def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
+    def send_part(self, d: Delivery, part: Part, body: Readable) -> dict[str, Any]:
         """Send one part (body yields exactly part.size bytes); returns a JSON-able receipt
         (`expires_at`: epoch seconds after which a staged receipt is useless)."""
+
+    def receipt_usable(self, receipt: dict[str, Any], now: float) -> bool:
+        """Whether a sent part's receipt still counts (a staged upload expires)."""
 
     def find_part(self, d: Delivery, part: Part) -> dict[str, Any] | None:
         """A part already visible in the CRM (lost acknowledgement), else None."""

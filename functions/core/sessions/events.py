@@ -11,6 +11,7 @@ callback it must absorb. An unpublished one never expires: the outbox still owes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -110,7 +111,7 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
         if wait:
             _confirm(e.event_id, fut)
         else:
-            fut.add_done_callback(lambda f, eid=e.event_id: _confirm(eid, f))
+            fut.add_done_callback(functools.partial(_confirm, e.event_id))
 
 
 def _confirm(event_id: str, fut: Any) -> None:
