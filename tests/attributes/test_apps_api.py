@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.attributes.conftest import basic, make_call, start_chat
-from tests.conftest import pull_all
+from tests.helpers.attributes import basic, make_call, start_chat
+from tests.helpers.common import pull_all
 
 PUBLIC = "https://attributes.example.test"
 

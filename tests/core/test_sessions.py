@@ -6,7 +6,7 @@ import json
 import secrets
 from urllib.parse import urlencode
 
-from tests.conftest import pull_all, twilio_signed
+from tests.helpers.common import pull_all, twilio_signed
 
 PUBLIC = "https://sessions.example.test"
 

@@ -13,7 +13,7 @@ import pytest
 
 from core.manifest import manifest
 from core.settings import SecretNotGiven, SettingsError, reset_settings, settings
-from tests.conftest import ROOT
+from tests.helpers.common import ROOT
 
 CANARY = "canary-7f3c1e9b2d4a"
 

@@ -10,7 +10,7 @@ import pytest
 
 from core.manifest import PATH, Manifest, manifest
 from emulators import suite as suite_mod
-from tests.conftest import ROOT
+from tests.helpers.common import ROOT
 
 
 def test_missing_gcloud_is_a_clear_error(monkeypatch) -> None:

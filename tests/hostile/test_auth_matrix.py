@@ -362,7 +362,7 @@ def _sign_ins(suite: Any, fn_url: str, other_url: str) -> SignIns:
 
     from emulators.signin import DEMO_PASSWORD
     from emulators.standins.iam_server import generate_id_token
-    from tests.conftest import DEMO_SERVICE_ACCOUNT
+    from tests.helpers.common import DEMO_SERVICE_ACCOUNT
 
     auth = suite.auth()
     ada = auth.create_user("ada@acme-telecom.example", DEMO_PASSWORD)
@@ -507,7 +507,7 @@ def test_listening_targets(functions: Any, apply_config: Any) -> None:
     """Silent monitoring dials only the caller's own softphone or own profile phone."""
     import yaml
 
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     cfg = yaml.safe_load(DEMO_CONFIG.read_text())
     cfg["users"]["mona"]["phone"] = "+14155550177"

@@ -116,7 +116,7 @@ def test_signed_fuzzed_callbacks_are_4xx_or_accepted(suite, demo, app_client) ->
     """Correctly signed but hostile values: a 400 naming the field, or a 204."""
     from hypothesis import given as g
 
-    from tests.conftest import twilio_signed
+    from tests.helpers.common import twilio_signed
 
     client = app_client("sessions_http", "https://fuzz.example")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import requests
 
-from tests.conftest import pull_all
-from tests.recordings.conftest import Pipeline
+from tests.helpers.common import pull_all
+from tests.helpers.recordings import Pipeline
 
 DAY = 86400
 
@@ -121,10 +121,10 @@ def test_access_needs_a_crm_key_and_its_second_factor_and_is_audited(
     authenticated CRM keys. A CRM key alone (stolen) opens nothing."""
     from core import clients
     from recordings import access, mfa
-    from tests.recordings.conftest import _reset_caches
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_CRM_KEYS", "local-crm-key,second-crm-key")
-    _reset_caches()
+    reset_caches()
     rec = _stored(pipe)
     c = pipe.client
     url = f"/recordings/{rec.sid}/url"
@@ -196,10 +196,10 @@ def test_repeated_wrong_codes_lock_the_handshake_out(
 ) -> None:
     from core import clients
     from recordings import access, mfa
-    from tests.recordings.conftest import _reset_caches
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_TOTP_MAX_FAILURES", "3")
-    _reset_caches()
+    reset_caches()
     sub = subscribe("alerts")
     c = pipe.client
     wrong = str((int(_code(time.time())) + 1) % 1_000_000).zfill(6)
