@@ -37,7 +37,9 @@ TOKEN_TTL_SECONDS = 600
 
 def _key() -> bytes:
     return hmac.new(
-        settings().portal_token_secret.encode(), b"chat-viewer-token", hashlib.sha256
+        settings().portal_token_secret.get_secret_value().encode(),
+        b"chat-viewer-token",
+        hashlib.sha256,
     ).digest()
 
 

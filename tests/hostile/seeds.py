@@ -93,7 +93,7 @@ def valid_headers(caller: str, seeds: Seeds | None) -> dict[str, str]:
     if caller == "apps":
         return basic(s.company_subdomain, s.apps_api_token_list[0])
     if caller == "cx":
-        return {"X-Webhook-Secret": s.cx_webhook_secret}
+        return {"X-Webhook-Secret": s.cx_webhook_secret.get_secret_value()}
     if caller == "crm_key":  # the key and a live MFA session of that key
         from recordings import access, mfa
 

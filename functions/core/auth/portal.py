@@ -179,7 +179,7 @@ def _self_minted(token: str) -> Principal:
     try:
         claims = jwt.decode(
             token,
-            settings().portal_token_secret,
+            settings().portal_token_secret.get_secret_value(),
             algorithms=["HS256"],
             options={"require": ["sub", "exp", "iat"]},
             issuer=ISSUER,
@@ -198,4 +198,4 @@ def issue(user_id: str, ttl: int = 8 * 3600, *, second_factor: bool = False) -> 
     claims: dict[str, object] = {"sub": user_id, "iat": now, "exp": now + ttl, "iss": ISSUER}
     if second_factor:
         claims["mfa"] = True
-    return jwt.encode(claims, settings().portal_token_secret, algorithm="HS256")
+    return jwt.encode(claims, settings().portal_token_secret.get_secret_value(), algorithm="HS256")

@@ -4,10 +4,11 @@ refreshed once on 401), API version pinned, failures classified with core.crm.er
 
 from __future__ import annotations
 
+import functools
 import threading
-from functools import cache
 from typing import Any
 
+from core.caches import on_reset
 from core.crm import budget
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
 from core.settings import settings
@@ -18,13 +19,14 @@ _lock = threading.Lock()
 _token: dict[str, str] = {}
 
 
-@cache
+@functools.cache
 def _session() -> Any:
     import requests
 
     return requests.Session()
 
 
+@on_reset
 def reset() -> None:
     with _lock:
         _token.clear()
@@ -41,7 +43,7 @@ def _login() -> dict[str, str]:
             data={
                 "grant_type": "client_credentials",
                 "client_id": s.salesforce_client_id,
-                "client_secret": s.salesforce_client_secret,
+                "client_secret": s.salesforce_client_secret.get_secret_value(),
             },
             timeout=TIMEOUT,
         )
