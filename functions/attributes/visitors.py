@@ -8,7 +8,7 @@
   contact center's time zone at that moment (external_id = the temporary id). Starting a
   chat makes no CRM call (anyone can get a visitor token, so an anonymous flood must not
   spend the CRM's API limit): the contact and the session's ticket are made when the
-  session first needs a CRM record (`crm_sync.ticket_for`: an agent is assigned, a flag
+  session first needs a CRM record (`crm_sync.ensure_crm_record`: an agent is assigned, a flag
   or note is written, or the chat ends with something in it).
 - POST /sdk/visitors/merge {visitor_token} with the signed-in user's end-user JWT: the
   visitor's contact (and so its tickets) is merged into the real identity in the CRM and
@@ -121,8 +121,6 @@ def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
 def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
     """Name the anonymous session's end user after its visitor; the CRM contact and ticket
     come later, on first need (`crm_contact`)."""
-    from attributes import crm_sync
-
     visitor = _ensure_visitor(user)
     name = visitor.get("contact_name") or contact_name(
         visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
@@ -130,7 +128,7 @@ def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] |
     fields: dict[str, Any] = {"end_user": {"name": name}}
     if visitor.get("crm_contact_id"):
         fields["crm"] = {"contact_id": visitor["crm_contact_id"]}
-    crm_sync._set_fields(session_id, fields)
+    store.set_fields(session_id, fields)
     return store.get(session_id)
 
 
@@ -187,27 +185,6 @@ def needs_crm_record(doc: dict[str, Any], *, ending: bool = False) -> bool:
         .get()
     )
     return bool(msgs)
-
-
-def ensure_crm_record(session_id: str, *, ending: bool = False) -> None:
-    """Make the contact and ticket of an anonymous session if it needs them now. CRM
-    trouble (including a spent CRM budget) never fails the caller: the session is marked
-    `crm_sync: pending` and the next need (assignment, a flag, its end) tries again."""
-    from attributes import crm_sync
-
-    doc = store.get(session_id)
-    if doc is None or not needs_crm_record(doc, ending=ending):
-        return
-    try:
-        tid = crm_sync.ticket_for(doc)
-    except CrmError as exc:
-        log.warning("CRM record for anonymous session %s deferred: %s", session_id, exc)
-        crm_sync._set_fields(
-            session_id,
-            {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
-        )
-        return
-    crm_sync._set_fields(session_id, {"crm_sync": {"state": "ok", "ticket_id": tid}})
 
 
 # -- merge ------------------------------------------------------------------------------

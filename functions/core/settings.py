@@ -97,9 +97,10 @@ def local_defaults(fn: Function | None = None) -> dict[str, str | None]:
     The defaults are the fields' own: of `Settings` and of every capability `Section`."""
     from core.manifest import manifest
 
+    models: list[type[EnvModel]] = [Settings, *_sections_for(fn)]
     fields = {
         f.alias: _plain(f.default)
-        for model in (Settings, *_sections_for(fn))
+        for model in models
         for f in model.model_fields.values()
         if f.alias
     }

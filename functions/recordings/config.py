@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Literal
 
@@ -13,6 +14,11 @@ from core.settings import Section, in_cloud, section
 # used in the cloud, where RECORDINGS_CRM_TOTP_SECRETS must name each key's secret).
 LOCAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MB = 1_000_000  # the CRM limits are decimal megabytes (Zendesk: 50 MB per file)
+
+
+def key_id(key: str) -> str:
+    """A short hash naming a key in audit entries, logs and enrolment (never the key)."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]
 
 
 class RecordingsSettings(Section):
@@ -44,7 +50,7 @@ class RecordingsSettings(Section):
     # In the cloud the local default is refused at start (core.settings.check_cloud).
     crm_keys: SecretStr = SecretStr("local-crm-key")
     # The second factor (recordings/mfa.py): comma-separated `key_id:BASE32SECRET` TOTP
-    # enrolments, key_id = access.key_id(crm key). Unset on the emulators: the local key is
+    # enrolments, key_id(crm key) below. Unset on the emulators: the local key is
     # enrolled with LOCAL_TOTP_SECRET; in the cloud a key without an entry opens nothing.
     crm_totp_secrets: SecretStr | None = None
     mfa_session_seconds: int = Field(600, ge=60, le=3600)
@@ -84,8 +90,6 @@ class RecordingsSettings(Section):
         if self.crm_totp_secrets is None:
             if in_cloud():
                 return {}
-            from recordings.access import key_id
-
             return {key_id(k): LOCAL_TOTP_SECRET for k in self.crm_key_list}
         raw = self.crm_totp_secrets.get_secret_value()
         out: dict[str, str] = {}
