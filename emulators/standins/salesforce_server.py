@@ -1,10 +1,15 @@
-"""Local stand-in for the Salesforce REST API (OAuth token, sObjects, ContentVersion, SOQL).
+"""Local stand-in for the Salesforce REST API (OAuth token, sObjects, ContentVersion, SOQL)
+and the one SOAP partner call REST lacks, merge().
 
 Enough of Salesforce for our CRM client: an OAuth token endpoint whose instance_url is
 this server, ContentVersion inserts both as JSON (base64 VersionData) and as the
 multipart "Insert or Update Blob Data" form (streamed to disk, never held in memory),
 a SOQL subset (SELECT fields FROM Obj WHERE a = 'x' AND ... ORDER BY ... LIMIT n),
-generic sObject create/read/update/delete, and Salesforce's error shapes.
+generic sObject create/read/update/delete, upsert by an external id field
+(PATCH sobjects/<type>/<field>/<value>: 201 created / 200 updated, 300 when it matches
+several), merge() of Contacts, Leads and Accounts over SOAP (the victim is deleted, its
+related records re-parented; reading it then answers 404 ENTITY_IS_DELETED), and
+Salesforce's error shapes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import binascii
 import json
 import re
 import secrets
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +60,7 @@ KEY_PREFIXES = {
     "Lead": "00Q",
     "Task": "00T",
     "Case": "500",
+    "CaseComment": "00a",
     "ContentVersion": "068",
     "ContentDocument": "069",
     "ContentDocumentLink": "06A",
@@ -88,6 +95,10 @@ WRITABLE_CONTENT_VERSION_FIELDS = {
     "VersionData",
 }
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+PARTNER = "urn:partner.soap.sforce.com"
+SOBJECT = "urn:sobject.partner.soap.sforce.com"
+MERGEABLE = ("Contact", "Lead", "Account")
 
 
 # --------------------------------------------------------------------------- ids & errors
@@ -117,6 +128,19 @@ def sf_error(
 ) -> Response:
     """Salesforce's REST error shape: a JSON list of {message, errorCode}."""
     return json_error(status, [{"message": message, "errorCode": code}], headers)
+
+
+def soap_fault(code: str, message: str) -> Response:
+    """A SOAP fault as the partner API sends it: HTTP 500, faultcode `sf:<code>`."""
+    esc = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+    text = "".join(esc.get(c, c) for c in message)
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
+        'xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault>'
+        f"<faultcode>sf:{code}</faultcode><faultstring>{code}: {text}</faultstring>"
+        "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+    )
+    return Response(body, status=500, content_type="text/xml; charset=utf-8")
 
 
 def _fault_error(status: int, fault: Fault | None) -> Response:
@@ -320,12 +344,14 @@ def create_app(
 
     tokens: set[str] = set()
     records: dict[str, dict[str, dict[str, Any]]] = {}  # type -> id15 -> fields
+    deleted: dict[str, dict[str, dict[str, Any]]] = {}  # merged away: type -> id15 -> fields
     blobs: dict[str, StoredBlob] = {}  # ContentVersion id15 -> blob
     counter = {"n": 0}
 
     def _reset() -> None:
         tokens.clear()
         records.clear()
+        deleted.clear()
         blobs.clear()
         counter["n"] = 0
 
@@ -573,6 +599,8 @@ def create_app(
         with lock:
             rec = records.get(sobject, {}).get(id_key(rid))
             if rec is None:
+                if id_key(rid) in deleted.get(sobject, {}):
+                    return sf_error(404, "ENTITY_IS_DELETED", "entity is deleted")
                 return not_found()
             out = record_json(sobject, rec, version)
         wanted = request.args.get("fields")
@@ -630,6 +658,125 @@ def create_app(
         if blob is None:
             return not_found()
         return ranged_response(blob.size, file_producer(blob.path), "application/octet-stream")
+
+    # ------------------------------------------------------------------ upsert
+
+    @app.patch("/services/data/<version>/sobjects/<sobject>/<field>/<value>")
+    @faultable("sobjects")
+    def upsert_sobject(version: str, sobject: str, field: str, value: str) -> Response:
+        """sObject Rows by External ID: 201 {created: true} or 200 {created: false}."""
+        if (bad := check_version(version)) is not None:
+            return bad
+        body = request.get_json(force=True, silent=True)
+        if not isinstance(body, dict):
+            return sf_error(400, "JSON_PARSER_ERROR", "Body must be a JSON object")
+        if "Id" in body or field in body:
+            return sf_error(
+                400,
+                "INVALID_FIELD_FOR_INSERT_UPDATE",
+                f"Unable to create/update fields: {'Id' if 'Id' in body else field}",
+            )
+        with lock:
+            table = records.get(sobject, {})
+            matches = [r for r in table.values() if str(r.get(field, "")).lower() == value.lower()]
+            if len(matches) > 1:
+                urls = [f"/services/data/{version}/sobjects/{sobject}/{r['Id']}" for r in matches]
+                return json_error(300, urls)
+            if matches:
+                rec = matches[0]
+                rec.update(body)
+                rec["LastModifiedDate"] = now_iso()
+                out, status = (
+                    {"id": rec["Id"], "success": True, "errors": [], "created": False},
+                    200,
+                )
+            else:
+                rec = store(sobject, {**body, field: value})
+                out, status = {"id": rec["Id"], "success": True, "errors": [], "created": True}, 201
+        resp = jsonify(out)
+        resp.status_code = status
+        return resp
+
+    # ------------------------------------------------------------------ SOAP merge()
+
+    @app.post("/services/Soap/u/<version>")
+    @faultable("soap")
+    def soap(version: str) -> Response:
+        """The partner API's merge(); any other operation is refused as unsupported."""
+        try:
+            root = ET.fromstring(request.get_data())
+        except ET.ParseError:
+            return soap_fault("INVALID_XML", "the request is not well-formed XML")
+        sid = root.findtext(f".//{{{PARTNER}}}SessionHeader/{{{PARTNER}}}sessionId") or ""
+        with lock:
+            known = sid.strip() in tokens
+        if not known:
+            return soap_fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader")
+        body = root.find(f"{{{SOAP_ENV}}}Body")
+        op = body[0] if body is not None and len(body) else None
+        if op is None or op.tag != f"{{{PARTNER}}}merge":
+            return soap_fault("UNKNOWN_EXCEPTION", "only merge() is supported by this stand-in")
+        results = []
+        for req in op.findall(f"{{{PARTNER}}}request"):
+            master = req.find(f"{{{PARTNER}}}masterRecord")
+            kind = master.findtext(f"{{{SOBJECT}}}type") if master is not None else None
+            master_id = master.findtext(f"{{{SOBJECT}}}Id") if master is not None else None
+            victims = [v.text or "" for v in req.findall(f"{{{PARTNER}}}recordToMergeIds")]
+            results.append(merge_one(kind, master_id, victims))
+        xml = "".join(results)
+        return Response(
+            f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" '
+            f'xmlns="{PARTNER}"><soapenv:Body><mergeResponse>{xml}</mergeResponse>'
+            "</soapenv:Body></soapenv:Envelope>",
+            status=200,
+            content_type="text/xml; charset=utf-8",
+        )
+
+    def merge_one(kind: str | None, master_id: str | None, victims: list[str]) -> str:
+        def failed(code: str, message: str) -> str:
+            return (
+                f"<result><errors><message>{message}</message><statusCode>{code}</statusCode>"
+                '</errors><id xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+                "<success>false</success></result>"
+            )
+
+        if kind not in MERGEABLE:
+            return failed("INVALID_TYPE", f"merge is not supported for {kind}")
+        if not master_id or not victims or len(victims) > 2:
+            return failed("INVALID_ARGUMENT", "a master and one or two records to merge")
+        with lock:
+            table = records.get(kind, {})
+            master = table.get(id_key(master_id))
+            if master is None:
+                return failed("INVALID_CROSS_REFERENCE_KEY", "invalid master record id")
+            for v in victims:
+                if id_key(v) == id_key(master_id):
+                    return failed("INVALID_ARGUMENT", "a record cannot merge into itself")
+                if id_key(v) not in table:
+                    gone = id_key(v) in deleted.get(kind, {})
+                    code = "ENTITY_IS_DELETED" if gone else "INVALID_CROSS_REFERENCE_KEY"
+                    return failed(code, "a record to merge is deleted or unknown")
+            moved: list[str] = []
+            for v in victims:
+                for rows in records.values():
+                    for rec in rows.values():
+                        for f, val in list(rec.items()):
+                            if (
+                                f.endswith("Id")
+                                and f != "Id"
+                                and isinstance(val, str)
+                                and id_key(val) == id_key(v)
+                            ):
+                                rec[f] = master["Id"]
+                                rec["LastModifiedDate"] = now_iso()
+                                moved.append(rec["Id"])
+                victim = table.pop(id_key(v))
+                victim |= {"IsDeleted": True, "MasterRecordId": master["Id"]}
+                deleted.setdefault(kind, {})[id_key(v)] = victim
+            master["LastModifiedDate"] = now_iso()
+        merged = "".join(f"<mergedRecordIds>{v}</mergedRecordIds>" for v in victims)
+        related = "".join(f"<updatedRelatedIds>{r}</updatedRelatedIds>" for r in moved)
+        return f"<result><id>{master['Id']}</id>{merged}<success>true</success>{related}</result>"
 
     # ------------------------------------------------------------------ SOQL
 
@@ -710,11 +857,12 @@ def create_app(
 
     @app.get("/_control/records/<sobject>")
     def control_records(sobject: str) -> Response:
+        """Live records; with ?deleted=1 the merged-away ones too (IsDeleted, MasterRecordId)."""
         with lock:
-            out = [
-                {k: v for k, v in rec.items() if not k.startswith("_")}
-                for rec in records.get(sobject, {}).values()
-            ]
+            rows = list(records.get(sobject, {}).values())
+            if request.args.get("deleted"):
+                rows += list(deleted.get(sobject, {}).values())
+            out = [{k: v for k, v in rec.items() if not k.startswith("_")} for rec in rows]
             return jsonify({"records": out})
 
     @app.post("/_control/records")

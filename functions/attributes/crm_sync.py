@@ -13,18 +13,23 @@ from typing import Any
 from attributes import redirection, visitors
 from attributes.profile import public_profile
 from core import logs
-from core.crm import contacts
+from core.crm import choice
 from core.crm.errors import CrmError
+from core.crm.records import CrmId
 from core.sessions import store
 
 log = logs.get("attributes.crm")
 
 
-def contact_for(doc: dict[str, Any]) -> int:
+def _crm() -> choice.CrmRecords:
+    return choice.records("customers")
+
+
+def contact_for(doc: dict[str, Any]) -> CrmId:
     """The CRM contact of the session's end user (created on first need)."""
     crm = doc.get("crm") or {}
     if crm.get("contact_id"):
-        return int(crm["contact_id"])
+        return crm["contact_id"]
     visitor_contact = visitors.crm_contact(doc)  # an anonymous visitor's named contact
     if visitor_contact is not None:
         store.set_fields(doc["id"], {"crm": {"contact_id": visitor_contact}})
@@ -32,20 +37,21 @@ def contact_for(doc: dict[str, Any]) -> int:
     user = doc.get("end_user") or {}
     ext = str(user.get("id") or doc["id"])
     name = user.get("name") or user.get("phone") or ext
-    contact = contacts.upsert_contact(ext, name, email=user.get("email"), phone=user.get("phone"))
+    contact = _crm().upsert_contact(ext, name, email=user.get("email"), phone=user.get("phone"))
     store.set_fields(doc["id"], {"crm": {"contact_id": contact["id"]}})
-    return int(contact["id"])
+    return contact["id"]
 
 
-def ticket_for(doc: dict[str, Any]) -> int:
+def ticket_for(doc: dict[str, Any]) -> CrmId:
     """The session's ticket (created once, found again by external_id on a retry)."""
     crm = doc.get("crm") or {}
     if crm.get("ticket_id"):
-        return int(crm["ticket_id"])
+        return crm["ticket_id"]
     requester = contact_for(doc)
     kind = "Call" if doc.get("kind") == "call" else "Chat"
     subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path") else "")
-    ticket = contacts.ensure_session_ticket(
+    crm_records = _crm()
+    ticket = crm_records.ensure_session_ticket(
         doc["id"], requester, subject, f"{kind} session {doc['id']} ({doc.get('channel')})"
     )
     store.set_fields(
@@ -54,11 +60,11 @@ def ticket_for(doc: dict[str, Any]) -> int:
             "crm": {
                 "ticket_id": ticket["id"],
                 "contact_id": requester,
-                "url": contacts.ticket_url(ticket["id"]),
+                "url": crm_records.ticket_url(ticket["id"]),
             }
         },
     )
-    return int(ticket["id"])
+    return ticket["id"]
 
 
 def write_profile(doc: dict[str, Any], source: str) -> bool:
@@ -71,7 +77,7 @@ def write_profile(doc: dict[str, Any], source: str) -> bool:
     )
     try:
         tid = ticket_for(doc)
-        contacts.write_flags(tid, profile, note)
+        _crm().write_flags(tid, profile, note)
     except CrmError as exc:
         log.warning("CRM flag write for %s failed: %s", doc["id"], exc)
         store.set_fields(
@@ -90,7 +96,7 @@ def after_change(doc: dict[str, Any], source: str) -> None:
 
 def write_note(doc: dict[str, Any], note: str) -> bool:
     try:
-        contacts.add_note(ticket_for(doc), note)
+        _crm().add_note(ticket_for(doc), note)
     except CrmError as exc:
         log.warning("CRM note for %s failed: %s", doc["id"], exc)
         return False

@@ -33,9 +33,9 @@ import time
 from typing import Any
 
 from core import logs
+from core.crm.choice import crm_for, recording_sink
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
 from core.crm.recording_sink import Delivery, Part, RecordingSink
-from core.crm.sinks import recording_sink
 from core.settings import settings
 from recordings import backoff, carrier_media, state, storage_io, tasks
 from recordings.alerts import alert
@@ -106,7 +106,7 @@ class Run:
         self.sid: str = doc["sid"]
         self.lease: str = doc["lease"]["id"]
         self.sink: RecordingSink = recording_sink(
-            doc.get("crm") or settings().crm, self.rs.http_timeout_seconds
+            doc.get("crm") or crm_for("recordings"), self.rs.http_timeout_seconds
         )
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None

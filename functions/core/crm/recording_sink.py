@@ -1,5 +1,5 @@
 """The boundary between recording delivery and a CRM: a third CRM is one more file (plus a
-line in core/crm/sinks.py).
+line in core/crm/choice.py).
 
 The worker (functions/recordings) owns state, retries and exactly-once; a sink only talks
 to its CRM. Two shapes exist, told apart by `stages_parts`:
@@ -41,7 +41,7 @@ class Delivery:
 
 
 class RecordingSink(Protocol):
-    """What recording delivery needs of a CRM (core/crm/sinks.py picks one by name)."""
+    """What recording delivery needs of a CRM (core/crm/choice.py picks one by name)."""
 
     name: str
     stages_parts: bool
