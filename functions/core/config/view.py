@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,9 @@ def _lang_key(language: str | None, keys: dict[str, str], prefix: str = "") -> s
     return same[0] if len(same) == 1 else None
 
 
-def _at(obj: Any, path: str) -> Any:
+def _at(obj: Any, path: str | Callable[[Any], Any]) -> Any:
+    if callable(path):
+        return path(obj)
     for name in path.split("."):
         if obj is None:
             return None
@@ -155,10 +158,13 @@ class CenterView:
     # level, root first, for settings merged field by field). A path names the attribute
     # chain on a queue's config and on the center's, e.g. "deflection.voice".
 
-    def layers(self, qid: str | None, path: str, *, center: bool = True) -> list[tuple[str, Any]]:
+    def layers(
+        self, qid: str | None, path: str | Callable[[Any], Any], *, center: bool = True
+    ) -> list[tuple[str, Any]]:
         """(where, value) of every level that sets `path`: the contact center's first (when
         `center`), then each queue from the root down to `qid` itself. `where` is "center"
-        or "queue:<id>"; a level sets a path when its value is not None and not empty."""
+        or "queue:<id>"; a level sets a path when its value is not None and not empty.
+        `path` may be a function of a level's config instead (the center's or a queue's)."""
         out: list[tuple[str, Any]] = []
         if center and _is_set(v := _at(self.center, path)):
             out.append(("center", v))
@@ -185,7 +191,9 @@ class CenterView:
             self._inherited[key] = found
         return found
 
-    def effective(self, qid: str | None, path: str, base: dict[str, Any]) -> dict[str, Any]:
+    def effective(
+        self, qid: str | None, path: str | Callable[[Any], Any], base: dict[str, Any]
+    ) -> dict[str, Any]:
         """Deep-merge every queue level's `path` (root to queue) onto `base`."""
         out = dict(base)
         for _, part in self.layers(qid, path, center=False):
