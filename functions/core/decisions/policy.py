@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.caches import on_reset
 from core.config.schema.deflection import (
     ChatDeflection,
     IvrDeflection,
@@ -100,6 +101,13 @@ def sms_text(view: CenterView, qid: str) -> str | None:
     the caller falls back to the language's `sms_after_hours_text`."""
     found = view.inherited(qid, "deflection.sms.text")
     return found[0] if found else None
+
+
+@on_reset
+def _forget() -> None:
+    # Keyed by view: a reset also lets go of the views they hold.
+    for memo in (ivr, mobile, sms, scheduled_calls, sms_text):
+        memo.cache_clear()
 
 
 def deflection_enabled(view: CenterView, qid: str, channel: str) -> bool:
