@@ -75,7 +75,7 @@ def _decode(token: str) -> dict[str, Any]:
     try:
         claims = jwt.decode(
             token,
-            s.company_secret,
+            s.company_secret.get_secret_value(),
             algorithms=["HS256"],
             options={"require": ["iat", "exp"]},
             leeway=s.jwt_leeway_seconds,

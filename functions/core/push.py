@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import flask
 
 from core import logs
+from core.caches import on_reset
 from core.errors import ApiError, bad_request, forbidden, unauthorized
 from core.http import error_response, json_response
 from core.settings import settings
@@ -79,6 +80,12 @@ class _CachingRequest(_Transport):
 
 
 _transport: _CachingRequest | None = None
+
+
+@on_reset
+def _forget_certs() -> None:
+    global _transport
+    _transport = None
 
 
 def _request() -> _CachingRequest:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import flask
 
 from core.auth.twilio_signature import verify_twilio
+from core.caches import on_reset
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.decisions import decide
@@ -70,6 +71,11 @@ def _cached_twiml(
             return twiml.ask_number(view, language, target, at, attempt=0)
         return twiml.voicemail_record(view, language, target, None, at)
     return twiml.message_then_hangup(view, language, policy_queue)
+
+
+@on_reset
+def _forget_twiml() -> None:
+    _cached_twiml.cache_clear()
 
 
 def voice(request: flask.Request) -> flask.Response:

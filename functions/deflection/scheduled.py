@@ -63,7 +63,9 @@ class TaskBody(BaseModel):
 
 # -- task signing (the same scheme as the recordings delivery task) ----------------------
 def _key() -> bytes:
-    return hashlib.sha256(b"scheduled-call-tasks:" + settings().company_secret.encode()).digest()
+    return hashlib.sha256(
+        b"scheduled-call-tasks:" + settings().company_secret.get_secret_value().encode()
+    ).digest()
 
 
 def sign(body: bytes) -> str:

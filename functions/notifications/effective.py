@@ -64,15 +64,9 @@ def resolve(view: CenterView, qid: str | None, kind: Kind) -> tuple[dict[str, An
     """(effective settings, source of each leaf) for a queue (None: the global level)."""
     out = copy.deepcopy(DEFAULTS)
     sources = {leaf: "defaults" for leaf in _leaves(out)}
-    levels: list[tuple[str, NotificationSettings | None]] = [
-        ("center", getattr(view.center.notifications, kind))
-    ]
-    for node in view.lineage(qid) if qid else []:
-        own = node.cfg.notifications
-        levels.append((f"queue:{node.id}", getattr(own, kind) if own else None))
+    levels: list[tuple[str, NotificationSettings]] = view.layers(qid, f"notifications.{kind}")
     for where, part in levels:
-        if part is not None:
-            _lay(out, sources, part.model_dump(exclude_none=True), where)
+        _lay(out, sources, part.model_dump(exclude_none=True), where)
     return out, sources
 
 

@@ -33,8 +33,9 @@ import time
 from typing import Any
 
 from core import logs
+from core.crm.choice import crm_for, recording_sink
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
-from core.crm.recording_sink import Delivery, Part, RecordingSink, sink
+from core.crm.recording_sink import Delivery, Part, RecordingSink
 from core.settings import settings
 from recordings import backoff, carrier_media, state, storage_io, tasks
 from recordings.alerts import alert
@@ -104,8 +105,9 @@ class Run:
         self.doc = doc
         self.sid: str = doc["sid"]
         self.lease: str = doc["lease"]["id"]
-        self.sink: RecordingSink = sink(doc.get("crm") or settings().crm)
-        self.sink.timeout = (3.05, self.rs.http_timeout_seconds)
+        self.sink: RecordingSink = recording_sink(
+            doc.get("crm") or crm_for("recordings"), self.rs.http_timeout_seconds
+        )
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None
         # One state write at a time from this run: the heartbeat and the run's own writes

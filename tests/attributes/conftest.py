@@ -26,14 +26,12 @@ def _generous_rate_limit(
 
     The served functions are started first so they keep the real limit (they inherit
     this process's environment when they start)."""
-    from core import rate_limit
-    from core.settings import reset_settings
+    from core import caches
 
     if "suite" in request.fixturenames:
         request.getfixturevalue("functions")
 
     monkeypatch.setenv("APPS_API_RATE_LIMIT", "100000")
-    reset_settings()
-    rate_limit.reset_local()
+    caches.reset()
     yield
-    rate_limit.reset_local()
+    caches.reset()

@@ -144,12 +144,10 @@ def test_rate_limit_429_holds_across_instances(
     served function share the budget."""
     import requests
 
-    from core import rate_limit
-    from core.settings import reset_settings
+    from core import caches
 
     monkeypatch.setenv("APPS_API_RATE_LIMIT", "10")
-    reset_settings()
-    rate_limit.reset_local()
+    caches.reset()
     client = app_client("attributes_http", PUBLIC)
     served = functions.function_url("attributes_http")
     sid = make_call()

@@ -23,15 +23,11 @@ CLOUD = os.environ.get("SUITE_MODE") == "cloud"
 
 
 def reset_process_state() -> None:
-    from core import rate_limit
-    from core.clients import reset_clients
-    from core.config.store import invalidate
-    from core.settings import reset_settings
+    # Settings, clients, the config view, rate-limit slots (their Firestore documents are
+    # emptied with the rest), certificates, CRM sessions: every per-process cache.
+    from core import caches
 
-    reset_settings()
-    reset_clients()
-    invalidate()
-    rate_limit.reset_local()  # its Firestore slots are emptied with the rest
+    caches.reset()
 
 
 def clear_firestore(suite: Suite) -> None:

@@ -22,16 +22,9 @@ PUBLIC = "https://functions.test"
 
 
 def reset_caches() -> None:
-    from core.clients import reset_clients
-    from core.crm import salesforce_http, zendesk_http
-    from core.settings import reset_settings
-    from recordings import config
+    from core import caches
 
-    reset_settings()
-    reset_clients()
-    config.reset()
-    zendesk_http.reset()
-    salesforce_http.reset()
+    caches.reset()
 
 
 @dataclass

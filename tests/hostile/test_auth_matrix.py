@@ -296,7 +296,7 @@ def _other_kinds(caller: str) -> list[tuple[str, dict[str, str]]]:
     if caller != "sdk":
         return []
     now = int(time.time())
-    secret = settings().company_secret
+    secret = settings().company_secret.get_secret_value()
     flag = {"label": "Verified", "value": True, "type": "boolean"}
     custom = {"identifier": seeding.END_USER, "reserved_verified_customer": flag}
     verification = {

@@ -44,7 +44,7 @@ def test_jwt_decoder_only_says_401(token: str) -> None:
     )
 )
 def test_signed_but_hostile_claims_are_4xx(claims: dict) -> None:
-    token = jwt.encode(claims, app_settings().company_secret, algorithm="HS256")
+    token = jwt.encode(claims, app_settings().company_secret.get_secret_value(), algorithm="HS256")
     import flask
 
     app = flask.Flask("f")

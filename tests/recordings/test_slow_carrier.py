@@ -234,9 +234,9 @@ def test_one_gib_at_5_mib_per_second_with_the_production_settings(
     pipe.callback(rec)
     t0 = time.monotonic()
     # Ingest, then stop before the CRM (the delivery of large files is test_sizes' job).
-    from core.crm.recording_sink import sink
+    from core.crm.choice import recording_sink
 
-    monkeypatch.setattr(type(sink("zendesk")), "find_target", _stop_after_ingest)
+    monkeypatch.setattr(type(recording_sink("zendesk")), "find_target", _stop_after_ingest)
     out = pipe.run_round()
     took = time.monotonic() - t0
     d = pipe.doc(rec.sid)

@@ -33,11 +33,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 @pytest.fixture(autouse=True)
 def _fresh_sa_settings() -> Iterator[None]:
-    from smartactions.config import sa_settings
+    from core import caches
 
-    sa_settings.cache_clear()
+    caches.reset()
     yield
-    sa_settings.cache_clear()
+    caches.reset()
 
 
 @pytest.fixture

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import flask
 from twilio.request_validator import RequestValidator
 
+from core.caches import cached
 from core.errors import ApiError
 from core.http import form_params
 from core.settings import settings
 
 
-@cache
+@cached
 def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
 
@@ -32,7 +31,7 @@ def verify_twilio(request: flask.Request) -> dict[str, str]:
     """Return the form params if the signature is valid, else raise 403."""
     signature = request.headers.get("X-Twilio-Signature", "")
     params = form_params(request) if request.method == "POST" else {}
-    if not signature or not _validator(settings().twilio_auth_token).validate(
+    if not signature or not _validator(settings().twilio_auth_token.get_secret_value()).validate(
         public_url_of(request), params, signature
     ):
         raise ApiError(
@@ -46,4 +45,6 @@ def verify_twilio(request: flask.Request) -> dict[str, str]:
 
 def sign(url: str, params: dict[str, str], token: str | None = None) -> str:
     """Compute a signature as Twilio would (used by tests and the local stand-in)."""
-    return _validator(token or settings().twilio_auth_token).compute_signature(url, params)
+    return _validator(token or settings().twilio_auth_token.get_secret_value()).compute_signature(
+        url, params
+    )

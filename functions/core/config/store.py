@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import clients
+from core.caches import on_reset
 from core.config.schema import ContactCenterConfig
 from core.config.view import CenterView
 from core.settings import settings
@@ -349,6 +350,7 @@ def get_view() -> CenterView:
         return _cached[1]
 
 
+@on_reset
 def invalidate() -> None:
     global _cached
     _cached = None

@@ -1,4 +1,5 @@
-"""The boundary between recording delivery and a CRM: a third CRM is one more file.
+"""The boundary between recording delivery and a CRM: a third CRM is one more file (plus a
+line in core/crm/choice.py).
 
 The worker (functions/recordings) owns state, retries and exactly-once; a sink only talks
 to its CRM. Two shapes exist, told apart by `stages_parts`:
@@ -40,9 +41,11 @@ class Delivery:
 
 
 class RecordingSink(Protocol):
+    """What recording delivery needs of a CRM (core/crm/choice.py picks one by name)."""
+
     name: str
     stages_parts: bool
-    timeout: tuple[float, float]  # (connect, read) seconds for every CRM call
+    timeout: tuple[float, float]  # (connect, read) seconds towards the CRM
 
     def find_target(self, session_id: str) -> str | None:
         """The ticket / case this session already has in the CRM (by our external key)."""
@@ -65,16 +68,3 @@ class RecordingSink(Protocol):
 
     def find_commit(self, d: Delivery) -> dict[str, Any] | None:
         """The commit, if the CRM already applied it (lost acknowledgement), else None."""
-
-
-def sink(name: str) -> RecordingSink:
-    """The sink for settings().crm; imported lazily so a function loads one CRM client."""
-    if name == "zendesk":
-        from core.crm.zendesk_recordings import ZendeskSink
-
-        return ZendeskSink()
-    if name == "salesforce":
-        from core.crm.salesforce_recordings import SalesforceSink
-
-        return SalesforceSink()
-    raise ValueError(f"unknown CRM {name!r}")

@@ -7,9 +7,9 @@ from typing import Protocol
 
 
 class Readable(Protocol):
-    """What a streamed body reads from: a file, a ranged object reader, another stream."""
+    """A body read block by block (a bucket range, a slice of one)."""
 
-    def read(self, n: int = -1) -> bytes: ...
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class Concat:
