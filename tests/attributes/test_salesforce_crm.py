@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.attributes.conftest import basic, make_call, with_redirection
+from tests.helpers.attributes import basic, make_call, with_redirection
 
 
 @pytest.fixture(scope="module")

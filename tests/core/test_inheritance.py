@@ -12,7 +12,7 @@ import yaml
 from core.config.loader import parse
 from core.config.view import CenterView
 from core.decisions import policy
-from tests.conftest import DEMO_CONFIG
+from tests.helpers.common import DEMO_CONFIG
 
 
 def _view() -> CenterView:

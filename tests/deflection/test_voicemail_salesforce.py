@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.deflection.conftest import demo_dict, wait_for
 from tests.deflection.test_voicemail import TUE_MORNING, leave_voicemail, voicemails
+from tests.helpers.deflection import demo_dict, wait_for
 
 pytestmark = pytest.mark.emulator_only(reason="pins the decision instant with at=")
 
