@@ -19,8 +19,8 @@ from core.config.view import CenterView
 from core.decisions import decide
 from core.errors import bad_request
 from core.http import xml_response
+from core.sessions.marks import Mark, record
 from deflection import clock, twiml, voicemail
-from deflection.marks import Mark, mark
 from deflection.routing import check_query, queue_and_language
 
 _CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
@@ -104,7 +104,7 @@ def voice(request: flask.Request) -> flask.Response:
         "carrier": {"call_sid": sid, "from": caller, "to": params.get("To")},
     }
     if d.deflected:
-        mark(
+        record(
             Mark(
                 sid,
                 "deflected",
@@ -126,7 +126,7 @@ def voice(request: flask.Request) -> flask.Response:
             )
         )
     else:
-        mark(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
+        record(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
     # The queue whose IVR settings chose the outcome (the end of a "queue" chain).
     policy_queue = d.chain[-1] if d.chain else qid
     return xml_response(

@@ -32,9 +32,9 @@ from core.decisions import decide, messages, policy
 from core.errors import ApiError, bad_request, from_validation, not_found
 from core.hours import open_slots
 from core.http import json_response, parse_body, xml_response
+from core.sessions.marks import Mark, record
 from core.settings import settings
 from deflection import clock, dialout, twiml
-from deflection.marks import Mark, mark
 from deflection.routing import check_query
 
 log = logs.get("deflection.scheduled")
@@ -322,7 +322,7 @@ def answered(request: flask.Request) -> flask.Response:
     snap = _bookings().document(booking or "-").get() if booking else None
     phone = snap.get("phone") if snap is not None and snap.exists else params.get("To")
     user_id = snap.get("user_id") if snap is not None and snap.exists else None
-    mark(
+    record(
         Mark(
             sid,
             "queued",
