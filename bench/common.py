@@ -185,3 +185,52 @@ def with_suite(
         return run()
     finally:
         suite.cleanup()
+
+
+# -- results as JSON ---------------------------------------------------------------------
+# Every bench writes {"bench": name, "figures": {figure: {...}}} to RESULTS_DIR/<name>.json
+# (BENCH_RESULTS_DIR overrides the directory, e.g. for the CI-sized runs); the charts and
+# bench/RESULTS.md are made from these files.
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+def figure(
+    value: float,
+    *,
+    baseline: float | None = None,
+    target: float | None = None,
+    on: str = "ratio",
+    better: str = "lower",
+    unit: str = "",
+) -> dict[str, object]:
+    """One figure: its value, the same-run baseline and their ratio, and whether the target
+    (on the "ratio" or on the "value"; "lower" or "higher" is better) is met."""
+    ratio = value / baseline if baseline else None
+    judged = ratio if on == "ratio" else value
+    met = None
+    if target is not None and judged is not None:
+        met = judged <= target if better == "lower" else judged >= target
+    return {
+        "value": round(value, 4),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 4),
+        "ratio": None if ratio is None else round(ratio, 4),
+        "target": target,
+        "target_on": on,
+        "better": better,
+        "met": met,
+    }
+
+
+def write_results(bench: str, figures: dict[str, dict[str, object]], **extra: object) -> Path:
+    import json
+
+    out_dir = Path(os.environ.get("BENCH_RESULTS_DIR") or RESULTS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{bench}.json"
+    body = {"bench": bench, "figures": figures, **extra}
+    path.write_text(json.dumps(body, indent=2, sort_keys=False) + "\n")
+    missed = [k for k, f in figures.items() if f.get("met") is False]
+    print(f"results: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", end="")
+    print(f"  (targets missed: {', '.join(missed)})" if missed else "  (every target met)")
+    return path
