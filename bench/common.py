@@ -142,6 +142,50 @@ def process_tree_peak_mib(pid: int) -> float:
     return sum(_vm_hwm_kib(p) for p in [pid, *_children(pid)]) / 1024
 
 
+def process_tree_pss_mib(pid: int) -> float:
+    """Memory of a process tree now, as the instance's limit sees it: anonymous pages
+    proportionally (a page the gunicorn master and its forked worker still share counts
+    once; summing each process's peak RSS counts it twice), plus the file-backed pages
+    (shared libraries) of the process mapping the most, once. Pages of the libraries that
+    other processes on this machine share are not discounted."""
+    anon = 0
+    files = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            f = {
+                k: int(v.split()[0])
+                for k, _, v in (
+                    line.partition(":")
+                    for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:]
+                )
+            }
+        except (OSError, ValueError):
+            continue
+        anon += f.get("Pss_Anon", 0)
+        files = max(files, f.get("Rss", 0) - f.get("Anonymous", 0))
+    return (anon + files) / 1024
+
+
+class PeakMemory:
+    """Samples a process tree's proportional memory (every `every` s) and keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        self.pid, self.every, self.peak_mib = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, process_tree_pss_mib(self.pid))
+            self._stop.wait(self.every)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mib
+
+
 def _children(pid: int) -> list[int]:
     try:
         out = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

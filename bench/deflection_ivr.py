@@ -172,6 +172,9 @@ def main() -> None:
             )
         )
         procs.append(serve(suite, ROOT / "bench" / "bare_function.py", "bare", bport, {}))
+        from bench.common import PeakMemory
+
+        mem = [PeakMemory(p.pid) for p in procs]
         # Warm up: config cached, TTS rendered once, clients connected.
         warm = requests_for(fbase, 200)
         load(warm, args.concurrency, 60)
@@ -238,11 +241,12 @@ def main() -> None:
         )
         from bench.common import figure, process_tree_peak_mib, write_results
 
-        fn_mib = process_tree_peak_mib(procs[0].pid)
-        bare_mib = process_tree_peak_mib(procs[1].pid)
+        fn_mib, bare_mib = (m.stop() for m in mem)
         print(
-            f"peak memory: deflection function {fn_mib:.0f} MiB, "
-            f"bare {bare_mib:.0f} MiB, bench process "
+            f"peak memory (master + worker, shared pages once): deflection function "
+            f"{fn_mib:.0f} MiB, bare {bare_mib:.0f} MiB; sum of per-process peak RSS: "
+            f"{process_tree_peak_mib(procs[0].pid):.0f} / {process_tree_peak_mib(procs[1].pid):.0f}"
+            f" MiB; bench process "
             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
         )
         write_results(

@@ -5,13 +5,14 @@ Each HTTP entry point owns a Router; `dispatch` maps errors to JSON, never a bar
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import flask
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
@@ -19,7 +20,10 @@ from core import logs
 from core.errors import ApiError, bad_request, from_validation
 from core.settings import settings
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pragma: no cover - pydantic is imported by the routes that use it
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 Handler = Callable[..., Any]
 log = logs.get("http")
 
@@ -85,8 +89,6 @@ class Router:
             if err.status >= 500:
                 log.error("%s: %s", self.name, err.message)
             return error_response(err)
-        except ValidationError as exc:
-            return error_response(from_validation(exc))
         except NotFound:
             return error_response(ApiError(404, "not_found", f"no route {request.path}"))
         except MethodNotAllowed as exc:
@@ -99,7 +101,9 @@ class Router:
                     headers={"Allow": allowed},
                 )
             )
-        except Exception:  # the last line of defence: log the stack, answer JSON
+        except Exception as exc:  # the last line of defence: log the stack, answer JSON
+            if _is_validation_error(exc):
+                return error_response(from_validation(exc))
             log.exception("%s: unhandled error on %s %s", self.name, request.method, request.path)
             return json_response({"error": {"code": "internal", "message": "internal error"}}, 500)
         if isinstance(result, flask.Response):
@@ -108,6 +112,45 @@ class Router:
             body, status = result
             return json_response(body, status)
         return json_response(result)
+
+
+class LazyModule:
+    """A capability's handler module, imported on the first request that calls into it: a
+    new instance pays at its first answer only for the modules that answer needs.
+
+    `mod.fn` is a stand-in that imports the module and calls the real `fn`; route tables
+    keep their usual shape (`router.route(...)(mod.fn)`, `lambda request: mod.fn(...)`).
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: Any = None
+
+    def __getattr__(self, attr: str) -> Handler:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self._module is None:
+                self._module = importlib.import_module(self._name)
+            return getattr(self._module, attr)(*args, **kwargs)
+
+        call.__name__ = attr
+        call.__qualname__ = f"{self._name}.{attr}"
+        return call
+
+
+def lazy_modules(package: str, *names: str) -> Any:
+    """`a, b = lazy_modules("pkg", "a", "b")` in place of `from pkg import a, b`."""
+    mods = tuple(LazyModule(f"{package}.{n}") for n in names)
+    return mods if len(mods) > 1 else mods[0]
+
+
+def _is_validation_error(exc: Exception) -> bool:
+    """A pydantic ValidationError, without importing pydantic where no route needs it (if it
+    was never imported, nothing raised one)."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(exc, core.ValidationError)
 
 
 def read_json(request: flask.Request) -> dict[str, Any]:
@@ -132,6 +175,8 @@ def read_json(request: flask.Request) -> dict[str, Any]:
 
 def parse_body(request: flask.Request, model: type[M]) -> M:
     """Validate the JSON body against a model (models forbid unknown fields)."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(read_json(request))
     except ValidationError as exc:
@@ -139,6 +184,8 @@ def parse_body(request: flask.Request, model: type[M]) -> M:
 
 
 def parse_query(request: flask.Request, model: type[M]) -> M:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:

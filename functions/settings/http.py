@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from settings import api, audit, files, messages, preview
+from core.http import Router, lazy_modules
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
@@ -15,6 +14,10 @@ from settings.resources import (
     ROLES,
     TEAMS,
     USERS,
+)
+
+api, audit, files, messages, preview = lazy_modules(
+    "settings", "api", "audit", "files", "messages", "preview"
 )
 
 router = Router("settings_http")
