@@ -13,13 +13,18 @@ defaults refuses to start here, at import, naming the variables (core/settings.p
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from typing import Any
 
-import functions_framework
+# We use no pydantic plugins; looking for them reads the metadata of every installed
+# distribution when the first model class is built, a large share of a cold start.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from core.manifest import Function, manifest
-from core.settings import check_cloud
+import functions_framework  # noqa: E402
+
+from core.manifest import Function, manifest  # noqa: E402
+from core.settings import check_cloud  # noqa: E402
 
 check_cloud()
 
