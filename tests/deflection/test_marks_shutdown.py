@@ -125,8 +125,11 @@ def test_sigterm_mid_burst_loses_no_answered_mark(suite: Suite, demo: Any) -> No
         docs |= {d.id: d.to_dict() for d in db.get_all(chunk) if d.exists}
     missing = [s for s in ids if s not in docs]
     assert not missing, f"{len(missing)} of {len(ids)} answered calls have no session mark"
+    from core.sessions.model import declared_fields
+
     for sid, open_ in answered:
         assert docs[sid]["status"] == ("queued" if open_ else "deflected"), docs[sid]
+        assert set(docs[sid]) <= declared_fields()
     outbox = [events.ref(events.event_id_for(f"{sid}:status:{docs[sid]['status']}")) for sid in ids]
     staged = sum(
         1
