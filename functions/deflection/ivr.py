@@ -1,8 +1,8 @@
 """Twilio voice webhooks: the after-hours decision as TwiML, and the voicemail flow.
 
-The hot path (`voice`) verifies the signature, decides from the cached config view, hands
-the session mark to the writer thread and answers; TwiML for a given outcome is built once
-per config version and reused.
+The hot path (`voice`) verifies the signature, decides from the cached config view, records
+the session mark (core.sessions.marks commits it behind the answer, batched, and drains it
+on shutdown) and answers; TwiML for a given outcome is built once per config version.
 """
 
 from __future__ import annotations

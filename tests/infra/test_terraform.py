@@ -130,7 +130,9 @@ def test_function_sizing_comes_from_the_manifest() -> None:
     assert svc["max_instance_request_concurrency"] == "${each.value.concurrency}"
     assert svc["min_instance_count"] == "${each.value.min_instances}"
     assert svc["max_instance_count"] == "${each.value.max_instances}"
-    assert svc["available_cpu"] == '${each.value.concurrency > 1 ? "1" : null}'
+    assert svc["available_cpu"] == (
+        '${each.value.cpu != null ? each.value.cpu : (each.value.concurrency > 1 ? "1" : null)}'
+    )
     for name, f in FUNCTIONS.items():
         assert re.fullmatch(r"[1-9][0-9]*(Mi|Gi|M|G)", f["memory"]), (name, f["memory"])
         # 2nd gen HTTP functions run up to 60 minutes.

@@ -10,7 +10,7 @@ handles existing sessions and duplicate events. The events are then published.
 Nothing recorded is lost on a graceful stop: Cloud Run sends SIGTERM and allows 10 s;
 gunicorn lets in-flight requests finish, the worker exits normally and the `atexit` hook
 below drains the queue within SHUTDOWN_FLUSH_SECONDS. A failed commit is retried, never
-dropped. docs/decisions/0001-batched-session-marks.md says why this is the only mode.
+dropped. docs/decisions/batched-session-marks.md says why this is the only mode.
 """
 
 from __future__ import annotations
