@@ -55,6 +55,18 @@ def error_response(err: ApiError) -> flask.Response:
     return json_response(err.body(), err.status, err.headers)
 
 
+class _MatchRule(Rule):
+    """A rule that matches requests and builds no URLs: werkzeug generates and compiles
+    Python code for each rule's URL builder, a measurable share of a cold start that our
+    routers (which never build URLs) need not pay."""
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        def build(*args: Any, **kwargs: Any) -> tuple[str, str]:
+            raise NotImplementedError("function routers match requests; they build no URLs")
+
+        return build
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -64,7 +76,7 @@ class Router:
     def route(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             endpoint = f"{','.join(methods)} {rule}"
-            self._map.add(Rule(rule, endpoint=endpoint, methods=methods))
+            self._map.add(_MatchRule(rule, endpoint=endpoint, methods=methods))
             self._handlers[endpoint] = fn
             return fn
 

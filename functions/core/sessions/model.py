@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal, TypedDict
 
 Status = Literal["queued", "connected", "deflected", "voicemail", "ended"]
@@ -106,6 +107,7 @@ class SessionDoc(Session, total=False):
     redactions: list[dict[str, Any]]  # smartactions/redact.py
 
 
+@cache
 def declared_fields() -> frozenset[str]:
     return frozenset(SessionDoc.__annotations__)
 
