@@ -12,6 +12,7 @@ defaults refuses to start here, at import, naming the variables (core/settings.p
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import Callable
@@ -53,3 +54,9 @@ def _entry_point(fn: Function) -> Callable[[Any], Any]:
 
 for _fn in manifest().functions.values():
     globals()[_fn.name] = _entry_point(_fn)
+
+# functions-framework imports this module in the gunicorn master, which then forks the
+# worker. Frozen, the objects loaded so far are left out of the worker's garbage
+# collections, so collecting does not write to (and copy) the pages it shares with the
+# master, and each collection has less to scan.
+gc.freeze()

@@ -132,24 +132,30 @@ class LazyModule:
 
     `mod.fn` is a stand-in that imports the module and calls the real `fn`; route tables
     keep their usual shape (`router.route(...)(mod.fn)`, `lambda request: mod.fn(...)`).
+    An UPPER_CASE name is a constant: reading it imports the module and gives the value.
     """
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._module: Any = None
 
-    def __getattr__(self, attr: str) -> Handler:
+    def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
             raise AttributeError(attr)
+        if attr.isupper():  # a constant, not a handler: the real value (imports the module)
+            return getattr(self._load(), attr)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if self._module is None:
-                self._module = importlib.import_module(self._name)
-            return getattr(self._module, attr)(*args, **kwargs)
+            return getattr(self._load(), attr)(*args, **kwargs)
 
         call.__name__ = attr
         call.__qualname__ = f"{self._name}.{attr}"
         return call
+
+    def _load(self) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return self._module
 
 
 def lazy_modules(package: str, *names: str) -> Any:
