@@ -9,8 +9,9 @@ handles existing sessions and duplicate events. The events are then published.
 
 Nothing recorded is lost on a graceful stop: Cloud Run sends SIGTERM and allows 10 s;
 gunicorn lets in-flight requests finish, the worker exits normally and the `atexit` hook
-below drains the queue within SHUTDOWN_FLUSH_SECONDS. A failed commit is retried, never
-dropped. docs/decisions/batched-session-marks.md says why this is the only mode.
+below drains the queue within SHUTDOWN_FLUSH_SECONDS. A commit that fails for a transient
+reason is retried, never dropped (a mark Firestore refuses as invalid is logged and
+skipped). docs/decisions/batched-session-marks.md says why this is the only mode.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class _Writer:
         while True:
             batch = self._take()
             try:
-                write(batch)
+                _write_isolating(batch)
             except Exception:  # noqa: BLE001 - keep every mark: put the batch back, retry
                 log.exception("writing %d session marks failed; retrying", len(batch))
                 with self.cond:
@@ -111,6 +112,22 @@ class _Writer:
             with self.cond:
                 self.pending -= len(batch)
                 self.cond.notify_all()
+
+
+def _write_isolating(batch: list[Mark]) -> None:
+    """`write`, except that a batch Firestore refuses as invalid (a permanent error) is
+    written mark by mark, and a single invalid mark is logged and left out rather than
+    blocking every mark behind it. Transient errors propagate: the batch is retried."""
+    from google.api_core.exceptions import InvalidArgument
+
+    try:
+        write(batch)
+    except InvalidArgument:
+        if len(batch) == 1:
+            log.exception("session mark %s refused as invalid; not retried", batch[0].session_id)
+            return
+        for m in batch:
+            _write_isolating([m])
 
 
 _writer: _Writer | None = None
