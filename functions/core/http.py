@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import flask
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -21,7 +21,7 @@ from core.errors import ApiError, bad_request, from_validation
 from core.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover - pydantic is imported by the routes that use it
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound="BaseModel")
 Handler = Callable[..., Any]
@@ -164,7 +164,7 @@ def lazy_modules(package: str, *names: str) -> Any:
     return mods if len(mods) > 1 else mods[0]
 
 
-def _is_validation_error(exc: Exception) -> bool:
+def _is_validation_error(exc: Exception) -> TypeGuard[ValidationError]:
     """A pydantic ValidationError, without importing pydantic where no route needs it (if it
     was never imported, nothing raised one)."""
     core = sys.modules.get("pydantic_core")

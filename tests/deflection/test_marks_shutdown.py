@@ -20,8 +20,8 @@ import requests
 
 from emulators.ports import free_port, wait_tcp
 from emulators.suite import Suite
-from tests.conftest import twilio_signed
-from tests.deflection.conftest import MON_NIGHT, MON_NOON
+from tests.helpers.common import twilio_signed
+from tests.helpers.deflection import MON_NIGHT, MON_NOON
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = 1000

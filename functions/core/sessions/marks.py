@@ -11,7 +11,7 @@ Nothing recorded is lost on a graceful stop: Cloud Run sends SIGTERM and allows 
 gunicorn lets in-flight requests finish, the worker exits normally and the `atexit` hook
 below drains the queue within SHUTDOWN_FLUSH_SECONDS. A commit that fails for a transient
 reason is retried, never dropped (a mark Firestore refuses as invalid is logged and
-skipped). docs/decisions/batched-session-marks.md says why this is the only mode.
+skipped). docs/decisions/0004-batched-session-marks.md says why this is the only mode.
 """
 
 from __future__ import annotations
