@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: setup dev test test-fast lint format bench config-validate config-apply deploy-check console screenshots
+.PHONY: setup dev test test-fast lint format lock bench config-validate config-apply deploy-check console screenshots
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -27,10 +27,22 @@ test-fast: setup
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: setup
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+# The hash-locked lock files, resolved from the top-level pins (requirements.txt,
+# requirements-dev.txt, emulators/requirements-tasks.txt) for Python 3.11 on Linux (as deployed);
+# setup installs them with --require-hashes. Run after changing a pin and commit the locks
+# with it. Unchanged pins keep their locked versions; LOCK_ARGS=--upgrade takes the newest.
+LOCK := $(VENV)/bin/uv pip compile --quiet --python-version 3.11 --python-platform linux \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: setup
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	$(LOCK) emulators/requirements-tasks.txt -o emulators/requirements-tasks.lock
 
 # Offline deploy checks: terraform fmt, tests/infra (hcl2 assertions, validations, checkov,
 # manifest) and a cloud-shaped smoke run of every function (infra/README.md "Checks").

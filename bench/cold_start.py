@@ -13,7 +13,7 @@ import time
 
 import requests
 
-from bench.common import BARE_SOURCE, MAIN_SOURCE, Served
+from bench.common import BARE_SOURCE, MAIN_SOURCE, Served, figure, write_results
 
 
 def first_answer(target: str, source: object, path: str) -> float:
@@ -42,12 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold start (median of {args.runs}), process start -> first answer")
     print(f"  {'bare functions-framework':32s} {bare_med * 1000:7.0f} ms")
     worst = 0.0
+    figures = {}
     for ep in manifest().http:
         runs = [first_answer(ep.name, MAIN_SOURCE, "/__cold_start_probe") for _ in range(args.runs)]
         med = statistics.median(runs)
         worst = max(worst, med / bare_med)
         print(f"  {ep.name:32s} {med * 1000:7.0f} ms  ratio {med / bare_med:4.2f}")
+        figures[ep.name] = figure(med * 1000, baseline=bare_med * 1000, target=1.5, unit="ms")
     print(f"worst ratio to bare: {worst:.2f}")
+    write_results("cold_start", figures, runs=args.runs)
     return 0
 
 

@@ -142,6 +142,50 @@ def process_tree_peak_mib(pid: int) -> float:
     return sum(_vm_hwm_kib(p) for p in [pid, *_children(pid)]) / 1024
 
 
+def process_tree_pss_mib(pid: int) -> float:
+    """Memory of a process tree now, as the instance's limit sees it: anonymous pages
+    proportionally (a page the gunicorn master and its forked worker still share counts
+    once; summing each process's peak RSS counts it twice), plus the file-backed pages
+    (shared libraries) of the process mapping the most, once. Pages of the libraries that
+    other processes on this machine share are not discounted."""
+    anon = 0
+    files = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            f = {
+                k: int(v.split()[0])
+                for k, _, v in (
+                    line.partition(":")
+                    for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:]
+                )
+            }
+        except (OSError, ValueError):
+            continue
+        anon += f.get("Pss_Anon", 0)
+        files = max(files, f.get("Rss", 0) - f.get("Anonymous", 0))
+    return (anon + files) / 1024
+
+
+class PeakMemory:
+    """Samples a process tree's proportional memory (every `every` s) and keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        self.pid, self.every, self.peak_mib = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, process_tree_pss_mib(self.pid))
+            self._stop.wait(self.every)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mib
+
+
 def _children(pid: int) -> list[int]:
     try:
         out = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -185,3 +229,52 @@ def with_suite(
         return run()
     finally:
         suite.cleanup()
+
+
+# -- results as JSON ---------------------------------------------------------------------
+# Every bench writes {"bench": name, "figures": {figure: {...}}} to RESULTS_DIR/<name>.json
+# (BENCH_RESULTS_DIR overrides the directory, e.g. for the CI-sized runs); the charts and
+# bench/RESULTS.md are made from these files.
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+def figure(
+    value: float,
+    *,
+    baseline: float | None = None,
+    target: float | None = None,
+    on: str = "ratio",
+    better: str = "lower",
+    unit: str = "",
+) -> dict[str, object]:
+    """One figure: its value, the same-run baseline and their ratio, and whether the target
+    (on the "ratio" or on the "value"; "lower" or "higher" is better) is met."""
+    ratio = value / baseline if baseline else None
+    judged = ratio if on == "ratio" else value
+    met = None
+    if target is not None and judged is not None:
+        met = judged <= target if better == "lower" else judged >= target
+    return {
+        "value": round(value, 4),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 4),
+        "ratio": None if ratio is None else round(ratio, 4),
+        "target": target,
+        "target_on": on,
+        "better": better,
+        "met": met,
+    }
+
+
+def write_results(bench: str, figures: dict[str, dict[str, object]], **extra: object) -> Path:
+    import json
+
+    out_dir = Path(os.environ.get("BENCH_RESULTS_DIR") or RESULTS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{bench}.json"
+    body = {"bench": bench, "figures": figures, **extra}
+    path.write_text(json.dumps(body, indent=2, sort_keys=False) + "\n")
+    missed = [k for k, f in figures.items() if f.get("met") is False]
+    print(f"results: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", end="")
+    print(f"  (targets missed: {', '.join(missed)})" if missed else "  (every target met)")
+    return path

@@ -67,8 +67,9 @@ def run(suite: object, args: argparse.Namespace) -> int:
     from core.config.store import apply
     from core.settings import reset_settings
     from emulators.signin import seed_people
-    from tests.console import calls
-    from tests.console.conftest import CHROMIUM_ARGS, DEMO_CONFIG, sign_in
+    from tests.helpers import console_calls as calls
+    from tests.helpers.common import DEMO_CONFIG
+    from tests.helpers.console import CHROMIUM_ARGS, sign_in
 
     reset_settings()
     reset_clients()

@@ -8,7 +8,8 @@ message, session marked deflected + event published). Latency is measured per re
 the client on loopback; config is cached (CONFIG_CACHE_SECONDS=15) as in production.
 
 After the run, every session mark is checked in Firestore (the writes happen behind the
-answer; the bench reports how long the backlog took to drain).
+answer, batched by core/sessions/marks.py; the bench reports how long the backlog took to
+drain). Figures go to stdout and to bench/results/deflection_ivr.json.
 
     .venv/bin/python -m bench.deflection_ivr [--duration 15] [--concurrency 4]
 """
@@ -147,13 +148,6 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=15.0)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--rate", type=float, default=100.0, help="paced phase, requests/s")
-    ap.add_argument(
-        "--writes",
-        choices=["sync", "async"],
-        default="sync",
-        help="session marks before the answer (default, durable) or behind it "
-        "(DEFLECTION_ASYNC_WRITES=1)",
-    )
     args = ap.parse_args()
     os.environ["SUITE_STANDINS"] = "twilio"
     suite = Suite()
@@ -174,13 +168,13 @@ def main() -> None:
                 ROOT / "functions" / "main.py",
                 "deflection_http",
                 fport,
-                {
-                    "PUBLIC_URL": fbase,
-                    "DEFLECTION_ASYNC_WRITES": "1" if args.writes == "async" else "0",
-                },
+                {"PUBLIC_URL": fbase},
             )
         )
         procs.append(serve(suite, ROOT / "bench" / "bare_function.py", "bare", bport, {}))
+        from bench.common import PeakMemory
+
+        mem = [PeakMemory(p.pid) for p in procs]
         # Warm up: config cached, TTS rendered once, clients connected.
         warm = requests_for(fbase, 200)
         load(warm, args.concurrency, 60)
@@ -215,7 +209,7 @@ def main() -> None:
         print(
             f"machine: {os.cpu_count()} cores; concurrency {args.concurrency}; "
             f"{args.duration:.0f} s each; Firestore emulator on the same cores; "
-            f"session writes: {args.writes}"
+            "session marks batched behind the answer"
         )
         print(f"-- paced at {args.rate:.0f} req/s (a busy carrier; latency without queueing)")
         for name, lat in (("bare functions-framework", pb_lat), ("deflection IVR webhook", pf_lat)):
@@ -245,12 +239,43 @@ def main() -> None:
             f"session marks: {found} in Firestore, {missing} missing, backlog drained "
             f"{drain:.1f} s after the load stopped"
         )
-        from bench.common import process_tree_peak_mib
+        from bench.common import figure, process_tree_peak_mib, write_results
 
+        fn_mib, bare_mib = (m.stop() for m in mem)
         print(
-            f"peak memory: deflection function {process_tree_peak_mib(procs[0].pid):.0f} MiB, "
-            f"bare {process_tree_peak_mib(procs[1].pid):.0f} MiB, bench process "
+            f"peak memory (master + worker, shared pages once): deflection function "
+            f"{fn_mib:.0f} MiB, bare {bare_mib:.0f} MiB; sum of per-process peak RSS: "
+            f"{process_tree_peak_mib(procs[0].pid):.0f} / {process_tree_peak_mib(procs[1].pid):.0f}"
+            f" MiB; bench process "
             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
+        write_results(
+            "deflection_ivr",
+            {
+                "paced_p50_ms": figure(
+                    pct(pf_lat, 50), baseline=pct(pb_lat, 50), target=1.5, unit="ms"
+                ),
+                "paced_p99_ms": figure(
+                    pct(pf_lat, 99), baseline=pct(pb_lat, 99), target=15.0, on="value", unit="ms"
+                ),
+                "saturated_p50_ms": figure(pct(f_lat, 50), baseline=pct(b_lat, 50), unit="ms"),
+                "saturated_p99_ms": figure(pct(f_lat, 99), baseline=pct(b_lat, 99), unit="ms"),
+                "throughput_rps": figure(
+                    len(f_lat) / f_dt,
+                    baseline=len(b_lat) / b_dt,
+                    target=0.6,
+                    better="higher",
+                    unit="req/s",
+                ),
+                "peak_rss_mib": figure(
+                    fn_mib, baseline=bare_mib, target=96.0, on="value", unit="MiB"
+                ),
+                "marks_missing": figure(float(missing), target=0.0, on="value", unit="marks"),
+                "errors": figure(float(pf_err + f_err), target=0.0, on="value", unit="requests"),
+            },
+            rate=args.rate,
+            concurrency=args.concurrency,
+            duration=args.duration,
         )
     finally:
         for p in procs:

@@ -101,15 +101,9 @@ def _setup_env(part_size: int) -> dict[str, str]:
             "LOG_LEVEL": "WARNING",
         }
     )
-    from core.clients import reset_clients
-    from core.crm import zendesk_http
-    from core.settings import reset_settings
-    from recordings import config
+    from core import caches
 
-    reset_settings()
-    reset_clients()
-    config.reset()
-    zendesk_http.reset()
+    caches.reset()
     from google.api_core.exceptions import AlreadyExists
 
     from core import clients

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES: list[tuple[str, list[str], list[str] | None]] = [
     ("bench.cold_start", ["--runs", "5"], ["--runs", "1"]),
     ("bench.deflection_ivr", ["--duration", "15"], ["--duration", "3", "--rate", "50"]),
-    ("bench.deflection_ivr", ["--duration", "15", "--writes", "async"], None),
     ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "10"]),
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"]),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"]),

@@ -35,13 +35,11 @@ DEMO_SERVICE_ACCOUNT = "ci-pipeline@demo-contact-center.iam.gserviceaccount.com"
 
 def load_demo(suite: Suite, config: Path) -> dict:
     os.environ.update(suite.env())
-    from core.clients import reset_clients
+    from core import caches
     from core.config.loader import load_file
     from core.config.store import apply
-    from core.settings import reset_settings
 
-    reset_settings()
-    reset_clients()
+    caches.reset()
     return apply(load_file(config)).as_dict()
 
 

@@ -487,6 +487,37 @@ class Suite:
 
         push_subscriptions(self, fns)
 
+    def start_variant(self, name: str, env: dict[str, str]) -> str:
+        """One more instance of function `name`, its usual environment plus `env` (e.g.
+        CRM=salesforce), on a port of its own; no push subscription (a test posts to it).
+        Stopped with the suite. Returns its URL (also its PUBLIC_URL)."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        label = f"fn-{name}-variant-{port}"
+        proc = self._spawn(
+            label,
+            [
+                sys.executable,
+                "-m",
+                "functions_framework",
+                "--source",
+                str(FUNCTIONS_DIR / "main.py"),
+                "--target",
+                name,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            self.function_env(name) | {"PUBLIC_URL": url, "PORT": str(port)} | env,
+            inherit=not self.cloud,
+        )
+        try:
+            wait_tcp(port, 60, proc, label)
+        except (TimeoutError, RuntimeError) as exc:
+            raise self._fail(label, exc) from None
+        return url
+
     def logs(self) -> dict[str, str]:
         """Every captured log of this suite (process name => text)."""
         out = {}

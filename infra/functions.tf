@@ -35,8 +35,9 @@ resource "google_cloudfunctions2_function" "fn" {
     available_memory                 = each.value.memory
     timeout_seconds                  = each.value.timeout_seconds
     max_instance_request_concurrency = each.value.concurrency
-    # More than one request per instance needs at least one whole vCPU.
-    available_cpu                  = each.value.concurrency > 1 ? "1" : null
+    # The manifest's vCPUs if it names them; more than one request per instance needs at
+    # least one whole vCPU.
+    available_cpu                  = each.value.cpu != null ? each.value.cpu : (each.value.concurrency > 1 ? "1" : null)
     min_instance_count             = each.value.min_instances
     max_instance_count             = each.value.max_instances
     ingress_settings               = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"

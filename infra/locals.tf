@@ -21,6 +21,7 @@ locals {
       memory          = f.memory
       timeout_seconds = f.timeout_seconds
       concurrency     = f.concurrency
+      cpu             = try(f.cpu, null)
       min_instances   = f.min_instances
       max_instances   = f.max_instances
     }

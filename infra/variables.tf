@@ -169,7 +169,7 @@ variable "voice_fallback_queue" {
 # --- CRM -------------------------------------------------------------------------------
 
 variable "crm" {
-  description = "CRM the recordings and tickets go to: zendesk or salesforce."
+  description = "CRM the recordings, contacts, tickets and voicemails go to: zendesk or salesforce (docs/crm.md)."
   type        = string
   default     = "zendesk"
   validation {

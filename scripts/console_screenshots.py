@@ -36,7 +36,7 @@ PAGES: list[tuple[str, str, str]] = [
 
 def live_sessions(suite: Any, people: dict[str, str]) -> dict[str, str]:
     """A few calls and chats across teams; one connected call monitored by Mona."""
-    from tests.console import calls
+    from tests.helpers import console_calls as calls
 
     made = []
     for queue, caller, agent in (
@@ -96,7 +96,8 @@ def shoot(suite: Any) -> int:
     from core.config.store import apply
     from core.settings import reset_settings
     from emulators.signin import seed_people
-    from tests.console.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_CONFIG, sign_in
+    from tests.helpers.common import DEMO_CONFIG
+    from tests.helpers.console import CHROMIUM, CHROMIUM_ARGS, sign_in
 
     reset_settings()
     reset_clients()

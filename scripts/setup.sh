@@ -54,7 +54,8 @@ fi
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
 # make_venv DIR WHAT REQUIREMENTS...: (re)create DIR from scratch whenever its pinned
-# requirements change, so a removed pin never lingers in a stale environment.
+# requirements change, so a removed pin never lingers in a stale environment. A `.lock`
+# file (`make lock`) pins every package with its hashes: pip installs nothing else.
 make_venv() {
   local dir=$1 what=$2; shift 2
   local want; want=$(stamp "$@")
@@ -65,14 +66,16 @@ make_venv() {
   "$PY" -m venv --clear "$dir"
   # The machine's pip config names local mirrors that may be absent: drop that noise only.
   # (pipefail makes a failed install fail the pipeline; the filter itself never does.)
-  { "$dir/bin/pip" install -q --upgrade pip && "$dir/bin/pip" install -q -r "$1"; } 2>&1 \
+  local hashes=()
+  [[ $1 == *.lock ]] && hashes=(--require-hashes)
+  { "$dir/bin/pip" install -q --upgrade pip && "$dir/bin/pip" install -q "${hashes[@]}" -r "$1"; } 2>&1 \
     | { grep -v "^WARNING: Location '" || true; }
   "$dir/bin/pip" check >/dev/null 2>&1 || echo "setup: note: pip check reports conflicts in $dir"
   echo "$want" > "$dir/.stamp"
 }
 
-make_venv .venv "code and tests" requirements-dev.txt requirements.txt
-make_venv .venv-tasks "Cloud Tasks emulator, pins protobuf<5" emulators/requirements-tasks.txt
+make_venv .venv "code and tests" requirements-dev.lock
+make_venv .venv-tasks "Cloud Tasks emulator, pins protobuf<5" emulators/requirements-tasks.lock
 make_venv .venv-checkov "Terraform static checks; its pins clash with ours" \
   infra/requirements-checkov.txt
 # The Firebase Authentication emulator (portal sign-in): firebase-tools pinned in

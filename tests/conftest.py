@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,18 @@ from typing import Any
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.common import ROOT
+
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 from emulators.suite import Suite  # noqa: E402
-
-DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"
-DEMO_SERVICE_ACCOUNT = "ci-pipeline@demo-contact-center.iam.gserviceaccount.com"
-
-
-CLOUD = os.environ.get("SUITE_MODE") == "cloud"
+from tests.helpers.common import (  # noqa: E402
+    CLOUD,
+    DEMO_CONFIG,
+    DEMO_SERVICE_ACCOUNT,
+    clear_firestore,
+    reset_process_state,
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -44,18 +45,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"emulator-only affordance: {reason}"))
 
 
-def _reset_process_state() -> None:
-    from core import rate_limit
-    from core.clients import reset_clients
-    from core.config.store import invalidate
-    from core.settings import reset_settings
-
-    reset_settings()
-    reset_clients()
-    invalidate()
-    rate_limit.reset_local()  # its Firestore slots are emptied with the rest
-
-
 @pytest.fixture(scope="session")
 def suite() -> Iterator[Suite]:
     s = Suite()
@@ -63,7 +52,7 @@ def suite() -> Iterator[Suite]:
     try:
         s.provision()
         os.environ.update(s.env() | {"CONFIG_CACHE_SECONDS": "0"})
-        _reset_process_state()
+        reset_process_state()
         yield s
     finally:
         s.cleanup()
@@ -75,17 +64,8 @@ def functions(suite: Suite) -> Suite:
     os.environ["CONFIG_CACHE_SECONDS"] = "0"
     suite.start_functions()
     os.environ.update(suite.env())
-    _reset_process_state()
+    reset_process_state()
     return suite
-
-
-def clear_firestore(suite: Suite) -> None:
-    host = suite.env()["FIRESTORE_EMULATOR_HOST"]
-    req = urllib.request.Request(
-        f"http://{host}/emulator/v1/projects/{suite.project}/databases/(default)/documents",
-        method="DELETE",
-    )
-    urllib.request.urlopen(req, timeout=30).read()
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +82,7 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
             requests.post(f"{s.url(name)}/_control/reset", timeout=5)
         except requests.RequestException:
             pass
-    _reset_process_state()
+    reset_process_state()
     yield
 
 
@@ -150,29 +130,6 @@ def app_client(suite: Suite) -> Callable[[str], Any]:
     return _client
 
 
-def twilio_signed(url: str, params: dict[str, str], token: str | None = None) -> dict[str, str]:
-    """Headers for a form POST signed as Twilio signs it."""
-    from twilio.request_validator import RequestValidator
-
-    from emulators.suite import TWILIO_TOKEN
-
-    # The suite's token: the local one, or a random one with SUITE_MODE=cloud.
-    token = token or os.environ.get("TWILIO_AUTH_TOKEN") or TWILIO_TOKEN
-    sig = RequestValidator(token).compute_signature(url, params)
-    return {"X-Twilio-Signature": sig}
-
-
-def push_headers(suite: Suite, function: str) -> dict[str, str]:
-    """Headers of a Pub/Sub push to `function` as Google sends it: with SUITE_MODE=cloud a
-    token of the push account from the suite's OIDC issuer; none on the emulator suite."""
-    if not suite.cloud:
-        return {}
-    from emulators.suite import push_account
-
-    token = suite.issuer().mint(suite.function_url(function), push_account(suite.project))
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def portal_token() -> Callable[[str], str]:
     from core.auth.portal import issue
@@ -215,38 +172,6 @@ def sdk_token() -> Callable[..., str]:
     from core.auth.sdk_jwt import issue
 
     return lambda identifier, **claims: issue(identifier, **claims)
-
-
-def pull_all(
-    suite: Suite, subscription: str, timeout: float = 5.0, expect: int | None = None
-) -> list[Any]:
-    """Pull messages from a subscription until `expect` arrived or `timeout` passed."""
-    import time
-
-    from google.cloud import pubsub_v1
-
-    sub = pubsub_v1.SubscriberClient()
-    out: list[Any] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        # return_immediately: the emulator would otherwise hold an empty pull open.
-        resp = sub.pull(
-            request={"subscription": subscription, "max_messages": 100, "return_immediately": True},
-            timeout=5,
-        )
-        if resp.received_messages:
-            sub.acknowledge(
-                request={
-                    "subscription": subscription,
-                    "ack_ids": [m.ack_id for m in resp.received_messages],
-                }
-            )
-            out.extend(m.message for m in resp.received_messages)
-        if expect is not None and len(out) >= expect:
-            # keep listening briefly to catch duplicates
-            deadline = min(deadline, time.monotonic() + 1.0)
-        time.sleep(0.1)
-    return out
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.helpers.common import ROOT
 
 
 def test_short_benchmarks_run_and_print_figures() -> None:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.common import ROOT
 
 
 def _listening(port: int) -> bool:

@@ -10,75 +10,64 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from attributes import redirection
+from attributes import redirection, visitors
+from attributes.profile import public_profile
 from core import logs
-from core.crm import contacts
+from core.crm import choice
 from core.crm.errors import CrmError
+from core.crm.records import CrmId
 from core.sessions import store
 
 log = logs.get("attributes.crm")
 
 
-def _set_fields(session_id: str, fields: dict[str, Any]) -> None:
-    """An event-less field write through the sessions store (bookkeeping only)."""
-
-    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
-        if cur is None:
-            return None, []
-        merged = dict(cur)
-        for k, v in fields.items():
-            merged[k] = (dict(cur.get(k) or {}) | v) if isinstance(v, dict) else v
-        return merged, []
-
-    store.mutate(session_id, mut)
+def _crm() -> choice.CrmRecords:
+    return choice.records("customers")
 
 
-def contact_for(doc: dict[str, Any]) -> int:
+def contact_for(doc: dict[str, Any]) -> CrmId:
     """The CRM contact of the session's end user (created on first need)."""
-    from attributes import visitors
-
     crm = doc.get("crm") or {}
     if crm.get("contact_id"):
-        return int(crm["contact_id"])
+        return crm["contact_id"]
     visitor_contact = visitors.crm_contact(doc)  # an anonymous visitor's named contact
     if visitor_contact is not None:
-        _set_fields(doc["id"], {"crm": {"contact_id": visitor_contact}})
+        store.set_fields(doc["id"], {"crm": {"contact_id": visitor_contact}})
         return visitor_contact
     user = doc.get("end_user") or {}
     ext = str(user.get("id") or doc["id"])
     name = user.get("name") or user.get("phone") or ext
-    contact = contacts.upsert_contact(ext, name, email=user.get("email"), phone=user.get("phone"))
-    _set_fields(doc["id"], {"crm": {"contact_id": contact["id"]}})
-    return int(contact["id"])
+    contact = _crm().upsert_contact(ext, name, email=user.get("email"), phone=user.get("phone"))
+    store.set_fields(doc["id"], {"crm": {"contact_id": contact["id"]}})
+    return contact["id"]
 
 
-def ticket_for(doc: dict[str, Any]) -> int:
+def ticket_for(doc: dict[str, Any]) -> CrmId:
     """The session's ticket (created once, found again by external_id on a retry)."""
     crm = doc.get("crm") or {}
     if crm.get("ticket_id"):
-        return int(crm["ticket_id"])
+        return crm["ticket_id"]
     requester = contact_for(doc)
     kind = "Call" if doc.get("kind") == "call" else "Chat"
     subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path") else "")
-    ticket = contacts.ensure_session_ticket(
+    crm_records = _crm()
+    ticket = crm_records.ensure_session_ticket(
         doc["id"], requester, subject, f"{kind} session {doc['id']} ({doc.get('channel')})"
     )
-    _set_fields(
+    store.set_fields(
         doc["id"],
         {
             "crm": {
                 "ticket_id": ticket["id"],
                 "contact_id": requester,
-                "url": contacts.ticket_url(ticket["id"]),
+                "url": crm_records.ticket_url(ticket["id"]),
             }
         },
     )
-    return int(ticket["id"])
+    return ticket["id"]
 
 
 def write_profile(doc: dict[str, Any], source: str) -> bool:
-    from attributes.flags import public_profile
-
     profile = public_profile(doc)
     note = (
         f"Customer profile: {', '.join(profile['labels'])} "
@@ -88,15 +77,15 @@ def write_profile(doc: dict[str, Any], source: str) -> bool:
     )
     try:
         tid = ticket_for(doc)
-        contacts.write_flags(tid, profile, note)
+        _crm().write_flags(tid, profile, note)
     except CrmError as exc:
         log.warning("CRM flag write for %s failed: %s", doc["id"], exc)
-        _set_fields(
+        store.set_fields(
             doc["id"],
             {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
         )
         return False
-    _set_fields(doc["id"], {"crm_sync": {"state": "ok", "ticket_id": tid, "at": time.time()}})
+    store.set_fields(doc["id"], {"crm_sync": {"state": "ok", "ticket_id": tid, "at": time.time()}})
     return True
 
 
@@ -107,8 +96,27 @@ def after_change(doc: dict[str, Any], source: str) -> None:
 
 def write_note(doc: dict[str, Any], note: str) -> bool:
     try:
-        contacts.add_note(ticket_for(doc), note)
+        _crm().add_note(ticket_for(doc), note)
     except CrmError as exc:
         log.warning("CRM note for %s failed: %s", doc["id"], exc)
         return False
     return True
+
+
+def ensure_crm_record(session_id: str, *, ending: bool = False) -> None:
+    """Make the contact and ticket of an anonymous session if it needs them now. CRM
+    trouble (including a spent CRM budget) never fails the caller: the session is marked
+    `crm_sync: pending` and the next need (assignment, a flag, its end) tries again."""
+    doc = store.get(session_id)
+    if doc is None or not visitors.needs_crm_record(doc, ending=ending):
+        return
+    try:
+        tid = ticket_for(doc)
+    except CrmError as exc:
+        log.warning("CRM record for anonymous session %s deferred: %s", session_id, exc)
+        store.set_fields(
+            session_id,
+            {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
+        )
+        return
+    store.set_fields(session_id, {"crm_sync": {"state": "ok", "ticket_id": tid}})

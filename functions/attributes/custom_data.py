@@ -34,7 +34,11 @@ RESERVED = {
 }
 MAX_TOKEN_BYTES = 16_384
 MAX_ENTRIES = 50
-VALUE_TYPES = {"boolean": bool, "string": str, "number": (int, float)}
+VALUE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "boolean": bool,
+    "string": str,
+    "number": (int, float),
+}
 CLAIMS = {"iat", "exp", "nbf", "identifier", "iss", "jti", "purpose"}
 FIELD = "custom_data"
 
@@ -71,7 +75,7 @@ def _decode(token: str) -> dict[str, Any]:
     try:
         claims = jwt.decode(
             token,
-            s.company_secret,
+            s.company_secret.get_secret_value(),
             algorithms=["HS256"],
             options={"require": ["iat", "exp"]},
             leeway=s.jwt_leeway_seconds,
@@ -89,7 +93,12 @@ def _decode(token: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise InvalidCustomData("", "the payload must be a JSON object")
     iat, exp = claims.get("iat"), claims.get("exp")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (iat, exp)):
+    if (
+        not isinstance(iat, int | float)
+        or not isinstance(exp, int | float)
+        or isinstance(iat, bool)
+        or isinstance(exp, bool)
+    ):
         raise InvalidCustomData("iat", "iat and exp must be numbers")
     cap = s.custom_data_max_lifetime_seconds
     if exp - iat > cap:
@@ -121,7 +130,7 @@ def _entry(name: str, raw: Any, reserved: bool) -> dict[str, Any]:
     ok = isinstance(value, expected) and (typ == "boolean" or not isinstance(value, bool))
     if not ok:
         raise InvalidCustomData(f"{name}.value", f"must be a {typ}")
-    if typ == "string" and len(value) > 1000:
+    if typ == "string" and isinstance(value, str) and len(value) > 1000:
         raise InvalidCustomData(f"{name}.value", "at most 1000 characters")
     if typ == "number" and isinstance(value, float) and value != value:  # NaN
         raise InvalidCustomData(f"{name}.value", "must be a finite number")

@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from attributes import crm_sync
+from attributes.profile import label_for, labels_for, public_profile
 from core import logs
 from core.errors import not_found
 from core.sessions import store
@@ -24,30 +26,6 @@ EVENT_TYPE = "session.profile_changed"
 # session keeps the recent part so a 10-writes-per-second caller cannot push the document
 # past Firestore's 1 MiB.
 HISTORY_KEEP = 100
-LABELS = {
-    "bad_actor": "bad actor",
-    "verified_customer": "verified",
-    "repeat_customer": "repeat customer",
-}
-
-
-def labels_for(profile: Mapping[str, Any]) -> list[str]:
-    return [
-        LABELS[f] for f in ("bad_actor", "verified_customer", "repeat_customer") if profile.get(f)
-    ] or ["unverified"]
-
-
-def label_for(profile: Mapping[str, Any]) -> str:
-    """The one label an agent sees first: a bad actor warning outranks everything."""
-    return labels_for(profile)[0]
-
-
-def public_profile(doc: Mapping[str, Any]) -> dict[str, Any]:
-    p = doc.get("profile") or {}
-    out: dict[str, Any] = {f: bool(p.get(f, False)) for f in PROFILE_FLAGS}
-    out["label"] = label_for(out)
-    out["labels"] = labels_for(out)
-    return out
 
 
 def apply(
@@ -110,8 +88,6 @@ def apply(
     changed = bool(staged)
     if changed:
         log.info("profile of %s set by %s: %s", session_id, source, values)
-        from attributes import crm_sync
-
         crm_sync.after_change(doc, source)
     return doc, changed
 

@@ -10,13 +10,8 @@ from core.config.store import get_view
 def for_queue(queue_id: str | None) -> Redirection | None:
     if not queue_id:
         return None
-    view = get_view()
-    if view.queue(queue_id) is None:
-        return None
-    for node in reversed(view.lineage(queue_id)):
-        if node.cfg.redirection is not None:
-            return node.cfg.redirection
-    return None
+    found = get_view().inherited(queue_id, "redirection", center=False)
+    return found[0] if found else None
 
 
 def in_crm_record(queue_id: str | None) -> bool:

@@ -118,7 +118,7 @@ def redirect(request: flask.Request) -> flask.Response:
         record = {
             "sip_redirect": {"uri": red.sip.uri, "data_parameters": passed, "at": time.time()}
         }
-        crm_sync._set_fields(sid, {"attributes": record})
+        store.set_fields(sid, {"attributes": record})
     if red.sip.data_records.in_crm_record:
         key = f"sip-redirect-note:{sid}"
         if idempotency.claim(key):

@@ -53,7 +53,7 @@ class WebhookRequest(BaseModel):
 
 def _authenticate(request: flask.Request) -> None:
     got = request.headers.get("X-Webhook-Secret", "").encode()
-    if not hmac.compare_digest(got, settings().cx_webhook_secret.encode()):
+    if not hmac.compare_digest(got, settings().cx_webhook_secret.get_secret_value().encode()):
         raise ApiError(
             401, "unauthorized", "missing or wrong X-Webhook-Secret", field="X-Webhook-Secret"
         )

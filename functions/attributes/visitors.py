@@ -8,7 +8,7 @@
   contact center's time zone at that moment (external_id = the temporary id). Starting a
   chat makes no CRM call (anyone can get a visitor token, so an anonymous flood must not
   spend the CRM's API limit): the contact and the session's ticket are made when the
-  session first needs a CRM record (`crm_sync.ticket_for`: an agent is assigned, a flag
+  session first needs a CRM record (`crm_sync.ensure_crm_record`: an agent is assigned, a flag
   or note is written, or the chat ends with something in it).
 - POST /sdk/visitors/merge {visitor_token} with the signed-in user's end-user JWT: the
   visitor's contact (and so its tickets) is merged into the real identity in the CRM and
@@ -31,8 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from core import clients, logs, throttle
 from core.auth import sdk_jwt, visitor_token
 from core.config.store import get_view
-from core.crm import contacts
+from core.crm import choice
 from core.crm.errors import CrmError, RateLimited
+from core.crm.records import CrmId
 from core.errors import ApiError, bad_request, conflict
 from core.http import parse_body
 from core.sessions import store
@@ -121,8 +122,6 @@ def _ensure_visitor(user: sdk_jwt.EndUser) -> dict[str, Any]:
 def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | None:
     """Name the anonymous session's end user after its visitor; the CRM contact and ticket
     come later, on first need (`crm_contact`)."""
-    from attributes import crm_sync
-
     visitor = _ensure_visitor(user)
     name = visitor.get("contact_name") or contact_name(
         visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
@@ -130,11 +129,11 @@ def on_session_start(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] |
     fields: dict[str, Any] = {"end_user": {"name": name}}
     if visitor.get("crm_contact_id"):
         fields["crm"] = {"contact_id": visitor["crm_contact_id"]}
-    crm_sync._set_fields(session_id, fields)
+    store.set_fields(session_id, fields)
     return store.get(session_id)
 
 
-def crm_contact(doc: dict[str, Any]) -> int | None:
+def crm_contact(doc: dict[str, Any]) -> CrmId | None:
     """The CRM contact of an anonymous session's visitor, made on first need and kept on
     the visitor; None when the session's end user is not a visitor. Raises CrmError."""
     user = doc.get("end_user") or {}
@@ -146,7 +145,7 @@ def crm_contact(doc: dict[str, Any]) -> int | None:
         return None  # an anonymous caller (phone), not an SDK visitor
     visitor = snap.to_dict()
     if visitor.get("crm_contact_id"):
-        return int(visitor["crm_contact_id"])
+        return visitor["crm_contact_id"]
     name = (
         visitor.get("contact_name")
         or user.get("name")
@@ -154,9 +153,9 @@ def crm_contact(doc: dict[str, Any]) -> int | None:
             visitor.get("channel") or "web", visitor["first_seen"], get_view().center.timezone
         )
     )
-    contact = contacts.upsert_contact(vid, name, tags=["cc_anonymous"])
+    contact = choice.records("customers").upsert_contact(vid, name, tags=["cc_anonymous"])
     _ref(vid).update({"crm_contact_id": contact["id"], "contact_name": name})
-    return int(contact["id"])
+    return contact["id"]
 
 
 def started_anonymous(doc: dict[str, Any]) -> bool:
@@ -189,27 +188,6 @@ def needs_crm_record(doc: dict[str, Any], *, ending: bool = False) -> bool:
     return bool(msgs)
 
 
-def ensure_crm_record(session_id: str, *, ending: bool = False) -> None:
-    """Make the contact and ticket of an anonymous session if it needs them now. CRM
-    trouble (including a spent CRM budget) never fails the caller: the session is marked
-    `crm_sync: pending` and the next need (assignment, a flag, its end) tries again."""
-    from attributes import crm_sync
-
-    doc = store.get(session_id)
-    if doc is None or not needs_crm_record(doc, ending=ending):
-        return
-    try:
-        tid = crm_sync.ticket_for(doc)
-    except CrmError as exc:
-        log.warning("CRM record for anonymous session %s deferred: %s", session_id, exc)
-        crm_sync._set_fields(
-            session_id,
-            {"crm_sync": {"state": "pending", "error": str(exc)[:300], "at": time.time()}},
-        )
-        return
-    crm_sync._set_fields(session_id, {"crm_sync": {"state": "ok", "ticket_id": tid}})
-
-
 # -- merge ------------------------------------------------------------------------------
 def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
     """('run' | 'done', visitor doc) or 409. Binds the merge to `identity` for good."""
@@ -221,8 +199,8 @@ def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
     @firestore.transactional
     def txn(t: Any) -> tuple[str, dict[str, Any]]:
         snap = ref.get(transaction=t)
-        doc = (
-            snap.to_dict()
+        doc: dict[str, Any] = (
+            (snap.to_dict() or {})
             if snap.exists
             else {"id": vid, "state": "active", "first_seen": now, "crm_contact_id": None}
         )
@@ -245,7 +223,7 @@ def _claim(vid: str, identity: str) -> tuple[str, dict[str, Any]]:
     return txn(clients.firestore().transaction())
 
 
-def _move_sessions(vid: str, user: sdk_jwt.EndUser, contact_id: int) -> list[str]:
+def _move_sessions(vid: str, user: sdk_jwt.EndUser, contact_id: CrmId) -> list[str]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     q = (
@@ -291,19 +269,20 @@ def merge(request: flask.Request) -> dict[str, Any]:
     if state == "done":
         return {"merge": doc.get("result", {}) | {"replayed": True}}
     try:
-        real = contacts.upsert_contact(
+        crm = choice.records("customers")
+        real = crm.upsert_contact(
             user.identifier, user.name or user.identifier, email=user.email, phone=user.phone
         )
         anon_id = doc.get("crm_contact_id")
         if anon_id is None:  # e.g. its first session could not reach the CRM
-            found = contacts.find_contact(visitor.id)
+            found = crm.find_contact(visitor.id)
             anon_id = found["id"] if found else None
-        tickets: list[int] = []
+        tickets: list[CrmId] = []
         if anon_id is not None:
-            tickets = [int(t["id"]) for t in contacts.requested_tickets(int(anon_id))]
-            anon = contacts.get_contact(int(anon_id))
+            tickets = [t["id"] for t in crm.requested_tickets(anon_id)]
+            anon = crm.get_contact(anon_id)
             if anon is not None and anon.get("active", True):
-                contacts.merge_contacts(int(anon_id), int(real["id"]))
+                crm.merge_contacts(anon_id, real["id"])
             # Inactive: an earlier attempt of this same merge got this far, then died.
     except CrmError as exc:
         _ref(visitor.id).update({"lease_until": 0})  # let the retry run at once
@@ -314,11 +293,11 @@ def merge(request: flask.Request) -> dict[str, Any]:
             f"the CRM did not complete the merge: {exc}",
             headers={"Retry-After": str(int(retry))},
         ) from None
-    sessions = _move_sessions(visitor.id, user, int(real["id"]))
+    sessions = _move_sessions(visitor.id, user, real["id"])
     result = {
         "visitor_id": visitor.id,
         "merged_into": user.identifier,
-        "contact_id": int(real["id"]),
+        "contact_id": real["id"],
         "anonymous_contact_id": anon_id,
         "tickets": sorted(tickets),
         "sessions": sessions,

@@ -6,9 +6,9 @@ local stand-in on the emulator suite. The client is built once per instance.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from core.caches import cached
 from core.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,14 +31,14 @@ def _http_client(base: str) -> Any:
     return BaseUrlHttpClient(timeout=15)
 
 
-@cache
+@cached
 def twilio() -> Client:
     from twilio.rest import Client
 
     s = settings()
     base = s.twilio_api_base.rstrip("/")
     http = None if base == TWILIO_DEFAULT else _http_client(base)
-    return Client(s.twilio_account_sid, s.twilio_auth_token, http_client=http)
+    return Client(s.twilio_account_sid, s.twilio_auth_token.get_secret_value(), http_client=http)
 
 
 def api_url(path: str) -> str:
@@ -49,4 +49,4 @@ def api_url(path: str) -> str:
 
 def basic_auth() -> tuple[str, str]:
     s = settings()
-    return s.twilio_account_sid, s.twilio_auth_token
+    return s.twilio_account_sid, s.twilio_auth_token.get_secret_value()

@@ -7,10 +7,11 @@ PUBSUB_EMULATOR_HOST and STORAGE_EMULATOR_HOST themselves; Cloud Tasks needs a c
 
 from __future__ import annotations
 
+import functools
 import threading
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from core.caches import on_reset
 from core.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +27,7 @@ def _anonymous() -> Any:
     return AnonymousCredentials()
 
 
-@cache
+@functools.cache
 def firestore() -> _firestore.Client:
     from google.cloud import firestore as fs
 
@@ -36,7 +37,7 @@ def firestore() -> _firestore.Client:
     return fs.Client(project=s.google_cloud_project)
 
 
-@cache
+@functools.cache
 def publisher() -> pubsub_v1.PublisherClient:
     from google.cloud import pubsub_v1
 
@@ -46,7 +47,7 @@ def publisher() -> pubsub_v1.PublisherClient:
     )
 
 
-@cache
+@functools.cache
 def storage_client() -> storage.Client:
     from google.cloud import storage
 
@@ -56,7 +57,7 @@ def storage_client() -> storage.Client:
     return storage.Client(project=s.google_cloud_project)
 
 
-@cache
+@functools.cache
 def tasks() -> tasks_v2.CloudTasksClient:
     from google.cloud import tasks_v2
 
@@ -70,7 +71,7 @@ def tasks() -> tasks_v2.CloudTasksClient:
     return tasks_v2.CloudTasksClient()
 
 
-@cache
+@functools.cache
 def text_to_speech() -> texttospeech.TextToSpeechClient:
     from google.cloud import texttospeech
 
@@ -86,6 +87,7 @@ def queue_path(queue: str) -> str:
     return f"projects/{s.google_cloud_project}/locations/{s.tasks_location}/queues/{queue}"
 
 
+@on_reset
 def reset_clients() -> None:
     """Forget every client (tests point the process at a different suite)."""
     with _lock:
@@ -93,4 +95,5 @@ def reset_clients() -> None:
             fn.cache_clear()
         from core import carrier
 
-        carrier.twilio.cache_clear()
+        # `@cached` keeps functools' cache_clear; its declared type is the function's own.
+        cast(Any, carrier.twilio).cache_clear()

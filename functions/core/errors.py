@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # pragma: no cover - imported where a model is validated
+    from pydantic import ValidationError
 
 
 class ApiError(Exception):

@@ -5,13 +5,14 @@ Each HTTP entry point owns a Router; `dispatch` maps errors to JSON, never a bar
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import flask
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
@@ -19,7 +20,10 @@ from core import logs
 from core.errors import ApiError, bad_request, from_validation
 from core.settings import settings
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pragma: no cover - pydantic is imported by the routes that use it
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
 Handler = Callable[..., Any]
 log = logs.get("http")
 
@@ -51,6 +55,18 @@ def error_response(err: ApiError) -> flask.Response:
     return json_response(err.body(), err.status, err.headers)
 
 
+class _MatchRule(Rule):
+    """A rule that matches requests and builds no URLs: werkzeug generates and compiles
+    Python code for each rule's URL builder, a measurable share of a cold start that our
+    routers (which never build URLs) need not pay."""
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        def build(*args: Any, **kwargs: Any) -> tuple[str, str]:
+            raise NotImplementedError("function routers match requests; they build no URLs")
+
+        return build
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -60,7 +76,7 @@ class Router:
     def route(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             endpoint = f"{','.join(methods)} {rule}"
-            self._map.add(Rule(rule, endpoint=endpoint, methods=methods))
+            self._map.add(_MatchRule(rule, endpoint=endpoint, methods=methods))
             self._handlers[endpoint] = fn
             return fn
 
@@ -93,8 +109,6 @@ class Router:
             if err.status >= 500:
                 log.error("%s: %s", self.name, err.message)
             return error_response(err)
-        except ValidationError as exc:
-            return error_response(from_validation(exc))
         except NotFound:
             return error_response(ApiError(404, "not_found", f"no route {request.path}"))
         except MethodNotAllowed as exc:
@@ -107,7 +121,9 @@ class Router:
                     headers={"Allow": allowed},
                 )
             )
-        except Exception:  # the last line of defence: log the stack, answer JSON
+        except Exception as exc:  # the last line of defence: log the stack, answer JSON
+            if _is_validation_error(exc):
+                return error_response(from_validation(exc))
             log.exception("%s: unhandled error on %s %s", self.name, request.method, request.path)
             return json_response({"error": {"code": "internal", "message": "internal error"}}, 500)
         if isinstance(result, flask.Response):
@@ -154,6 +170,51 @@ def conditional_json(request: flask.Request, body: Any, etag_of: Any = None) -> 
     return json_response(body, 200, headers)
 
 
+class LazyModule:
+    """A capability's handler module, imported on the first request that calls into it: a
+    new instance pays at its first answer only for the modules that answer needs.
+
+    `mod.fn` is a stand-in that imports the module and calls the real `fn`; route tables
+    keep their usual shape (`router.route(...)(mod.fn)`, `lambda request: mod.fn(...)`).
+    An UPPER_CASE name is a constant: reading it imports the module and gives the value.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: Any = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if attr.isupper():  # a constant, not a handler: the real value (imports the module)
+            return getattr(self._load(), attr)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self._load(), attr)(*args, **kwargs)
+
+        call.__name__ = attr
+        call.__qualname__ = f"{self._name}.{attr}"
+        return call
+
+    def _load(self) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return self._module
+
+
+def lazy_modules(package: str, *names: str) -> Any:
+    """`a, b = lazy_modules("pkg", "a", "b")` in place of `from pkg import a, b`."""
+    mods = tuple(LazyModule(f"{package}.{n}") for n in names)
+    return mods if len(mods) > 1 else mods[0]
+
+
+def _is_validation_error(exc: Exception) -> TypeGuard[ValidationError]:
+    """A pydantic ValidationError, without importing pydantic where no route needs it (if it
+    was never imported, nothing raised one)."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(exc, core.ValidationError)
+
+
 def read_json(request: flask.Request) -> dict[str, Any]:
     if request.mimetype != "application/json":
         raise ApiError(
@@ -176,6 +237,8 @@ def read_json(request: flask.Request) -> dict[str, Any]:
 
 def parse_body(request: flask.Request, model: type[M]) -> M:
     """Validate the JSON body against a model (models forbid unknown fields)."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(read_json(request))
     except ValidationError as exc:
@@ -183,6 +246,8 @@ def parse_body(request: flask.Request, model: type[M]) -> M:
 
 
 def parse_query(request: flask.Request, model: type[M]) -> M:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:

@@ -51,6 +51,10 @@ class Function(_Model):
     memory: str
     timeout_seconds: int = Field(gt=0)
     concurrency: int = Field(ge=1)
+    # vCPUs per instance; unset: the platform's share for the memory (a whole vCPU when
+    # concurrency > 1). deflection_http asks for one: its batched session-mark writer
+    # shares the instance with the webhook (docs/decisions/0004-batched-session-marks.md).
+    cpu: str | None = Field(None, pattern=r"^[1-8]$")
     min_instances: int = Field(ge=0)
     max_instances: int = Field(ge=1)
 

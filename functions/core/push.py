@@ -22,11 +22,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
 
 from core import logs
+from core.caches import on_reset
 from core.errors import ApiError, bad_request, forbidden, unauthorized
 from core.http import error_response, json_response
 from core.settings import settings
@@ -35,8 +36,13 @@ log = logs.get("push")
 ISSUERS = ("https://accounts.google.com", "accounts.google.com")
 CERTS_TTL_SECONDS = 300.0
 
+if TYPE_CHECKING:
+    from google.auth.transport import Request as _Transport
+else:  # google-auth is imported on first use (cold start); it only ever calls the object
+    _Transport = object
 
-class _CachingRequest:
+
+class _CachingRequest(_Transport):
     """google-auth transport that keeps fetched certificates for a few minutes, so a
     verification costs no round trip once an instance is warm."""
 
@@ -47,7 +53,18 @@ class _CachingRequest:
         self._cache: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, url: str, method: str = "GET", **kwargs: Any) -> Any:
+    def __call__(
+        self,
+        url: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: Any = None,
+        timeout: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs.update(body=body, headers=headers)
+        if timeout is not None:  # else the inner transport's own default applies
+            kwargs["timeout"] = timeout
         if method != "GET":
             return self._inner(url, method=method, **kwargs)
         now = time.monotonic()
@@ -63,6 +80,12 @@ class _CachingRequest:
 
 
 _transport: _CachingRequest | None = None
+
+
+@on_reset
+def _forget_certs() -> None:
+    global _transport
+    _transport = None
 
 
 def _request() -> _CachingRequest:
@@ -106,7 +129,7 @@ def verify(request: flask.Request, service_account: str | None, what: str) -> di
         or claims.get("email_verified") is not True
     ):
         raise forbidden(f"{what}: the token's account may not call this")
-    return claims
+    return dict(claims)
 
 
 def authenticate(request: flask.Request, service_account: str | None, what: str) -> None:

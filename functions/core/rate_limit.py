@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 
 from core import clients, ttl
+from core.caches import on_reset
 from core.errors import too_many
 
 COLLECTION = "rate_limits"
@@ -115,6 +116,7 @@ def check(
         raise too_many(int(wait))
 
 
+@on_reset
 def reset_local() -> None:
     with _local_lock:
         _local.clear()

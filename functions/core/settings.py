@@ -4,27 +4,33 @@ In the cloud (the runtime sets K_SERVICE) a function is given only the secrets i
 functions/manifest.json lists. It refuses to start when one of those is missing or left at
 its publicly known local default, and a secret it was not given cannot be read at all (a
 function whose manifest entry lacks a secret it uses fails loudly, not with a local value).
-Errors name environment variables only: never a value, never the environment.
+Errors name environment variables only: never a value, never the environment. Secrets are
+`SecretStr`: a logged or printed settings object shows `**********`.
+
+`Settings` holds what every function shares. A capability keeps its own settings in
+`<capability>/config.py` as a `Section` with an env prefix (`RECORDINGS_`, `SMARTACTIONS_`),
+loaded with `section(Model)`; the same cloud check covers the secrets of both, driven by
+the function's manifest entry. Both are forgotten by `core.caches.reset()`.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from core.caches import cached, on_reset
 
 if TYPE_CHECKING:  # pragma: no cover
     from core.manifest import Function
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 
-# Local defaults of secrets that live in a capability's own settings (the core ones are the
-# field defaults below). Publicly known: refused in the cloud.
-EXTRA_LOCAL_DEFAULTS: dict[str, str] = {"RECORDINGS_CRM_KEYS": "local-crm-key"}
-
 M = TypeVar("M", bound=BaseModel)
+S = TypeVar("S", bound="Section")
 
 
 class SettingsError(RuntimeError):
@@ -70,14 +76,43 @@ def current_function() -> Function | None:
     return None
 
 
-def local_defaults() -> dict[str, str | None]:
-    """Env var name => local default of every secret of the manifest (None: no default)."""
+def _plain(value: Any) -> str | None:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value if isinstance(value, str) else None
+
+
+def _sections_for(fn: Function | None) -> list[type[Section]]:
+    """Every known Section, after importing the settings module of `fn`'s capability
+    (`<capability>/config.py`), so its secrets are checked before its code first runs."""
+    if fn is not None:
+        name = fn.module.split(".")[0] + ".config"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    return list(SECTIONS)
+
+
+def local_defaults(fn: Function | None = None) -> dict[str, str | None]:
+    """Env var name => local default of every secret of the manifest (None: no default).
+    The defaults are the fields' own: of `Settings` and of every capability `Section`."""
     from core.manifest import manifest
 
-    fields = {f.alias: f.default for f in Settings.model_fields.values() if f.alias}
-    return {
-        var: EXTRA_LOCAL_DEFAULTS.get(var, fields.get(var)) for var in manifest().secrets.values()
+    models: list[type[EnvModel]] = [Settings, *_sections_for(fn)]
+    fields = {
+        f.alias: _plain(f.default)
+        for model in models
+        for f in model.model_fields.values()
+        if f.alias
     }
+    return {var: fields.get(var) for var in manifest().secrets.values()}
+
+
+def _left_at_default(value: str, default: str | None) -> bool:
+    # A comma-separated secret (keys kept side by side for rotation) must not hold a
+    # publicly known entry either.
+    return default is not None and (
+        value == default or default in (v.strip() for v in value.split(","))
+    )
 
 
 def cloud_problems(env: dict[str, str] | None = None) -> list[str]:
@@ -90,14 +125,12 @@ def cloud_problems(env: dict[str, str] | None = None) -> list[str]:
     if fn is None:
         return ["FUNCTION_TARGET / K_SERVICE name no function of manifest.json"]
     problems = []
-    defaults = local_defaults()
+    defaults = local_defaults(fn)
     for var in m.secret_env(fn):
         value = env.get(var, "")
         if not value.strip():
             problems.append(f"{var} is missing")
-        elif value == defaults.get(var) or (
-            var in EXTRA_LOCAL_DEFAULTS and EXTRA_LOCAL_DEFAULTS[var] in value.split(",")
-        ):
+        elif _left_at_default(value, defaults.get(var)):
             problems.append(f"{var} is left at its local default")
     needs = []
     if fn.kind == "event":
@@ -122,17 +155,60 @@ def check_cloud() -> None:
         raise SettingsError(f"{who} refuses to start: " + "; ".join(problems))
 
 
-class Settings(BaseModel):
+# Field names some loaded model withholds (see EnvModel): checked on every attribute read,
+# so it stays a frozenset that is almost always empty.
+_WITHHELD_NAMES: frozenset[str] = frozenset()
+
+
+class EnvModel(BaseModel):
+    """Settings read straight from os.environ by alias. A secret of the manifest that this
+    function was not given raises SecretNotGiven when read, instead of quietly reading as
+    its local default."""
+
+    # Plain pydantic: pydantic-settings would cost ~40 ms of import at every cold start
+    # for nothing we need.
+    model_config = ConfigDict(extra="ignore")
+
+    _withheld: frozenset[str] = frozenset()
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _WITHHELD_NAMES:
+            withheld = object.__getattribute__(self, "__pydantic_private__") or {}
+            if name in withheld.get("_withheld", ()):
+                alias = type(self).model_fields[name].alias
+                raise SecretNotGiven(
+                    f"{alias} is read but not among this function's secrets in manifest.json"
+                )
+        return super().__getattribute__(name)
+
+
+def _load(model: type[M], what: str) -> M:
+    """`model` from the environment, after the cloud check; the secrets of the manifest
+    that this function is not given are withheld."""
+    global _WITHHELD_NAMES
+    check_cloud()
+    s = validated(model, dict(os.environ), what)
+    fn = current_function() if in_cloud() else None
+    if fn is not None and isinstance(s, EnvModel):
+        from core.manifest import manifest
+
+        m = manifest()
+        secrets, given = set(m.secrets.values()), m.secret_env(fn)
+        withheld = frozenset(
+            n for n, f in model.model_fields.items() if f.alias in secrets and f.alias not in given
+        )
+        s._withheld = withheld
+        _WITHHELD_NAMES = _WITHHELD_NAMES | withheld
+    return s
+
+
+class Settings(EnvModel):
     """Everything a function needs from its environment.
 
     In the cloud Terraform sets these (secrets come from Secret Manager as env vars);
     on the emulator suite `emulators/` writes them. Emulator hosts follow the names the
     Google clients already understand, plus CLOUD_TASKS_EMULATOR_HOST for Cloud Tasks.
     """
-
-    # Read straight from os.environ by alias: pydantic-settings would cost ~40 ms of import
-    # at every cold start for nothing we need.
-    model_config = ConfigDict(extra="ignore")
 
     google_cloud_project: str = Field("demo-contact-center", alias="GOOGLE_CLOUD_PROJECT")
     region: str = Field("us-central1", alias="REGION")
@@ -152,21 +228,25 @@ class Settings(BaseModel):
     function_urls_json: str = Field("{}", alias="FUNCTION_URLS")
 
     twilio_account_sid: str = Field("AC" + "0" * 32, alias="TWILIO_ACCOUNT_SID")
-    twilio_auth_token: str = Field("local-twilio-token", alias="TWILIO_AUTH_TOKEN")
+    twilio_auth_token: SecretStr = Field(SecretStr("local-twilio-token"), alias="TWILIO_AUTH_TOKEN")
     twilio_api_base: str = Field("https://api.twilio.com", alias="TWILIO_API_BASE")
     twilio_caller_id: str = Field("+15005550006", alias="TWILIO_CALLER_ID")
 
     crm: str = Field("zendesk", alias="CRM")
     zendesk_base_url: str = Field("http://127.0.0.1:8181", alias="ZENDESK_BASE_URL")
     zendesk_email: str = Field("agent@example.com", alias="ZENDESK_EMAIL")
-    zendesk_api_token: str = Field("local-zendesk-token", alias="ZENDESK_API_TOKEN")
+    zendesk_api_token: SecretStr = Field(
+        SecretStr("local-zendesk-token"), alias="ZENDESK_API_TOKEN"
+    )
     salesforce_base_url: str = Field("http://127.0.0.1:8182", alias="SALESFORCE_BASE_URL")
     salesforce_client_id: str = Field("local-client", alias="SALESFORCE_CLIENT_ID")
-    salesforce_client_secret: str = Field("local-secret", alias="SALESFORCE_CLIENT_SECRET")
+    salesforce_client_secret: SecretStr = Field(
+        SecretStr("local-secret"), alias="SALESFORCE_CLIENT_SECRET"
+    )
 
     company_subdomain: str = Field("demo", alias="COMPANY_SUBDOMAIN")
     # Comma-separated Apps API tokens (several so tokens can be rotated without downtime).
-    apps_api_tokens: str = Field("local-apps-token", alias="APPS_API_TOKENS")
+    apps_api_tokens: SecretStr = Field(SecretStr("local-apps-token"), alias="APPS_API_TOKENS")
     # Apps API calls allowed per second per API customer (subdomain), across instances.
     apps_api_rate_limit: int = Field(10, alias="APPS_API_RATE_LIMIT")
     # X-Forwarded-For entries appended by Google's infrastructure (core.http.client_address):
@@ -182,10 +262,14 @@ class Settings(BaseModel):
     crm_budget_per_minute: int = Field(700, ge=1, alias="CRM_BUDGET_PER_MINUTE")
     crm_recording_reserve: float = Field(0.3, ge=0.0, le=1.0, alias="CRM_RECORDING_RESERVE")
     # Shared secret the Dialogflow CX webhook sends (header X-Webhook-Secret).
-    cx_webhook_secret: str = Field("local-cx-webhook-secret", alias="CX_WEBHOOK_SECRET")
-    company_secret: str = Field("local-company-secret-at-least-32-bytes!", alias="COMPANY_SECRET")
-    portal_token_secret: str = Field(
-        "local-portal-secret-at-least-32-bytes!!", alias="PORTAL_TOKEN_SECRET"
+    cx_webhook_secret: SecretStr = Field(
+        SecretStr("local-cx-webhook-secret"), alias="CX_WEBHOOK_SECRET"
+    )
+    company_secret: SecretStr = Field(
+        SecretStr("local-company-secret-at-least-32-bytes!"), alias="COMPANY_SECRET"
+    )
+    portal_token_secret: SecretStr = Field(
+        SecretStr("local-portal-secret-at-least-32-bytes!!"), alias="PORTAL_TOKEN_SECRET"
     )
     jwt_leeway_seconds: int = Field(60, alias="JWT_LEEWAY_SECONDS")
     # Signed custom data lives minutes, not a day: a copied token is soon worthless.
@@ -227,19 +311,6 @@ class Settings(BaseModel):
     config_cache_seconds: float = Field(15.0, alias="CONFIG_CACHE_SECONDS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 
-    def __getattribute__(self, name: str) -> Any:
-        # A secret this function was not given must not quietly read as its local default.
-        if name in _SECRET_FIELD_NAMES and name in object.__getattribute__(self, "__dict__"):
-            withheld = object.__getattribute__(self, "__pydantic_private__") or {}
-            if name in withheld.get("_withheld", ()):
-                alias = type(self).model_fields[name].alias
-                raise SecretNotGiven(
-                    f"{alias} is read but not among this function's secrets in manifest.json"
-                )
-        return super().__getattribute__(name)
-
-    _withheld: frozenset[str] = frozenset()
-
     @property
     def on_emulators(self) -> bool:
         """Talking to the emulators (clients use anonymous credentials)."""
@@ -257,7 +328,8 @@ class Settings(BaseModel):
 
     @property
     def apps_api_token_list(self) -> list[str]:
-        return [t.strip() for t in self.apps_api_tokens.split(",") if t.strip()]
+        tokens = self.apps_api_tokens.get_secret_value()
+        return [t.strip() for t in tokens.split(",") if t.strip()]
 
     @property
     def console_origins(self) -> frozenset[str]:
@@ -282,33 +354,54 @@ class Settings(BaseModel):
         return urls[name].rstrip("/")
 
 
-_SECRET_FIELD_NAMES: frozenset[str] = frozenset()
-
-
-def _secret_fields() -> dict[str, str]:
-    """Settings field name => env var, for the fields that hold a manifest secret."""
-    from core.manifest import manifest
-
-    env_vars = set(manifest().secrets.values())
-    return {n: f.alias for n, f in Settings.model_fields.items() if f.alias in env_vars}
-
-
-@cache
+@cached
 def settings() -> Settings:
-    global _SECRET_FIELD_NAMES
-    check_cloud()
-    s = validated(Settings, dict(os.environ), "settings")
-    fields = _secret_fields()
-    _SECRET_FIELD_NAMES = frozenset(fields)
-    fn = current_function() if in_cloud() else None
-    if fn is not None:
-        from core.manifest import manifest
-
-        given = manifest().secret_env(fn)
-        s._withheld = frozenset(n for n, var in fields.items() if var not in given)
-    return s
+    return _load(Settings, "settings")
 
 
 def reset_settings() -> None:
-    """Tests change the environment between cases; forget the cached instance."""
-    settings.cache_clear()
+    """Tests change the environment between cases: forget the settings read so far (every
+    other per-process cache too: `core.caches.reset`)."""
+    settings.cache_clear()  # type: ignore[attr-defined]
+    section.cache_clear()  # type: ignore[attr-defined]
+    _forget_withheld()
+
+
+# -- capability settings ----------------------------------------------------------------
+SECTIONS: list[type[Section]] = []
+
+
+class Section(EnvModel):
+    """One capability's settings: field `x` is read from PREFIX + "X" (unless the field names
+    its own alias). Declare with `model_config = Section.config("RECORDINGS_")`; load with
+    `section(Model)` (cached, checked like `Settings`)."""
+
+    prefix: ClassVar[str] = ""
+
+    @staticmethod
+    def config(prefix: str) -> ConfigDict:
+        return ConfigDict(extra="ignore", alias_generator=lambda name: prefix + name.upper())
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        gen = cls.model_config.get("alias_generator")
+        cls.prefix = gen("") if callable(gen) else ""
+        if cls not in SECTIONS:
+            SECTIONS.append(cls)
+
+    @classmethod
+    def env_vars(cls) -> dict[str, str]:
+        """Field name => env var."""
+        return {n: f.alias or n for n, f in cls.model_fields.items()}
+
+
+@cached
+def section(model: type[S]) -> S:
+    return _load(model, f"{model.prefix.rstrip('_').lower() or model.__name__} settings")
+
+
+@on_reset
+def _forget_withheld() -> None:
+    global _WITHHELD_NAMES
+    _WITHHELD_NAMES = frozenset()

@@ -19,8 +19,12 @@ import hmac
 import re
 import time
 
+from pydantic import SecretStr
+
 _HEX = re.compile(rb"[0-9a-f]{64}")
 _PREFIX = b"cc-signing:v1:"
+# The root secret a key is derived from: a settings SecretStr, or None for COMPANY_SECRET.
+Root = str | bytes | SecretStr | None
 
 
 class SignatureError(Exception):
@@ -52,17 +56,19 @@ class Expired(SignatureError):
     reason = "expired"
 
 
-def derive_key(purpose: str, root: str | bytes | None = None) -> bytes:
+def derive_key(purpose: str, root: Root = None) -> bytes:
     """The key for one purpose, derived from the deployment's root secret."""
     if root is None:
         from core.settings import settings
 
         root = settings().company_secret
+    if isinstance(root, SecretStr):
+        root = root.get_secret_value()
     raw = root.encode() if isinstance(root, str) else root
     return hmac.new(raw, _PREFIX + purpose.encode(), hashlib.sha256).digest()
 
 
-def sign(purpose: str, message: bytes, root: str | bytes | None = None) -> str:
+def sign(purpose: str, message: bytes, root: Root = None) -> str:
     """Hex HMAC-SHA256 of message under the purpose's key."""
     return hmac.new(derive_key(purpose, root), message, hashlib.sha256).hexdigest()
 
@@ -83,7 +89,7 @@ def verify(
     message: bytes,
     signature: str | bytes | None,
     field: str = "sig",
-    root: str | bytes | None = None,
+    root: Root = None,
 ) -> None:
     """Raise Malformed / Mismatch unless signature is sign(purpose, message)."""
     given = _ascii(signature, field).strip().lower()
@@ -101,7 +107,7 @@ def parse_exp(value: str | bytes | None, field: str = "exp") -> int:
     return int(raw)
 
 
-def sign_expiring(purpose: str, subject: str, exp: int, root: str | bytes | None = None) -> str:
+def sign_expiring(purpose: str, subject: str, exp: int, root: Root = None) -> str:
     """Signature binding a subject (an object name, a recording sid) to an expiry."""
     return sign(purpose, f"{subject}\n{exp}".encode(), root)
 
@@ -111,7 +117,7 @@ def url_params(
     subject: str,
     ttl: float,
     now: float | None = None,
-    root: str | bytes | None = None,
+    root: Root = None,
 ) -> tuple[int, str]:
     """(exp, sig) for a URL that grants `subject` until now + ttl."""
     exp = int((time.time() if now is None else now) + ttl)
@@ -124,7 +130,7 @@ def verify_expiring(
     exp: str | bytes | None,
     sig: str | bytes | None,
     now: float | None = None,
-    root: str | bytes | None = None,
+    root: Root = None,
 ) -> int:
     """Check a URL's (exp, sig) for subject; returns exp. Signature before expiry, so a
     forger learns nothing from the expiry answer."""

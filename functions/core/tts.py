@@ -33,6 +33,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from core import clients, logs
+from core.caches import on_reset
 from core.mp3 import duration_seconds as mp3_duration
 from core.settings import settings
 
@@ -75,6 +76,11 @@ class RenderedAudio:
 
 
 _url_cache: dict[tuple[str, str], tuple[float, str]] = {}
+
+
+@on_reset
+def _forget_urls() -> None:
+    _url_cache.clear()
 
 
 def object_url(bucket: str, name: str, expires_seconds: int = 3600) -> str:

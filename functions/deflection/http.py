@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from deflection import (
-    explain,
-    ivr,
-    presence,
-    scheduled,
-    sdk,
-    sdk_calls,
-    sdk_voicemail,
-    sms,
-    transfer,
+from core.http import Router, lazy_modules
+from core.manifest import manifest
+
+explain, ivr, presence, scheduled, sdk, sdk_calls, sdk_voicemail, sms, transfer = lazy_modules(
+    "deflection",
+    "explain",
+    "ivr",
+    "presence",
+    "scheduled",
+    "sdk",
+    "sdk_calls",
+    "sdk_voicemail",
+    "sms",
+    "transfer",
 )
+# The Cloud Tasks route, declared with the function (equal to scheduled.TASK_ROUTE: tested).
+_TASKS = manifest().function("deflection_http").tasks_path or "/tasks/scheduled-call"
 
 router = Router("deflection_http")
 router.route("/twilio/voice", ["POST"])(ivr.voice)
@@ -44,7 +49,7 @@ router.route("/twilio/sdk-calls/voice", ["POST"])(sdk_calls.voice)
 router.route("/sdk/voicemail", ["POST"])(sdk_voicemail.start)
 router.route("/sdk/scheduled-calls", ["POST"])(scheduled.book)
 router.route("/sdk/scheduled-calls/<booking_id>", ["DELETE"])(scheduled.cancel)
-router.route(scheduled.TASK_ROUTE, ["POST"])(scheduled.run_task)
+router.route(_TASKS, ["POST"])(scheduled.run_task)
 router.route("/twilio/scheduled-call", ["POST"])(scheduled.answered)
 router.route("/agent/transfer-targets", ["GET"])(transfer.handle_targets)
 router.route("/agent/presence", ["GET"])(presence.get)

@@ -1,8 +1,8 @@
 """Twilio voice webhooks: the after-hours decision as TwiML, and the voicemail flow.
 
-The hot path (`voice`) verifies the signature, decides from the cached config view, hands
-the session mark to the writer thread and answers; TwiML for a given outcome is built once
-per config version and reused.
+The hot path (`voice`) verifies the signature, decides from the cached config view, records
+the session mark (core.sessions.marks commits it behind the answer, batched, and drains it
+on shutdown) and answers; TwiML for a given outcome is built once per config version.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from functools import lru_cache
 import flask
 
 from core.auth.twilio_signature import verify_twilio
+from core.caches import on_reset
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.decisions import decide
 from core.errors import bad_request
 from core.http import xml_response
+from core.sessions.marks import Mark, record
 from deflection import clock, twiml, voicemail
-from deflection.marks import Mark, mark
 from deflection.routing import check_query, queue_and_language
 
 _CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
@@ -72,6 +73,11 @@ def _cached_twiml(
     return twiml.message_then_hangup(view, language, policy_queue)
 
 
+@on_reset
+def _forget_twiml() -> None:
+    _cached_twiml.cache_clear()
+
+
 def voice(request: flask.Request) -> flask.Response:
     params = verify_twilio(request)
     check_query(request.args, VOICE_QUERY)
@@ -98,7 +104,7 @@ def voice(request: flask.Request) -> flask.Response:
         "carrier": {"call_sid": sid, "from": caller, "to": params.get("To")},
     }
     if d.deflected:
-        mark(
+        record(
             Mark(
                 sid,
                 "deflected",
@@ -120,7 +126,7 @@ def voice(request: flask.Request) -> flask.Response:
             )
         )
     else:
-        mark(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
+        record(Mark(sid, "queued", create | {"queue_id": d.target or qid}))
     # The queue whose IVR settings chose the outcome (the end of a "queue" chain).
     policy_queue = d.chain[-1] if d.chain else qid
     return xml_response(

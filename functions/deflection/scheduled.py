@@ -32,9 +32,9 @@ from core.decisions import decide, messages, policy
 from core.errors import ApiError, bad_request, from_validation, not_found
 from core.hours import open_slots
 from core.http import json_response, parse_body, xml_response
+from core.sessions.marks import Mark, record
 from core.settings import settings
 from deflection import clock, dialout, twiml
-from deflection.marks import Mark, mark
 from deflection.routing import check_query
 
 log = logs.get("deflection.scheduled")
@@ -63,7 +63,9 @@ class TaskBody(BaseModel):
 
 # -- task signing (the same scheme as the recordings delivery task) ----------------------
 def _key() -> bytes:
-    return hashlib.sha256(b"scheduled-call-tasks:" + settings().company_secret.encode()).digest()
+    return hashlib.sha256(
+        b"scheduled-call-tasks:" + settings().company_secret.get_secret_value().encode()
+    ).digest()
 
 
 def sign(body: bytes) -> str:
@@ -98,7 +100,7 @@ def _enqueue(booking_id: str, at: float) -> str:
     if sa:  # checked on arrival (core/push.py): the account, and our base URL as audience
         task["http_request"]["oidc_token"] = {"service_account_email": sa, "audience": base}
     try:
-        clients.tasks().create_task(parent=parent, task=task)
+        clients.tasks().create_task(request={"parent": parent, "task": task})
     except AlreadyExists:
         log.info("task for booking already exists")
     return name
@@ -320,7 +322,7 @@ def answered(request: flask.Request) -> flask.Response:
     snap = _bookings().document(booking or "-").get() if booking else None
     phone = snap.get("phone") if snap is not None and snap.exists else params.get("To")
     user_id = snap.get("user_id") if snap is not None and snap.exists else None
-    mark(
+    record(
         Mark(
             sid,
             "queued",

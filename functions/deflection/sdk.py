@@ -14,8 +14,8 @@ from core.decisions import decide, messages
 from core.decisions.policy import queue_or_400
 from core.errors import bad_request
 from core.http import parse_body
+from core.sessions.marks import Mark, record
 from deflection import clock
-from deflection.marks import Mark, mark
 from deflection.routing import check_query
 
 
@@ -64,7 +64,7 @@ def sdk_decision(request: flask.Request) -> dict[str, Any]:
     out = d.as_dict() | {"session_id": None, "language": language}
     if d.deflected:
         sid = uuid.uuid4().hex
-        mark(
+        record(
             Mark(
                 sid,
                 "deflected",
@@ -107,7 +107,7 @@ def chat_decision(request: flask.Request) -> dict[str, Any]:
     out = decide.chat(view, node.id, language, at) | {"session_id": None, "language": language}
     if out["deflected"]:
         sid = uuid.uuid4().hex
-        mark(
+        record(
             Mark(
                 sid,
                 "deflected",

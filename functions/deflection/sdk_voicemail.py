@@ -72,7 +72,7 @@ def start(request: flask.Request) -> dict[str, Any]:
         ref = clients.firestore().collection(COLLECTION).document(doc_id)
         snap = ref.get()
         if snap.exists:
-            prior = snap.to_dict()
+            prior = snap.to_dict() or {}
             if prior.get("queue_id") != node.id or prior.get("phone") != phone:
                 raise bad_request("Idempotency-Key", "reused with a different request")
             return {k: prior[k] for k in ("call_sid", "queue_id", "number")} | {"replayed": True}

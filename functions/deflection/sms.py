@@ -11,8 +11,8 @@ from core.config.store import get_view
 from core.decisions import decide
 from core.errors import bad_request
 from core.http import xml_response
+from core.sessions.marks import Mark, record
 from deflection import clock, twiml
-from deflection.marks import Mark, mark
 from deflection.routing import check_query, queue_and_language
 
 _MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
@@ -31,7 +31,7 @@ def incoming(request: flask.Request) -> flask.Response:
     if not d["deflected"]:
         return xml_response(twiml.sms(None))  # open: the conversation is routed elsewhere
     sender = params.get("From", "")
-    mark(
+    record(
         Mark(
             sid,
             "deflected",

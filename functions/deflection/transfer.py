@@ -39,7 +39,7 @@ class TargetsQuery(BaseModel):
 def rule(
     view: CenterView,
     qid: str,
-    channel: str,
+    channel: Channel,
     language: str | None,
     at: Any,
     online: set[str] | None,
@@ -69,7 +69,7 @@ def rule(
 
 
 def targets(
-    view: CenterView, channel: str, language: str | None, at: Any, online: set[str] | None
+    view: CenterView, channel: Channel, language: str | None, at: Any, online: set[str] | None
 ) -> dict[str, Any]:
     allow = view.center.deflection.allow_transfer_to_after_hours.get(channel, False)
     included: list[dict[str, Any]] = []

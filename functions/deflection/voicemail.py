@@ -23,12 +23,12 @@ import requests
 
 from core import carrier, clients, idempotency, logs
 from core.config.view import CenterView
+from core.crm import choice
 from core.crm.errors import CrmError
 from core.decisions import policy
 from core.errors import ApiError, bad_request
 from core.sessions import store
 from core.settings import settings
-from deflection import zendesk
 
 log = logs.get("deflection.voicemail")
 COLLECTION = "voicemails"
@@ -201,7 +201,7 @@ def deliver_due(view: CenterView, at: dt.datetime) -> dict[str, int]:
         "failed": 0,
         "undeliverable": 0,
     }
-    languages = [*view.cfg.languages] or [None]
+    languages: list[str | None] = [*view.cfg.languages] or [None]
     for qid in list(pending_queues()):
         if qid not in view.queues:
             for vm in pending_of(qid):
@@ -293,42 +293,35 @@ def _to_crm(vm: dict[str, Any], at: dt.datetime) -> None:
     if not idempotency.claim(key, lease_seconds=300):
         return  # another run is on it, or it is done
     try:
-        external_id = f"voicemail:{vm_id}"
-        ticket = zendesk.find_ticket(external_id)
-        if ticket is None:
-            blob = clients.storage_client().bucket(vm["bucket"]).blob(vm["object"])
-            token = zendesk.upload(f"voicemail-{vm_id}.wav", blob.download_as_bytes(), "audio/wav")
-            who = vm.get("callback_number") or vm.get("from") or "unknown caller"
-            ticket = zendesk.create_ticket(
-                {
-                    "subject": f"Voicemail for {vm['queue_path']} from {who}",
-                    "external_id": external_id,
-                    "tags": ["voicemail", "after_hours"],
-                    "comment": {
-                        "body": (
-                            f"After-hours voicemail left for {vm['queue_path']}.\n"
-                            f"Caller: {vm.get('from') or 'withheld'}\n"
-                            f"Callback number: {vm.get('callback_number') or 'not given'}\n"
-                            f"Duration: {vm.get('duration_seconds')} s"
-                        ),
-                        "uploads": [token],
-                        "public": False,
-                    },
-                }
-            )
+        crm = choice.records("voicemail")
+        blob = clients.storage_client().bucket(vm["bucket"]).blob(vm["object"])
+        who = vm.get("callback_number") or vm.get("from") or "unknown caller"
+        ticket_id = crm.ensure_voicemail_ticket(
+            f"voicemail:{vm_id}",
+            f"Voicemail for {vm['queue_path']} from {who}",
+            (
+                f"After-hours voicemail left for {vm['queue_path']}.\n"
+                f"Caller: {vm.get('from') or 'withheld'}\n"
+                f"Callback number: {vm.get('callback_number') or 'not given'}\n"
+                f"Duration: {vm.get('duration_seconds')} s"
+            ),
+            blob.download_as_bytes,
+            f"voicemail-{vm_id}.wav",
+            "audio/wav",
+        )
     except Exception:
         idempotency.release(key)
         raise
-    _finish(vm_id, "delivered", {"to": "crm", "crm": "zendesk", "ticket_id": ticket["id"]}, at)
+    _finish(vm_id, "delivered", {"to": "crm", "crm": crm.name, "ticket_id": ticket_id}, at)
     if store.get(vm["call_sid"]) is not None:  # link the ticket on the call's session
         store.update(
             vm["call_sid"],
-            lambda d: {"crm": dict(d.get("crm") or {}) | {"ticket_id": ticket["id"]}},
+            lambda d: {"crm": dict(d.get("crm") or {}) | {"ticket_id": ticket_id}},
             "session.crm_linked",
-            {"ticket_id": ticket["id"]},
-            f"{vm['call_sid']}:crm:{ticket['id']}",
+            {"ticket_id": ticket_id},
+            f"{vm['call_sid']}:crm:{ticket_id}",
         )
-    idempotency.done(key, {"ticket_id": ticket["id"]})
+    idempotency.done(key, {"ticket_id": ticket_id})
 
 
 def _finish(

@@ -65,8 +65,8 @@ def _current_sessions(agent_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
             filter=FieldFilter("agent_id", "in", chunk)
         )
         for snap in q.stream():
-            doc = snap.to_dict()
-            out.setdefault(doc.get("agent_id"), []).append(doc)
+            doc = snap.to_dict() or {}
+            out.setdefault(doc["agent_id"], []).append(doc)  # the query selects by agent_id
     return out
 
 

@@ -88,7 +88,7 @@ def read(request: flask.Request) -> flask.Response:
 
     who = access.caller(request, access.AUDIT_READ)
     q = parse_query(request, AuditQuery)
-    base = clients.firestore().collection(COLLECTION)
+    base: Any = clients.firestore().collection(COLLECTION)  # then a query, filter by filter
     for field, value in (("session_id", q.session_id), ("actor_id", q.actor), ("action", q.action)):
         if value is not None:
             base = base.where(filter=FieldFilter(field, "==", value))

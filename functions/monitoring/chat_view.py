@@ -28,7 +28,7 @@ from core.http import parse_query
 from core.sessions import store
 from core.settings import settings
 from monitoring import access, audit, bodies, cursor
-from monitoring.listen import _mine, remove_entries
+from monitoring.listen import monitors_of, remove_entries
 
 ISSUER = "contact-center-chat-viewer"
 AUDIENCE = "chat-transcript"
@@ -37,7 +37,9 @@ TOKEN_TTL_SECONDS = 600
 
 def _key() -> bytes:
     return hmac.new(
-        settings().portal_token_secret.encode(), b"chat-viewer-token", hashlib.sha256
+        settings().portal_token_secret.get_secret_value().encode(),
+        b"chat-viewer-token",
+        hashlib.sha256,
     ).digest()
 
 
@@ -81,12 +83,12 @@ def start(request: flask.Request, session_id: str) -> Any:
     who = access.caller(request, access.MONITOR)
     body = bodies.optional_body(request, bodies.Reason)
     doc = access.session_for(who, session_id, "chat")
-    existing = _mine(doc, who, "view")
+    existing = monitors_of(doc, who, "view")
     if existing:  # already viewing: a fresh token, no second audit entry
         return _viewer_response(session_id, existing[0], False)
     store.require_live(doc)
     now = time.time()
-    entry = {
+    entry: dict[str, Any] = {
         "id": uuid.uuid4().hex,
         "user_id": who.user_id,
         "name": who.name,
@@ -102,12 +104,12 @@ def start(request: flask.Request, session_id: str) -> Any:
         if cur is None:
             raise not_found("chat")
         store.require_live(cur)
-        if _mine(cur, who, "view"):
+        if monitors_of(cur, who, "view"):
             return None, []
         return cur | {"monitors": [*(cur.get("monitors") or []), entry]}, []
 
     new, _ = store.mutate(session_id, mut, also=audit.writer(record))
-    current = _mine(new or {}, who, "view")
+    current = monitors_of(new or {}, who, "view")
     if current and current[0]["id"] != entry["id"]:  # a concurrent start won
         return _viewer_response(session_id, current[0], False)
     return _viewer_response(session_id, entry, True), 201
@@ -117,7 +119,7 @@ def stop(request: flask.Request, session_id: str) -> dict[str, Any]:
     who = access.caller(request, access.MONITOR)
     body = bodies.optional_body(request, bodies.Reason)
     doc = access.session_for(who, session_id, "chat")
-    if not _mine(doc, who, "view"):
+    if not monitors_of(doc, who, "view"):
         return {"viewing": False, "changed": False}
     _, changed = remove_entries(session_id, doc, who, "view", "chat_view.stop", body.reason)
     return {"viewing": False, "changed": changed}

@@ -19,14 +19,27 @@ from typing import Any
 
 import flask
 
-from core.config.store import get_view
-from core.http import Router
-from monitoring import access, agents, audit, chat_view, ending, listen, listing, me, views
+from core.http import Router, lazy_modules
+
+access, agents, audit, chat_view, ending, listen, listing, me, views = lazy_modules(
+    "monitoring",
+    "access",
+    "agents",
+    "audit",
+    "chat_view",
+    "ending",
+    "listen",
+    "listing",
+    "me",
+    "views",
+)
 
 router = Router("monitoring_http")
 
 
 def _details(request: flask.Request, session_id: str, kind: str) -> dict[str, Any]:
+    from core.config.store import get_view
+
     who = access.caller(request, access.MONITOR)
     doc = access.session_for(who, session_id, kind)
     render = views.call_details if kind == "call" else views.chat_details

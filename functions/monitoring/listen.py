@@ -28,7 +28,8 @@ from monitoring import access, audit, bodies, carrier_ops
 log = logs.get("monitoring.listen")
 
 
-def _mine(doc: dict[str, Any], who: Principal, kind: str) -> list[dict[str, Any]]:
+def monitors_of(doc: dict[str, Any], who: Principal, kind: str) -> list[dict[str, Any]]:
+    """The monitor entries of `kind` that `who` holds on a session."""
     return [
         m
         for m in doc.get("monitors") or []
@@ -84,7 +85,7 @@ def switch(request: flask.Request, session_id: str) -> dict[str, Any]:
     body = parse_body(request, bodies.MonitorMode)
     access.require_mode(who, body.mode)
     doc = access.session_for(who, session_id, "call")
-    mine = _mine(doc, who, "listen")
+    mine = monitors_of(doc, who, "listen")
     if not mine:
         raise ApiError(
             409,
@@ -101,7 +102,7 @@ def begin(
     """Start monitoring `doc` (or switch an existing leg of this caller to `mode`)."""
     session_id = doc["id"]
     to = access.listening_target(who, to_)
-    existing = _mine(doc, who, "listen")
+    existing = monitors_of(doc, who, "listen")
     if existing:  # a retry or a second click: the same listener, no second audit entry
         if mode and mode != access.mode_of(existing[0]):
             return switch_mode(who, doc, existing[0], mode, reason)
@@ -129,7 +130,7 @@ def begin(
         ) from None
 
     now = time.time()
-    entry = {
+    entry: dict[str, Any] = {
         "id": entry_id,
         "user_id": who.user_id,
         "name": who.name,
@@ -163,7 +164,7 @@ def begin(
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
         if cur is None or cur.get("status") != "connected":
             raise ApiError(409, "not_connected", "the call ended meanwhile", field="status")
-        if _mine(cur, who, "listen"):
+        if monitors_of(cur, who, "listen"):
             return None, []
         return cur | {"monitors": [*(cur.get("monitors") or []), entry]}, []
 
@@ -175,7 +176,7 @@ def begin(
         raise
     if not any(m.get("id") == entry["id"] for m in (new or {}).get("monitors") or []):
         carrier_ops.remove_participant(conference, participant)
-        return {"monitor": _public(_mine(new or {}, who, "listen")[0]), "changed": False}
+        return {"monitor": _public(monitors_of(new or {}, who, "listen")[0]), "changed": False}
     log.info("%s monitors %s (%s)", who.user_id, session_id, mode)
     return {"monitor": _public(entry), "changed": True}, 201
 
@@ -262,7 +263,7 @@ def remove_entries(
     session_id: str, doc: dict[str, Any], who: Principal, kind: str, action: str, reason: str | None
 ) -> tuple[list[dict[str, Any]], bool]:
     """Drop this user's monitor entries of `kind` and audit each removal, atomically."""
-    mine_ids = {m["id"] for m in _mine(doc, who, kind)}
+    mine_ids = {m["id"] for m in monitors_of(doc, who, kind)}
     now = time.time()
     records = {
         mid: audit.entry(action, audit.actor_of(who), doc, f"{mid}:stop", reason=reason, at=now)
@@ -274,7 +275,7 @@ def remove_entries(
         removed.clear()
         if cur is None:
             return None, []
-        keep = []
+        keep: list[dict[str, Any]] = []
         for m in cur.get("monitors") or []:
             (removed if m.get("id") in mine_ids else keep).append(m)
         if not removed:
@@ -293,7 +294,7 @@ def stop(request: flask.Request, session_id: str) -> dict[str, Any]:
     who = access.caller(request, access.MONITOR)
     body = bodies.optional_body(request, bodies.Reason)
     doc = access.session_for(who, session_id, "call")
-    mine = _mine(doc, who, "listen")
+    mine = monitors_of(doc, who, "listen")
     if not mine:
         return {"monitoring": False, "changed": False}
     # Leave the conference first: if the carrier fails, the record still (truly) shows

@@ -48,7 +48,7 @@ def stuck(channel: str, cutoff: float, limit: int) -> list[dict[str, Any]]:
         .order_by("created_at")
         .limit(limit)
     )
-    return [d.to_dict() for d in q.stream()]
+    return [d.to_dict() or {} for d in q.stream()]
 
 
 def sweep(

@@ -7,7 +7,6 @@ from typing import Any
 
 from core.auth.portal import Principal
 from core.config.view import CenterView
-from core.settings import settings
 from monitoring import access
 
 
@@ -56,14 +55,13 @@ def crm_link(doc: dict[str, Any]) -> dict[str, Any] | None:
     ticket = crm.get("ticket_id")
     if not ticket and not crm.get("url"):
         return None
+    from core.crm import choice
+
+    records = choice.records("customers")
     url = crm.get("url")
     if not url and ticket:
-        s = settings()
-        if s.crm == "salesforce":
-            url = f"{s.salesforce_base_url.rstrip('/')}/lightning/r/Case/{ticket}/view"
-        else:
-            url = f"{s.zendesk_base_url.rstrip('/')}/agent/tickets/{ticket}"
-    return {"system": settings().crm, "ticket_id": ticket, "url": url}
+        url = records.ticket_url(ticket)
+    return {"system": records.name, "ticket_id": ticket, "url": url}
 
 
 # Row fields computed from the clock: they change every second, so a list's ETag leaves

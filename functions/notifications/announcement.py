@@ -14,7 +14,7 @@ from typing import Any
 from core import logs, tts
 from core.config.view import CenterView
 from notifications import builtin_tones, call_type, library, phrases
-from notifications.effective import DEFAULTS, effective
+from notifications.effective import DEFAULTS, Kind, effective
 
 log = logs.get("notifications.announcement")
 
@@ -109,11 +109,12 @@ def compute(
 ) -> dict[str, Any]:
     # Every call, IVR or placed by the mobile SDK (or a scheduled callback), gets the calls
     # settings (whisper, countdown, ring): the source applies them to mobile call queues too.
-    kind = "calls" if call_type.is_call(session) else "chats"
+    kind: Kind = "calls" if call_type.is_call(session) else "chats"
     qid = session.get("queue_id")
     eff = effective(view, qid if qid in view.queues else None, kind)
     language = session.get("language") or view.center.default_language
-    whisper = countdown = None
+    whisper: dict[str, Any] | None = None
+    countdown: dict[str, Any] | None = None
     if kind == "calls" and eff["whisper"].get("enabled"):
         whisper = _whisper(view, session, eff["whisper"], language)
     if kind == "calls" and eff["countdown"].get("enabled"):

@@ -15,6 +15,7 @@ from core.config.schema.notifications import NotificationSettings
 from core.config.view import CenterView
 
 Kind = Literal["calls", "chats"]
+ClipKind = Literal["tone", "whisper"]  # the uploaded clip library's two kinds
 KINDS: tuple[Kind, ...] = ("calls", "chats")
 
 DEFAULTS: dict[str, Any] = {
@@ -63,15 +64,9 @@ def resolve(view: CenterView, qid: str | None, kind: Kind) -> tuple[dict[str, An
     """(effective settings, source of each leaf) for a queue (None: the global level)."""
     out = copy.deepcopy(DEFAULTS)
     sources = {leaf: "defaults" for leaf in _leaves(out)}
-    levels: list[tuple[str, NotificationSettings | None]] = [
-        ("center", getattr(view.center.notifications, kind))
-    ]
-    for node in view.lineage(qid) if qid else []:
-        own = node.cfg.notifications
-        levels.append((f"queue:{node.id}", getattr(own, kind) if own else None))
+    levels: list[tuple[str, NotificationSettings]] = view.layers(qid, f"notifications.{kind}")
     for where, part in levels:
-        if part is not None:
-            _lay(out, sources, part.model_dump(exclude_none=True), where)
+        _lay(out, sources, part.model_dump(exclude_none=True), where)
     return out, sources
 
 
@@ -104,9 +99,9 @@ def problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def custom_references(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
+def custom_references(settings: dict[str, Any]) -> list[tuple[str, ClipKind, str]]:
     """(field, library kind, id) of every uploaded clip the settings point at."""
-    refs = [
+    refs: list[tuple[str, ClipKind, str]] = [
         (f"tones.{slot}.custom", "tone", t["custom"])
         for slot, t in settings["tones"].items()
         if t.get("custom")

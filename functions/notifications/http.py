@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from notifications import agent_api, media_links, settings_api, tones_api
+from core.http import Router, lazy_modules
+
+agent_api, media_links, settings_api, tones_api = lazy_modules(
+    "notifications", "agent_api", "media_links", "settings_api", "tones_api"
+)
 
 router = Router("notifications_http")
 r = router.route

@@ -12,7 +12,7 @@ import hashlib
 import re
 import secrets
 import time
-from typing import Any, Literal
+from typing import Any
 
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -23,11 +23,10 @@ from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, bad_request, conflict, not_found
 from core.settings import settings
-from notifications.effective import KINDS
+from notifications.effective import KINDS, ClipKind
 
 COLLECTION = "tones"
 MULTIPART_FRAMING = 16 * 1024  # boundaries, part headers and a `name` field
-ClipKind = Literal["tone", "whisper"]
 log = logs.get("notifications.library")
 
 

@@ -26,7 +26,7 @@ PURPOSE = "notifications-media-link"
 
 
 def _root() -> str:
-    return settings().portal_token_secret
+    return settings().portal_token_secret.get_secret_value()
 
 
 def sign(obj: str, ttl: int = PREVIEW_SECONDS, now: float | None = None) -> tuple[str, int]:

@@ -25,7 +25,7 @@ from core.errors import ApiError, forbidden, from_validation, invalid_fields, no
 from core.http import json_response, read_json
 from core.merge_patch import check_keys, merge_patch
 from notifications import library
-from notifications.effective import KINDS, custom_references, problems, resolve
+from notifications.effective import KINDS, ClipKind, custom_references, problems, resolve
 
 log = logs.get("notifications.settings")
 
@@ -163,14 +163,14 @@ def _strip_none(d: dict[str, Any]) -> dict[str, Any]:
 
 def _check_playable(view: CenterView, qid: str | None) -> None:
     """Every queue the change reaches must still resolve to something playable."""
-    scope: list[str | None] = [qid] + (view.descendants(qid)[1:] if qid else list(view.queues))
+    scope: list[str | None] = [qid, *(view.descendants(qid)[1:] if qid else view.queues)]
     errors: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     known: dict[tuple[str, str], bool] = {}
 
-    def exists(clip_kind: str, cid: str) -> bool:
+    def exists(clip_kind: ClipKind, cid: str) -> bool:
         if (clip_kind, cid) not in known:
-            known[(clip_kind, cid)] = library.get(cid, clip_kind) is not None  # type: ignore
+            known[(clip_kind, cid)] = library.get(cid, clip_kind) is not None
         return known[(clip_kind, cid)]
 
     for q in scope:

@@ -11,40 +11,21 @@ and the bytes are streamed from the bucket.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from datetime import timedelta
 from typing import Any
 
 import flask
 
-from core import clients, logs, signing
-from core.errors import ApiError, not_found, unauthorized
+from core import logs, signing
+from core.errors import ApiError, not_found
 from core.settings import settings
-from recordings import state, storage_io
+from recordings import mfa, state, storage_io
 from recordings.config import rec_settings
+from recordings.crm_keys import audit, authenticate
 
 log = logs.get("recordings.access")
-HEADER = "X-CRM-Key"
-AUDIT = "recording_access"
 READABLE = ("stored", "confirmed", "failed")
-
-
-def key_id(key: str) -> str:
-    """A short hash naming a key in audit entries, logs and enrolment (never the key)."""
-    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]
-
-
-def authenticate(request: flask.Request, sid: str | None = None) -> str:
-    given = request.headers.get(HEADER, "")
-    ok = False
-    for key in rec_settings().crm_key_list:  # no early exit: same time for every key
-        ok |= hmac.compare_digest(given.encode("utf-8", "replace"), key.encode())
-    if not given or not ok:
-        audit(sid, key_id(given) if given else "-", "key_refused", request)
-        raise unauthorized(f"a valid {HEADER} header is required")
-    return key_id(given)
 
 
 PURPOSE = "recordings-media-url"
@@ -78,30 +59,7 @@ def _v4_url(sid: str, ttl: int) -> str:
     )
 
 
-def _text(value: str | None) -> str | None:
-    """Caller-chosen text as storable UTF-8 (a lone surrogate would fail the write)."""
-    if value is None:
-        return None
-    return value[:200].encode("utf-8", "replace").decode("utf-8")
-
-
-def audit(sid: str | None, who: str, action: str, request: flask.Request, **extra: Any) -> None:
-    entry = {
-        "recording_sid": _text(sid),
-        "key_id": who,
-        "action": action,
-        "at": time.time(),
-        "ip": _text(request.headers.get("X-Forwarded-For", request.remote_addr)),
-        "user_agent": _text(request.headers.get("User-Agent", ""))[:200],
-        **extra,
-    }
-    clients.firestore().collection(AUDIT).add(entry)
-    logs.event(log, f"recording {sid or '-'}: {action} by key {who}", **entry)
-
-
 def signed_url(request: flask.Request, sid: str) -> dict[str, Any]:
-    from recordings import mfa
-
     who = authenticate(request, sid)
     try:
         mfa.require_session(request, who)

@@ -16,6 +16,7 @@ import flask
 
 from core import logs
 from core.auth.twilio_signature import verify_twilio
+from core.crm.choice import crm_for
 from core.errors import ApiError, bad_request
 from core.settings import settings
 from recordings import state, tasks
@@ -74,7 +75,7 @@ def handle(request: flask.Request) -> flask.Response:
         "call_sid": call_sid,
         "session_id": call_sid,
         "status": "pending",
-        "crm": settings().crm,
+        "crm": crm_for("recordings"),
         "duration": int(duration) if duration else None,
         "created_at": now,
         "started_at": started,

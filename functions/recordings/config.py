@@ -1,18 +1,14 @@
-"""Recordings settings (env prefix RECORDINGS_), read once per instance.
-
-Plain pydantic over os.environ (no pydantic-settings import at cold start).
-"""
+"""Recordings settings (env prefix RECORDINGS_), read once per instance."""
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
-from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
-from core.settings import EXTRA_LOCAL_DEFAULTS, validated
+from core.settings import Section, in_cloud, section
 
 # The emulators' enrolment of the local CRM key (publicly known, like the key itself; never
 # used in the cloud, where RECORDINGS_CRM_TOTP_SECRETS must name each key's secret).
@@ -20,58 +16,59 @@ LOCAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MB = 1_000_000  # the CRM limits are decimal megabytes (Zendesk: 50 MB per file)
 
 
-class RecordingsSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+def key_id(key: str) -> str:
+    """A short hash naming a key in audit entries, logs and enrolment (never the key)."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]
+
+
+class RecordingsSettings(Section):
+    model_config = Section.config("RECORDINGS_")
 
     # Largest part sent to the CRM; tests lower it to keep files small and fast.
-    part_size: int = Field(50 * MB, alias="RECORDINGS_PART_SIZE", ge=1)
+    part_size: int = Field(50 * MB, ge=1)
     # One worker owns a recording at a time; a heartbeat renews the lease during the run.
-    lease_seconds: float = Field(60.0, alias="RECORDINGS_LEASE_SECONDS", gt=0)
+    lease_seconds: float = Field(60.0, gt=0)
     # The heartbeat stops after this long, so a hung run gives the recording up.
-    max_run_seconds: float = Field(3600.0, alias="RECORDINGS_MAX_RUN_SECONDS", gt=0)
+    max_run_seconds: float = Field(3600.0, gt=0)
     # Multiplies the backoff curve (tests: 0.01 turns 10 s into 0.1 s); Retry-After is
     # honoured as told, whatever the scale.
-    backoff_scale: float = Field(1.0, alias="RECORDINGS_BACKOFF_SCALE", gt=0)
+    backoff_scale: float = Field(1.0, gt=0)
     # Cloud Tasks waits this long for a delivery run (the task's dispatch_deadline: 30
     # minutes at most); recordings_http's timeout in functions/manifest.json is as long.
-    task_deadline_seconds: float = Field(
-        1800.0, alias="RECORDINGS_TASK_DEADLINE_SECONDS", ge=15, le=1800
-    )
+    task_deadline_seconds: float = Field(1800.0, ge=15, le=1800)
     # A run starts no new chunk or part after this long: it hands on to a new task, which
     # resumes where this one stopped (ingest from the bytes the bucket has, delivery from
     # the parts the CRM has), so any size fits any carrier speed. The rest of the deadline
     # is the margin for the chunk or part in flight.
-    run_budget_seconds: float = Field(1200.0, alias="RECORDINGS_RUN_BUDGET_SECONDS", gt=0)
+    run_budget_seconds: float = Field(1200.0, gt=0)
     # Carrier -> bucket in chunks of this size (a multiple of 256 KiB, as Cloud Storage
     # requires of every chunk but the last); progress is saved after each one.
-    ingest_chunk_bytes: int = Field(
-        16 * 1024 * 1024, alias="RECORDINGS_INGEST_CHUNK_BYTES", ge=256 * 1024
-    )
+    ingest_chunk_bytes: int = Field(16 * 1024 * 1024, ge=256 * 1024)
     # Read timeout towards the carrier and the CRM (a hung answer is an unknown outcome).
-    http_timeout_seconds: float = Field(60.0, alias="RECORDINGS_HTTP_TIMEOUT_SECONDS", gt=0)
+    http_timeout_seconds: float = Field(60.0, gt=0)
     # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
     # In the cloud the local default is refused at start (core.settings.check_cloud).
-    crm_keys: str = Field(EXTRA_LOCAL_DEFAULTS["RECORDINGS_CRM_KEYS"], alias="RECORDINGS_CRM_KEYS")
+    crm_keys: SecretStr = SecretStr("local-crm-key")
     # The second factor (recordings/mfa.py): comma-separated `key_id:BASE32SECRET` TOTP
-    # enrolments, key_id = access.key_id(crm key). Unset on the emulators: the local key is
+    # enrolments, key_id(crm key) below. Unset on the emulators: the local key is
     # enrolled with LOCAL_TOTP_SECRET; in the cloud a key without an entry opens nothing.
-    crm_totp_secrets: str | None = Field(None, alias="RECORDINGS_CRM_TOTP_SECRETS")
-    mfa_session_seconds: int = Field(600, alias="RECORDINGS_MFA_SESSION_SECONDS", ge=60, le=3600)
-    totp_max_failures: int = Field(5, alias="RECORDINGS_TOTP_MAX_FAILURES", ge=1, le=100)
-    totp_lockout_seconds: int = Field(900, alias="RECORDINGS_TOTP_LOCKOUT_SECONDS", ge=60)
-    url_ttl_seconds: int = Field(300, alias="RECORDINGS_URL_TTL_SECONDS", ge=10, le=3600)
+    crm_totp_secrets: SecretStr | None = None
+    mfa_session_seconds: int = Field(600, ge=60, le=3600)
+    totp_max_failures: int = Field(5, ge=1, le=100)
+    totp_lockout_seconds: int = Field(900, ge=60)
+    url_ttl_seconds: int = Field(300, ge=10, le=3600)
     # gcs_v4: Cloud Storage V4 signed URL (production); function: a URL served by this
     # function with an HMAC token (the storage emulator neither signs nor checks V4
     # signatures); auto: function on the emulator suite, gcs_v4 in the cloud and in the
     # cloud-shaped suite (K_SERVICE set).
-    signing: Literal["auto", "gcs_v4", "function"] = Field("auto", alias="RECORDINGS_SIGNING")
-    url_secret: str | None = Field(None, alias="RECORDINGS_URL_SECRET")
-    alert_after_days: float = Field(6.0, alias="RECORDINGS_ALERT_AFTER_DAYS", gt=0)
-    delete_after_days: float = Field(7.0, alias="RECORDINGS_DELETE_AFTER_DAYS", gt=0, le=7)
+    signing: Literal["auto", "gcs_v4", "function"] = "auto"
+    url_secret: SecretStr | None = None
+    alert_after_days: float = Field(6.0, gt=0)
+    delete_after_days: float = Field(7.0, gt=0, le=7)
     # Queue for the delivery tasks: settings().recordings_queue unless overridden.
     queue: str | None = Field(None, alias="RECORDINGS_TASKS_QUEUE")
     # In the cloud: the service account whose OIDC token Cloud Tasks attaches to each task.
-    tasks_service_account: str | None = Field(None, alias="RECORDINGS_TASKS_SERVICE_ACCOUNT")
+    tasks_service_account: str | None = None
 
     @model_validator(mode="after")
     def _chunks_and_budget_fit(self) -> RecordingsSettings:
@@ -90,13 +87,11 @@ class RecordingsSettings(BaseModel):
 
     def totp_secrets(self) -> dict[str, str]:
         """key_id -> base32 TOTP secret."""
-        raw = self.crm_totp_secrets
-        if raw is None:
-            if os.environ.get("K_SERVICE"):
+        if self.crm_totp_secrets is None:
+            if in_cloud():
                 return {}
-            from recordings.access import key_id
-
             return {key_id(k): LOCAL_TOTP_SECRET for k in self.crm_key_list}
+        raw = self.crm_totp_secrets.get_secret_value()
         out: dict[str, str] = {}
         for entry in filter(None, (e.strip() for e in raw.split(","))):
             kid, sep, secret = entry.partition(":")
@@ -113,13 +108,8 @@ class RecordingsSettings(BaseModel):
 
     @property
     def crm_key_list(self) -> list[str]:
-        return [k.strip() for k in self.crm_keys.split(",") if k.strip()]
+        return [k.strip() for k in self.crm_keys.get_secret_value().split(",") if k.strip()]
 
 
-@cache
 def rec_settings() -> RecordingsSettings:
-    return validated(RecordingsSettings, dict(os.environ), "recordings settings")
-
-
-def reset() -> None:
-    rec_settings.cache_clear()
+    return section(RecordingsSettings)

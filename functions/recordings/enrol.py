@@ -19,7 +19,7 @@ import sys
 def main() -> None:
     import pyotp
 
-    from recordings.access import key_id
+    from recordings.config import key_id
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--issuer", default="contact-center-recordings")

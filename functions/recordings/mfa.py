@@ -8,7 +8,7 @@ token (X-CRM-Session) bound to that key, valid RECORDINGS_MFA_SESSION_SECONDS. E
 `GET /recordings/{sid}/url` needs the key and a live session token of the same key.
 
 - Enrolment: RECORDINGS_CRM_TOTP_SECRETS (Secret Manager) holds `key_id:BASE32SECRET`
-  entries, key_id = access.key_id(key) (a hash prefix, never the key); `python -m
+  entries, key_id = config.key_id(key) (a hash prefix, never the key); `python -m
   recordings.enrol` makes one (docs/recordings.md).
 - Replay: a code is good once. The first use creates `recording_totp_used/{key_id}-{step}`
   (a create, which fails atomically if it exists); a second use of the same step is
@@ -33,6 +33,7 @@ import flask
 
 from core import clients, signing
 from core.errors import ApiError, too_many, unauthorized
+from recordings import crm_keys
 from recordings.config import rec_settings
 
 CODE_HEADER = "X-CRM-TOTP"
@@ -65,7 +66,7 @@ def matching_step(secret: str, code: str, now: float) -> int | None:
 def locked_for(key_id: str, now: float) -> float:
     """Seconds the key's handshake stays locked out (0: not locked)."""
     snap = clients.firestore().collection(FAILURES).document(key_id).get()
-    doc = snap.to_dict() if snap.exists else {}
+    doc = snap.to_dict() or {}
     return max(0.0, float(doc.get("locked_until") or 0) - now)
 
 
@@ -79,7 +80,7 @@ def _count_failure(key_id: str, now: float) -> bool:
     @firestore.transactional
     def run(t: Any) -> bool:
         snap = ref.get(transaction=t)
-        cur = snap.to_dict() if snap.exists else {}
+        cur = snap.to_dict() or {}
         start = float(cur.get("window_start") or 0)
         count = int(cur.get("count") or 0)
         if now - start > rs.totp_lockout_seconds:
@@ -122,20 +123,19 @@ def _use_once(key_id: str, step: int, now: float) -> bool:
 
 def start_session(request: flask.Request) -> dict[str, Any]:
     """The handshake: CRM key + one-time code -> a session token for that key."""
-    from recordings import access
     from recordings.alerts import alert
 
-    who = access.authenticate(request)
+    who = crm_keys.authenticate(request)
     now = time.time()
     rs = rec_settings()
     wait = locked_for(who, now)
     if wait > 0:
-        access.audit(None, who, "mfa_locked_out", request, retry_after=int(wait) + 1)
+        crm_keys.audit(None, who, "mfa_locked_out", request, retry_after=int(wait) + 1)
         raise too_many(int(wait) + 1)
     secret = rs.totp_secret_for(who)
     if secret is None:
-        access.audit(None, who, "mfa_not_enrolled", request)
-        raise unauthorized(f"no second factor is enrolled for this {access.HEADER}")
+        crm_keys.audit(None, who, "mfa_not_enrolled", request)
+        raise unauthorized(f"no second factor is enrolled for this {crm_keys.HEADER}")
     code = (request.headers.get(CODE_HEADER) or "").strip()
     step = matching_step(secret, code, now) if _CODE.fullmatch(code) else None
     reason = "mfa_refused" if step is None else None
@@ -143,7 +143,7 @@ def start_session(request: flask.Request) -> dict[str, Any]:
         reason = "mfa_replayed"
     if reason:
         locked = _count_failure(who, now)
-        access.audit(None, who, reason, request, locked_out=locked)
+        crm_keys.audit(None, who, reason, request, locked_out=locked)
         if locked:
             alert(
                 "recording.access_locked_out",
@@ -159,7 +159,7 @@ def start_session(request: flask.Request) -> dict[str, Any]:
         )
     clients.firestore().collection(FAILURES).document(who).delete()
     token, exp = issue(who, now)
-    access.audit(None, who, "mfa_session_issued", request, expires_at=exp)
+    crm_keys.audit(None, who, "mfa_session_issued", request, expires_at=exp)
     return {"session": token, "expires_at": exp}
 
 

@@ -13,6 +13,7 @@ import threading
 from typing import Any, BinaryIO
 
 from core import clients
+from core.crm.streams import Readable
 from core.settings import settings
 
 CHUNK = 1 << 20  # bytes per queued block
@@ -34,7 +35,7 @@ def blob(sid: str) -> Any:
 class Limited:
     """Exactly `size` bytes of `source`, as a body requests can stream (has __len__)."""
 
-    def __init__(self, source: BinaryIO, size: int, tick: Any = None) -> None:
+    def __init__(self, source: Readable, size: int, tick: Any = None) -> None:
         self._src, self._left, self._size, self._tick = source, size, size, tick
         self.sent = 0
 
@@ -62,7 +63,7 @@ class Corrupt(StorageError):
 class Hashing:
     """Passes reads through, hashing what passed (what we streamed is what we check)."""
 
-    def __init__(self, source: BinaryIO) -> None:
+    def __init__(self, source: Readable) -> None:
         import hashlib
 
         self._src = source
@@ -243,7 +244,7 @@ def upload_status(session_url: str, size: int, timeout: float) -> tuple[int, dic
 
 def upload_chunk(
     session_url: str,
-    source: BinaryIO,
+    source: Readable,
     start: int,
     length: int,
     size: int,

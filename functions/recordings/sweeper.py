@@ -33,7 +33,7 @@ def _open_recordings() -> list[dict[str, Any]]:
 
     col = clients.firestore().collection(state.COLLECTION)
     query = col.where(filter=FieldFilter("status", "in", list(OPEN)))
-    return [s.to_dict() for s in query.stream()]
+    return [s.to_dict() or {} for s in query.stream()]
 
 
 def _age(doc: dict[str, Any], now: float) -> float:

@@ -71,7 +71,7 @@ def enqueue(sid: str, gen: int, at: float | None = None, suffix: str = "") -> st
         ts.FromNanoseconds(int(at * 1e9))
         task["schedule_time"] = ts
     try:
-        clients.tasks().create_task(parent=queue(), task=task)
+        clients.tasks().create_task(request={"parent": queue(), "task": task})
     except AlreadyExists:
         log.info("task %s already exists", name)
     return name

@@ -33,8 +33,9 @@ import time
 from typing import Any
 
 from core import logs
+from core.crm.choice import crm_for, recording_sink
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
-from core.crm.recording_sink import Delivery, Part, RecordingSink, sink
+from core.crm.recording_sink import Delivery, Part, RecordingSink
 from core.settings import settings
 from recordings import backoff, carrier_media, state, storage_io, tasks
 from recordings.alerts import alert
@@ -104,9 +105,9 @@ class Run:
         self.doc = doc
         self.sid: str = doc["sid"]
         self.lease: str = doc["lease"]["id"]
-        self.sink: RecordingSink = sink(doc.get("crm") or settings().crm)
-        if hasattr(self.sink, "timeout"):
-            self.sink.timeout = (3.05, self.rs.http_timeout_seconds)  # type: ignore[attr-defined]
+        self.sink: RecordingSink = recording_sink(
+            doc.get("crm") or crm_for("recordings"), self.rs.http_timeout_seconds
+        )
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None
         # One state write at a time from this run: the heartbeat and the run's own writes
@@ -355,7 +356,7 @@ class Run:
                 now = time.time()
                 if p["state"] == "sent" and (
                     not self.sink.stages_parts or self.sink.receipt_usable(p["receipt"] or {}, now)
-                ):  # type: ignore[attr-defined]
+                ):
                     continue
                 if p["state"] == "sending" and not self.sink.stages_parts:
                     found = self.sink.find_part(d, part)
@@ -385,7 +386,7 @@ class Run:
                 )
                 body = storage_io.Limited(reader, part.size)
                 try:
-                    receipt = self.sink.send_part(d, part, body)  # type: ignore[arg-type]
+                    receipt = self.sink.send_part(d, part, body)
                 except BaseException:
                     reader.close()
                     reader = None

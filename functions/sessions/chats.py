@@ -128,7 +128,8 @@ def _link_visitor(session_id: str, user: sdk_jwt.EndUser) -> dict[str, Any] | No
 def _visitor_crm_record(doc: dict[str, Any], *, ending: bool = False) -> None:
     """An anonymous visitor's CRM contact and ticket, made when the chat first needs them
     (attributes owns the rule; CRM trouble never fails this request)."""
-    from attributes.visitors import ensure_crm_record, started_anonymous
+    from attributes.crm_sync import ensure_crm_record
+    from attributes.visitors import started_anonymous
 
     if started_anonymous(doc):
         ensure_crm_record(doc["id"], ending=ending)
@@ -232,7 +233,7 @@ def assign(request: flask.Request, session_id: str) -> dict[str, Any]:
         "connected",
         extra={"agent_id": body.agent_id, "carrier": carrier, "participants": participants},
     )
-    if not changed:
+    if not changed or new is None:
         raise ApiError(409, "not_queued", "session was assigned concurrently", field="status")
     _visitor_crm_record(new)
     return {"session": public_view(new)}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from sessions import carrier_status, chats, transfer
+from core.http import Router, lazy_modules
+
+carrier_status, chats, transfer = lazy_modules("sessions", "carrier_status", "chats", "transfer")
 
 router = Router("sessions_http")
 router.route("/twilio/call-status", ["POST"])(

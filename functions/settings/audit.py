@@ -51,7 +51,7 @@ def list_entries(request: flask.Request) -> flask.Response:
     scanned = 0
     for doc in query.limit(SCAN).stream():
         scanned += 1
-        entry = doc.to_dict()
+        entry = doc.to_dict() or {}
         last = entry["at"]
         actor = entry.get("actor") or {}
         if q.actor and q.actor not in (actor.get("id"), actor.get("type")):

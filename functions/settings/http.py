@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from settings import api, audit, files, messages, preview
+from core.http import Router, lazy_modules
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
@@ -15,6 +14,10 @@ from settings.resources import (
     ROLES,
     TEAMS,
     USERS,
+)
+
+api, audit, files, messages, preview = lazy_modules(
+    "settings", "api", "audit", "files", "messages", "preview"
 )
 
 router = Router("settings_http")
@@ -28,17 +31,17 @@ for _path, _kind in (
     r(_path, ["GET"])(lambda request, k=_kind: api.center_get(request, k))
     r(_path, ["PUT", "PATCH"])(lambda request, k=_kind: api.center_write(request, k))
 
-for _path, _kind in (
+for _path, _named in (
     ("/settings/hours", HOURS),
     ("/settings/languages", LANGUAGES),
     ("/settings/teams", TEAMS),
     ("/settings/users", USERS),
     ("/settings/roles", ROLES),
 ):
-    r(_path, ["GET"])(lambda request, k=_kind: api.center_list(request, k))
-    r(f"{_path}/<key>", ["GET"])(lambda request, key, k=_kind: api.center_get(request, k, key))
+    r(_path, ["GET"])(lambda request, k=_named: api.center_list(request, k))
+    r(f"{_path}/<key>", ["GET"])(lambda request, key, k=_named: api.center_get(request, k, key))
     r(f"{_path}/<key>", ["PUT", "PATCH", "DELETE"])(
-        lambda request, key, k=_kind: api.center_write(request, k, key)
+        lambda request, key, k=_named: api.center_write(request, k, key)
     )
 
 r("/settings/queues", ["GET"])(lambda request: api.queue_list(request))

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, create_model
 
 from core.config.loader import format_loc
-from core.config.schema.common import Strict
+from core.config.schema.common import Ident, Strict
 from core.config.schema.deflection import CenterDeflection
 from core.config.schema.hours import HoursSelection, HoursSpec
 from core.config.schema.messages import LanguageConfig
@@ -33,6 +33,7 @@ QUEUE_OWN = tuple(f for f in Queue.model_fields if f not in ("id", "children", "
 
 def _subset(name: str, model: type[BaseModel], fields: tuple[str, ...], doc: str) -> Any:
     defs = {f: (model.model_fields[f].annotation, model.model_fields[f]) for f in fields}
+    # The fields are picked at run time, which create_model's overloads cannot type.
     out = create_model(name, __base__=Strict, **defs)  # type: ignore[call-overload]
     out.__doc__ = doc
     return out
@@ -44,10 +45,10 @@ CenterDetails = _subset(
 QueueSettings = _subset(
     "QueueSettings", Queue, QUEUE_OWN, "A queue's own settings (not its sub-queues)."
 )
-NewQueue = create_model(  # type: ignore[call-overload]
+NewQueue = create_model(
     "NewQueue",
     __base__=QueueSettings,
-    id=(Queue.model_fields["id"].annotation, ...),
+    id=(Ident, ...),
     parent=(str | None, None),
 )
 NewQueue.__doc__ = "A queue to create: its id, its parent (none: top level) and its settings."

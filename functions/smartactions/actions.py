@@ -105,7 +105,7 @@ def create(session_id: str, requested_by: str, body: CreateRequest) -> tuple[dic
     else:
         rid = "SA" + secrets.token_hex(16)
     now = clock.now()
-    req = {
+    req: dict[str, Any] = {
         "id": rid,
         "session_id": session_id,
         "kind": body.kind,

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import SecretStr
 
-from core.settings import validated
-
-PREFIX = "SMARTACTIONS_"
+from core.settings import Section, section
 
 
-class SmartActionsSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class SmartActionsSettings(Section):
+    model_config = Section.config("SMARTACTIONS_")
 
     # How long media (request uploads and chat attachments) is kept. Written on each object
     # (metadata retain_until, custom_time) so the bucket lifecycle rule and `retention.purge`
@@ -35,16 +31,12 @@ class SmartActionsSettings(BaseModel):
     # expiry and tampering could never fail there). auto: function on the emulator.
     signing: Literal["auto", "gcs_v4", "function"] = "auto"
     # Key for function-signed URLs; derived from the company secret when unset.
-    url_secret: str | None = None
+    url_secret: SecretStr | None = None
     # Longest lifetime (exp - iat) of a company-signed verification result.
     verification_token_max_lifetime_seconds: int = 300
     # What the carrier records while paused: skip drops the span, silence keeps timing.
     pause_behavior: Literal["skip", "silence"] = "skip"
 
 
-@cache
 def sa_settings() -> SmartActionsSettings:
-    env = {
-        k[len(PREFIX) :].lower(): v for k, v in os.environ.items() if k.upper().startswith(PREFIX)
-    }
-    return validated(SmartActionsSettings, env, "smartactions settings")
+    return section(SmartActionsSettings)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import flask
 
-from core.http import Router
-from smartactions import attachments, handlers, redact, uploads, url_endpoints
+from core.http import Router, lazy_modules
+
+attachments, handlers, redact, uploads, url_endpoints = lazy_modules(
+    "smartactions", "attachments", "handlers", "redact", "uploads", "url_endpoints"
+)
 
 router = Router("smartactions_http")
 _R = "/sessions/<session_id>/smartactions"

@@ -163,4 +163,6 @@ def issue(
         "exp": now + ttl,
         **extra,
     }
-    return jwt.encode(claims, secret or settings().company_secret, algorithm="HS256")
+    return jwt.encode(
+        claims, secret or settings().company_secret.get_secret_value(), algorithm="HS256"
+    )

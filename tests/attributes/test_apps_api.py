@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.attributes.conftest import basic, make_call, start_chat
-from tests.conftest import pull_all
+from tests.helpers.attributes import basic, make_call, start_chat
+from tests.helpers.common import pull_all
 
 PUBLIC = "https://attributes.example.test"
 
@@ -144,12 +144,10 @@ def test_rate_limit_429_holds_across_instances(
     served function share the budget."""
     import requests
 
-    from core import rate_limit
-    from core.settings import reset_settings
+    from core import caches
 
     monkeypatch.setenv("APPS_API_RATE_LIMIT", "10")
-    reset_settings()
-    rate_limit.reset_local()
+    caches.reset()
     client = app_client("attributes_http", PUBLIC)
     served = functions.function_url("attributes_http")
     sid = make_call()

@@ -6,7 +6,7 @@ import time
 
 import jwt
 
-from tests.attributes.conftest import make_call, start_chat, zendesk
+from tests.helpers.attributes import make_call, start_chat, zendesk
 
 PUBLIC = "https://attributes.example.test"
 SECRET = "local-company-secret-at-least-32-bytes!"

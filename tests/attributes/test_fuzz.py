@@ -11,7 +11,7 @@ import jwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.attributes.conftest import basic, make_call
+from tests.helpers.attributes import basic, make_call
 
 SECRET = "local-company-secret-at-least-32-bytes!"
 FUZZ = settings(
@@ -59,7 +59,7 @@ header_values = st.one_of(
 def test_sip_header_parser_never_crashes(params) -> None:
     from attributes import sip
     from core.config.schema.redirection import Redirection
-    from tests.attributes.conftest import REDIRECTION
+    from tests.helpers.attributes import REDIRECTION
 
     red = Redirection.model_validate(REDIRECTION)
     try:

@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.attributes.conftest import REDIRECTION, call_sid, make_call, with_redirection, zendesk
-from tests.conftest import twilio_signed
+from tests.helpers.attributes import REDIRECTION, call_sid, make_call, with_redirection, zendesk
+from tests.helpers.common import twilio_signed
 
 PUBLIC = "https://attributes.example.test"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.attributes.conftest import start_chat, with_redirection, zendesk
+from tests.helpers.attributes import start_chat, with_redirection, zendesk
 
 PUBLIC = "https://attributes.example.test"
 

@@ -24,7 +24,7 @@ import requests
 from core.manifest import manifest
 from emulators.oidc import Issuer
 from emulators.suite import Suite, push_account, tasks_account
-from tests.conftest import CLOUD, DEMO_CONFIG, ROOT
+from tests.helpers.common import CLOUD, DEMO_CONFIG, ROOT
 
 pytestmark = pytest.mark.served
 EVENTS = [f.name for f in manifest().events]

@@ -6,12 +6,12 @@ against the console served by console_http on the running emulator suite.
 - `console`: the console's URL, with the demo center applied and its people on the Auth
   emulator (password: emulators.signin.DEMO_PASSWORD).
 - `page`: a fresh browser context per test (English, New York time unless asked otherwise).
-- `sign_in(page, user_id)`, `axe_violations(page)`: helpers.
+Helpers (`sign_in`, `axe_violations`, Chromium arguments): tests/helpers/console.py; real
+calls: tests/helpers/console_calls.py.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,21 +19,8 @@ from typing import Any
 
 import pytest
 
-from emulators.signin import DEMO_PASSWORD
-from tests.conftest import DEMO_CONFIG
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CONSOLE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
+from tests.helpers.common import DEMO_CONFIG
+from tests.helpers.console import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +48,7 @@ def console(functions: Any, demo: Any) -> str:
     """The console's URL on the suite, with the demo people able to sign in."""
     from core.config.loader import load_file
     from emulators.signin import seed_people
-    from tests.console.calls import warm_up
+    from tests.helpers.console_calls import warm_up
 
     seed_people(functions.auth(), load_file(DEMO_CONFIG))
     warm_up(functions)
@@ -90,35 +77,3 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def page(new_page: Callable[..., Any]) -> Any:
     return new_page()
-
-
-def email_of(user_id: str) -> str:
-    import yaml
-
-    return str(yaml.safe_load(DEMO_CONFIG.read_text())["users"][user_id]["email"])
-
-
-def sign_in(page: Any, url: str, user_id: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the page's form, as a person does, and wait for the shell."""
-    page.goto(url)
-    page.get_by_test_id("signin-email").fill(email_of(user_id))
-    page.get_by_test_id("signin-password").fill(password)
-    page.get_by_test_id("signin-submit").click()
-    page.get_by_test_id("user-name").wait_for()
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core (the npm devDependency) injected into the page; WCAG 2.x A/AA rules."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {
-              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-            });
-            return r.violations.map(v => ({
-              id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
-            }));
-        }"""
-    )
-    return list(result)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.console import calls
-from tests.console.conftest import axe_violations, sign_in
+from tests.helpers import console_calls as calls
+from tests.helpers.console import axe_violations, sign_in
 
 PAGES = ["calls", "chats", "agents", "audit", "settings", "account"]
 

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.console import calls
-from tests.console.conftest import sign_in
+from tests.helpers import console_calls as calls
+from tests.helpers.console import sign_in
 
 
 def test_a_call_reaches_its_team_only_is_monitored_and_ended(
@@ -117,7 +117,7 @@ def test_a_refused_action_shows_the_apis_message(
 ) -> None:
     import yaml
 
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     call = calls.incoming(functions, "billing-refunds")
     calls.assign(functions, call)

@@ -12,8 +12,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.console import calls
-from tests.console.conftest import sign_in
+from tests.helpers import console_calls as calls
+from tests.helpers.console import sign_in
 
 
 def _chat(functions: Any, sdk_token: Callable[..., str], who: str, queue: str) -> str:

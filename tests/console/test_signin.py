@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.console.conftest import email_of, sign_in
+from tests.helpers.console import email_of, sign_in
 
 
 def test_admin_signs_in_sees_who_she_is_and_signs_out(page: Any, console: str) -> None:
@@ -42,7 +42,7 @@ def test_a_role_that_needs_a_second_factor(
     import yaml
 
     from emulators.signin import DEMO_PASSWORD
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     cfg = yaml.safe_load(DEMO_CONFIG.read_text())
     cfg["roles"]["manager"] = {

@@ -21,7 +21,7 @@ def request_with(headers: dict[str, str]) -> flask.Request:
 
 
 def sdk(claims: dict, secret: str | None = None, alg: str = "HS256") -> str:
-    return jwt.encode(claims, secret or settings().company_secret, algorithm=alg)
+    return jwt.encode(claims, secret or settings().company_secret.get_secret_value(), algorithm=alg)
 
 
 def bearer(token: str) -> flask.Request:
@@ -142,7 +142,7 @@ def test_cloud_refuses_local_default_secrets(monkeypatch) -> None:
         monkeypatch.setenv(alias, "s3cret-" + alias)
     reset_settings()
     try:
-        assert settings().company_secret == "s3cret-COMPANY_SECRET"
+        assert settings().company_secret.get_secret_value() == "s3cret-COMPANY_SECRET"
     finally:
         monkeypatch.delenv("K_SERVICE")
         reset_settings()

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from core.config.loader import ConfigError, load_file, parse
-from tests.conftest import DEMO_CONFIG, ROOT
+from tests.helpers.common import DEMO_CONFIG, ROOT
 
 
 def demo_dict() -> dict:

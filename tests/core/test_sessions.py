@@ -6,7 +6,7 @@ import json
 import secrets
 from urllib.parse import urlencode
 
-from tests.conftest import pull_all, twilio_signed
+from tests.helpers.common import pull_all, twilio_signed
 
 PUBLIC = "https://sessions.example.test"
 
@@ -114,3 +114,17 @@ def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch)
     assert events.flush_outbox(older_than_seconds=0) == 0
     msgs = pull_all(suite, sub, timeout=4, expect=1)
     assert len(msgs) == 1 and msgs[0].attributes["session_id"] == sid
+
+
+def test_the_session_shape_is_written_down_once() -> None:
+    """new_session creates exactly the fields of the typed model; a field no capability
+    declared in core/sessions/model.py is refused."""
+    import pytest
+
+    from core.sessions.model import Session, declared_fields, new_session
+
+    doc = new_session("CA" + "0" * 32, "voice", "queued", 1.0, queue_id="q")
+    assert set(doc) == set(Session.__annotations__)
+    assert set(Session.__annotations__) < declared_fields()
+    with pytest.raises(ValueError, match="not session fields"):
+        new_session("x", "chat", "queued", 1.0, mood="cheerful")

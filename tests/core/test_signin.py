@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from emulators.signin import DEMO_PASSWORD
-from tests.conftest import DEMO_CONFIG, DEMO_SERVICE_ACCOUNT
+from tests.helpers.common import DEMO_CONFIG, DEMO_SERVICE_ACCOUNT
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -335,7 +335,7 @@ def test_sign_in_libraries_load_on_first_use() -> None:
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers.common import ROOT
 
     code = (
         "import sys; sys.path.insert(0, 'functions'); import main, core.auth.portal, "

@@ -10,7 +10,7 @@ import pytest
 
 from core.manifest import PATH, Manifest, manifest
 from emulators import suite as suite_mod
-from tests.conftest import ROOT
+from tests.helpers.common import ROOT
 
 
 def test_missing_gcloud_is_a_clear_error(monkeypatch) -> None:
@@ -119,3 +119,33 @@ def test_readme_function_table_is_the_manifest() -> None:
     assert {n for n in named if n.endswith(("_http", "_sweeper", "_event", "_outbox"))} <= set(
         manifest().functions
     )
+
+
+def test_route_modules_are_imported_on_first_use() -> None:
+    """A function's router loads its handler modules only when a request needs them (cold
+    start); the first call imports the module and reaches the real handler."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, main, deflection.http as h; "
+        "before = 'deflection.ivr' in sys.modules; "
+        "from core.http import LazyModule; "
+        "m = LazyModule('deflection.routing'); "
+        "m.check_query({}, frozenset()); "
+        "print(before, 'deflection.routing' in sys.modules, "
+        "LazyModule('deflection.scheduled').TASK_ROUTE)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "functions",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.split() == [
+        "False",
+        "True",
+        manifest().function("deflection_http").tasks_path,
+    ]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from core.config.loader import ConfigError, parse
-from tests.deflection.conftest import demo_dict, find_queue
+from tests.helpers.deflection import demo_dict, find_queue
 
 
 def problems(cfg: dict[str, Any]) -> dict[str, str]:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import pull_all
-from tests.deflection.conftest import MON_NIGHT, MON_NOON, call_sid, wait_session
+from tests.helpers.common import pull_all
+from tests.helpers.deflection import MON_NIGHT, MON_NOON, call_sid, wait_session
 
 
 def voice(
@@ -114,7 +114,7 @@ def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: 
 
 @AT
 def test_no_deflection_after_hours_still_enqueues(apply_config: Any, twilio_post: Any) -> None:
-    from tests.deflection.conftest import demo_dict
+    from tests.helpers.deflection import demo_dict
 
     cfg = demo_dict()
     cfg["center"]["deflection"]["voice"] = {"enabled": False}

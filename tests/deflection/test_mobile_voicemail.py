@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from tests.deflection.conftest import MON_NIGHT, MON_NOON, wait_for, wait_session
 from tests.deflection.test_voicemail import TUE_MORNING, tick, voicemails
+from tests.helpers.deflection import MON_NIGHT, MON_NOON, wait_for, wait_session
 
 PHONE = "+14155550177"
 

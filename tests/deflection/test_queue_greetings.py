@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from core.config.loader import ConfigError, parse
-from tests.deflection.conftest import MON_NIGHT, demo_dict, find_queue
 from tests.deflection.test_ivr_sms import voice
+from tests.helpers.deflection import MON_NIGHT, demo_dict, find_queue
 
 
 def _upload(name: str, data: bytes, content_type: str) -> None:

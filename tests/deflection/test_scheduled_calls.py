@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from core import clients
-from tests.deflection.conftest import MON_NIGHT, wait_for, wait_session
+from tests.helpers.deflection import MON_NIGHT, wait_for, wait_session
 
 # Monday 23:30 New York a year after the demo week: its slots are still in the future on
 # the real clock, so the emulator holds their tasks until then.

@@ -9,13 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.deflection.conftest import (
-    MON_NIGHT,
-    MON_NOON,
-    demo_dict,
-    find_queue,
-    wait_session,
-)
+from tests.helpers.deflection import MON_NIGHT, MON_NOON, demo_dict, find_queue, wait_session
 
 
 def sdk(

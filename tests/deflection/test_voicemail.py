@@ -12,13 +12,7 @@ import requests
 from google.cloud import pubsub_v1
 
 from core import clients
-from tests.deflection.conftest import (
-    MON_NIGHT,
-    call_sid,
-    demo_dict,
-    wait_for,
-    wait_session,
-)
+from tests.helpers.deflection import MON_NIGHT, call_sid, demo_dict, wait_for, wait_session
 
 TUE_MORNING = "2026-06-02T13:30:00Z"  # Tuesday 09:30 New York: business open
 

@@ -12,7 +12,8 @@ import flask
 import pytest
 import requests
 
-from tests.recordings.conftest import Pipeline, pipe, rec_env  # noqa: F401 (fixtures)
+from tests.helpers.recordings import Pipeline
+from tests.recordings.conftest import pipe, rec_env  # noqa: F401 (fixtures)
 
 QUEUE = "billing-refunds"
 CHATS = 6  # each needs 3 CRM calls (contact, ticket lookup, ticket): more than 10 in all
@@ -167,7 +168,7 @@ def test_anonymous_chats_and_sdk_calls_share_one_limit(suite, demo, functions) -
     """One rule for every anonymous session start: mobile SDK calls and chats from one
     address draw on the same per-address limit."""
     from core.auth import visitor_token
-    from tests.deflection.conftest import MON_NOON
+    from tests.helpers.deflection import MON_NOON
 
     deflection = functions.function_url("deflection_http")
     sessions = functions.function_url("sessions_http")

@@ -303,7 +303,7 @@ def _other_kinds(caller: str) -> list[tuple[str, dict[str, str]]]:
     if caller != "sdk":
         return []
     now = int(time.time())
-    secret = settings().company_secret
+    secret = settings().company_secret.get_secret_value()
     flag = {"label": "Verified", "value": True, "type": "boolean"}
     custom = {"identifier": seeding.END_USER, "reserved_verified_customer": flag}
     verification = {
@@ -369,7 +369,7 @@ def _sign_ins(suite: Any, fn_url: str, other_url: str) -> SignIns:
 
     from emulators.signin import DEMO_PASSWORD
     from emulators.standins.iam_server import generate_id_token
-    from tests.conftest import DEMO_SERVICE_ACCOUNT
+    from tests.helpers.common import DEMO_SERVICE_ACCOUNT
 
     auth = suite.auth()
     ada = auth.create_user("ada@acme-telecom.example", DEMO_PASSWORD)
@@ -519,7 +519,7 @@ def test_listening_targets(functions: Any, apply_config: Any) -> None:
     """Silent monitoring dials only the caller's own softphone or own profile phone."""
     import yaml
 
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     cfg = yaml.safe_load(DEMO_CONFIG.read_text())
     cfg["users"]["mona"]["phone"] = "+14155550177"

@@ -44,7 +44,7 @@ def test_jwt_decoder_only_says_401(token: str) -> None:
     )
 )
 def test_signed_but_hostile_claims_are_4xx(claims: dict) -> None:
-    token = jwt.encode(claims, app_settings().company_secret, algorithm="HS256")
+    token = jwt.encode(claims, app_settings().company_secret.get_secret_value(), algorithm="HS256")
     import flask
 
     app = flask.Flask("f")
@@ -116,7 +116,7 @@ def test_signed_fuzzed_callbacks_are_4xx_or_accepted(suite, demo, app_client) ->
     """Correctly signed but hostile values: a 400 naming the field, or a 204."""
     from hypothesis import given as g
 
-    from tests.conftest import twilio_signed
+    from tests.helpers.common import twilio_signed
 
     client = app_client("sessions_http", "https://fuzz.example")
 

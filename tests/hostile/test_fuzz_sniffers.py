@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from core import mp3
 from core.errors import ApiError
 from smartactions import media, sniff
-from tests.notifications.conftest import mp3_frames
-from tests.smartactions.conftest import jpeg_bytes, mp4_bytes, png_bytes
+from tests.helpers.notifications import mp3_frames
+from tests.helpers.smartactions import jpeg_bytes, mp4_bytes, png_bytes
 
 FUZZ = settings(
     max_examples=300,

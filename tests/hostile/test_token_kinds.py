@@ -25,7 +25,7 @@ def _sign(claims: dict[str, Any], ttl: int = 300) -> str:
 
     now = int(time.time())
     body = {"iat": now, "exp": now + ttl} | claims
-    return jwt.encode(body, settings().company_secret, algorithm="HS256")
+    return jwt.encode(body, settings().company_secret.get_secret_value(), algorithm="HS256")
 
 
 def _start(url: str, token: str, custom_data: str | None = None) -> requests.Response:

@@ -130,7 +130,9 @@ def test_function_sizing_comes_from_the_manifest() -> None:
     assert svc["max_instance_request_concurrency"] == "${each.value.concurrency}"
     assert svc["min_instance_count"] == "${each.value.min_instances}"
     assert svc["max_instance_count"] == "${each.value.max_instances}"
-    assert svc["available_cpu"] == '${each.value.concurrency > 1 ? "1" : null}'
+    assert svc["available_cpu"] == (
+        '${each.value.cpu != null ? each.value.cpu : (each.value.concurrency > 1 ? "1" : null)}'
+    )
     for name, f in FUNCTIONS.items():
         assert re.fullmatch(r"[1-9][0-9]*(Mi|Gi|M|G)", f["memory"]), (name, f["memory"])
         # 2nd gen HTTP functions run up to 60 minutes.
@@ -261,31 +263,17 @@ def test_event_function_urls_are_the_run_app_urls_pubsub_can_reach() -> None:
     assert svc["ingress_settings"] == '${each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
 
 
-def _class_fields(rel: str) -> set[str]:
-    path = tf.FUNCTIONS / rel
-    if not path.exists():
-        return set()
-    return {
-        node.target.id
-        for cls in ast.parse(path.read_text()).body
-        if isinstance(cls, ast.ClassDef)
-        for node in cls.body
-        if isinstance(node, ast.AnnAssign)
-        and isinstance(node.target, ast.Name)
-        and node.target.id != "model_config"
-    }
-
-
 def test_environment_names_are_the_settings_names() -> None:
     aliases = {f.alias for f in Settings.model_fields.values() if f.alias}
-    # Capability settings read with their own env prefix (smartactions/config.py), read
-    # from the source so this check does not depend on that package importing.
-    extra = {"SMARTACTIONS_" + n.upper() for n in _class_fields("smartactions/config.py")}
-    extra |= set(
-        re.findall(
-            r'alias="(RECORDINGS_[A-Z_]+)"', (tf.FUNCTIONS / "recordings" / "config.py").read_text()
-        )
-    )
+    # Capability settings, each read with its own env prefix (core.settings.Section).
+    from recordings.config import RecordingsSettings
+    from smartactions.config import SmartActionsSettings
+
+    extra = {
+        var
+        for model in (RecordingsSettings, SmartActionsSettings)
+        for var in model.env_vars().values()
+    }
     loc = tf.locals_()
     common = set(loc["common_env"])
     secret_envs = set(MANIFEST["secrets"].values())

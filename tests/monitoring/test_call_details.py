@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import requests
 
-from tests.conftest import pull_all, twilio_signed
-from tests.monitoring.conftest import sid
+from tests.helpers.common import pull_all, twilio_signed
+from tests.helpers.monitoring import sid
 
 MON_NIGHT = "2026-06-02T03:30:00Z"  # Monday 23:30 EDT: billing closed, sales-general 24/7
 

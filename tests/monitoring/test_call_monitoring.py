@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.conftest import pull_all
+from tests.helpers.common import pull_all
 
 
 def monitors_of(conference_participants: list[dict]) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import pull_all
+from tests.helpers.common import pull_all
 
 
 def start_chat(

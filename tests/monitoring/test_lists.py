@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.monitoring.conftest import sid
+from tests.helpers.monitoring import sid
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_many_team_queues_are_queried_in_chunks(
     """A team covering more queues than one Firestore `in` filter takes (30)."""
     import yaml
 
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     cfg = yaml.safe_load(DEMO_CONFIG.read_text())
     billing = next(q for q in cfg["queues"] if q["id"] == "billing")

@@ -89,7 +89,7 @@ def test_thresholds_per_channel_with_chat_fallback(suite, apply_config, put_sess
     import yaml
 
     from monitoring import sweeper
-    from tests.conftest import DEMO_CONFIG
+    from tests.helpers.common import DEMO_CONFIG
 
     cfg = yaml.safe_load(DEMO_CONFIG.read_text())
     cfg["center"]["stuck_session_hours"] = {"voice": 2, "chat": 10, "sms": 1}

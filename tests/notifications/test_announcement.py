@@ -8,7 +8,7 @@ import json
 import wave
 from urllib.parse import urlsplit
 
-from tests.notifications.conftest import (
+from tests.helpers.notifications import (
     PUBLIC,
     cloud_event_of,
     connected_event,
@@ -97,7 +97,7 @@ def test_wait_time_includes_whisper_and_countdown(
     assert xml.count("<Play>") == 2 and xml.index("Play") < xml.rindex("Play")
     assert play["whisper"]["url"].split("?")[0] in xml.replace("&amp;", "&")
     # The carrier fetches the same TwiML for the agent leg, signed; unsigned is refused.
-    from tests.conftest import twilio_signed
+    from tests.helpers.common import twilio_signed
 
     url = f"{PUBLIC}/twilio/agent-announcement/{sid}"
     params = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32}

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import twilio_signed
-from tests.notifications.conftest import TREE, call_sid
+from tests.helpers.common import twilio_signed
+from tests.helpers.notifications import TREE, call_sid
 
 T = 15
 EVERY = 2  # seconds between rings on Sales

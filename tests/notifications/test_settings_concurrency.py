@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tests.notifications.conftest import PUBLIC
+from tests.helpers.notifications import PUBLIC
 
 ROUNDS = 6
 

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from tests.notifications.conftest import connected_event, queued_call
+from tests.helpers.notifications import connected_event, queued_call
 
 TOPIC = "projects/demo-contact-center/topics/session-events"
 
@@ -57,7 +57,7 @@ def test_sms_once_per_assignment_despite_duplicate_deliveries(
     from core import idempotency, tts
     from core.sessions import store
     from notifications import on_event
-    from tests.conftest import push_headers
+    from tests.helpers.common import push_headers
 
     suite = functions
     sub = subscribe("session-events")

@@ -8,7 +8,7 @@ import json
 import time
 from urllib.parse import urlsplit
 
-from tests.notifications.conftest import SentBody, mp3_frames, mp3_seconds
+from tests.helpers.notifications import SentBody, mp3_frames, mp3_seconds
 
 
 def _upload(

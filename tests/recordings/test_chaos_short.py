@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.recordings.conftest import _reset_caches
+from tests.helpers.recordings import reset_caches
 
 
 @pytest.mark.slow
@@ -26,7 +26,7 @@ def test_chaos_short(suite: Any) -> None:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        _reset_caches()
+        reset_caches()
     print(out)
     assert out["delivered"] == out["recordings"] == 30, out
     for k in (

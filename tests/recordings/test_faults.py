@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.recordings.conftest import Pipeline
+from tests.helpers.recordings import Pipeline
 
 PART = 4000
 
@@ -153,7 +153,7 @@ def test_upload_tokens_expired_are_uploaded_again(pipe: Pipeline) -> None:
 def test_permanent_refusal_alerts_and_keeps_the_recording(
     pipe: Pipeline, subscribe: Any, suite: Any
 ) -> None:
-    from tests.conftest import pull_all
+    from tests.helpers.common import pull_all
 
     sub = subscribe("alerts")
     rec = pipe.record(2, 2000)
@@ -203,10 +203,10 @@ def test_a_crm_call_slower_than_the_lease_keeps_the_lease(
     renews the lease while the call is in flight)."""
     import threading
 
-    from tests.recordings.conftest import _reset_caches
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "20")  # lease stays 3 s
-    _reset_caches()
+    reset_caches()
     rec = pipe.record(3, 3000)
     pipe.fault("zendesk", "tickets", [{"kind": "delay", "seconds": 7}], method="PUT")
     pipe.callback(rec)

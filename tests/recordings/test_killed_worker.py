@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.recordings.conftest import Pipeline
+from tests.helpers.recordings import Pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 PART = 4000

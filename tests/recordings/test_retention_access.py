@@ -7,8 +7,8 @@ from typing import Any
 
 import requests
 
-from tests.conftest import pull_all
-from tests.recordings.conftest import Pipeline
+from tests.helpers.common import pull_all
+from tests.helpers.recordings import Pipeline
 
 DAY = 86400
 
@@ -120,11 +120,11 @@ def test_access_needs_a_crm_key_and_its_second_factor_and_is_audited(
     """Source rule: recordings are accessible only through an MFA handshake, and only by
     authenticated CRM keys. A CRM key alone (stolen) opens nothing."""
     from core import clients
-    from recordings import access, mfa
-    from tests.recordings.conftest import _reset_caches
+    from recordings import config, mfa
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_CRM_KEYS", "local-crm-key,second-crm-key")
-    _reset_caches()
+    reset_caches()
     rec = _stored(pipe)
     c = pipe.client
     url = f"/recordings/{rec.sid}/url"
@@ -148,7 +148,7 @@ def test_access_needs_a_crm_key_and_its_second_factor_and_is_audited(
     assert other.status_code == 401
     forged = session[:-1] + ("0" if session[-1] != "0" else "1")
     assert c.get(url, headers=KEY | {"X-CRM-Session": forged}).status_code == 401
-    old, _ = mfa.issue(access.key_id("local-crm-key"), now=time.time() - 700)
+    old, _ = mfa.issue(config.key_id("local-crm-key"), now=time.time() - 700)
     assert c.get(url, headers=KEY | {"X-CRM-Session": old}).status_code == 401  # expired
     r = c.get(url, headers=KEY | {"X-CRM-Session": session})
     assert r.status_code == 200, r.get_data(as_text=True)
@@ -195,11 +195,11 @@ def test_repeated_wrong_codes_lock_the_handshake_out(
     pipe: Pipeline, suite: Any, subscribe: Any, monkeypatch: Any
 ) -> None:
     from core import clients
-    from recordings import access, mfa
-    from tests.recordings.conftest import _reset_caches
+    from recordings import config, mfa
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_TOTP_MAX_FAILURES", "3")
-    _reset_caches()
+    reset_caches()
     sub = subscribe("alerts")
     c = pipe.client
     wrong = str((int(_code(time.time())) + 1) % 1_000_000).zfill(6)
@@ -212,7 +212,7 @@ def test_repeated_wrong_codes_lock_the_handshake_out(
     msgs = pull_all(suite, sub, expect=1)
     assert [m.attributes["kind"] for m in msgs] == ["recording.access_locked_out"]
     # When the lockout ends, a right code works again and clears the count.
-    who = access.key_id("local-crm-key")
+    who = config.key_id("local-crm-key")
     clients.firestore().collection(mfa.FAILURES).document(who).update({"locked_until": 0})
     again = c.post("/recordings/session", headers=KEY | {"X-CRM-TOTP": _code(time.time() + 30)})
     assert again.status_code == 200, again.get_data(as_text=True)
@@ -238,7 +238,7 @@ def test_enrolment_command_makes_an_entry_the_settings_accept(monkeypatch: Any) 
 
     import pyotp
 
-    from recordings import access
+    from recordings import config
     from recordings.config import RecordingsSettings
 
     root = Path(__file__).resolve().parents[2]
@@ -253,7 +253,7 @@ def test_enrolment_command_makes_an_entry_the_settings_accept(monkeypatch: Any) 
     ).stdout
     entry = next(line.split()[-1] for line in out.splitlines() if line.startswith("entry:"))
     kid, secret = entry.split(":")
-    assert kid == access.key_id("a-new-crm-key") and "a-new-crm-key" not in out
+    assert kid == config.key_id("a-new-crm-key") and "a-new-crm-key" not in out
     rs = RecordingsSettings.model_validate(
         {"RECORDINGS_CRM_KEYS": "a-new-crm-key", "RECORDINGS_CRM_TOTP_SECRETS": entry}
     )

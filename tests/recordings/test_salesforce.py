@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.recordings.conftest import Pipeline, _reset_caches, part_hashes
+from tests.helpers.recordings import Pipeline, part_hashes, reset_caches
 
 PART = 4000
 
@@ -16,7 +16,7 @@ PART = 4000
 @pytest.fixture
 def sf(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
     monkeypatch.setenv("CRM", "salesforce")
-    _reset_caches()
+    reset_caches()
     return pipe
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import requests
 
-from tests.recordings.conftest import Pipeline, _reset_caches, part_hashes
+from tests.helpers.recordings import Pipeline, part_hashes, reset_caches
 
 
 def test_served_pipeline_with_real_task_dispatch(functions: Any) -> None:
-    _reset_caches()
+    reset_caches()
     suite = functions
     pipe = Pipeline(suite, None)
     from recordings import state, tasks
@@ -55,6 +55,6 @@ def test_served_pipeline_with_real_task_dispatch(functions: Any) -> None:
 
 
 def pipe_rec(sid: str, call_sid: str) -> Any:
-    from tests.recordings.conftest import Rec
+    from tests.helpers.recordings import Rec
 
     return Rec(sid, call_sid, 6, 200_000, list(range(6)))

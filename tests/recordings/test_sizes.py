@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.recordings.conftest import Pipeline, part_hashes
+from tests.helpers.recordings import Pipeline, part_hashes
 
 PART = 4000  # RECORDINGS_PART_SIZE of rec_env
 
@@ -69,11 +69,11 @@ def test_without_a_ticket_one_is_created_and_linked_to_the_session(pipe: Pipelin
 def test_70_mb_with_the_real_50_mb_part_size(
     pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.recordings.conftest import _reset_caches
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(50_000_000))
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "60")
-    _reset_caches()
+    reset_caches()
     rec = pipe.record(70, 1_000_000)
     pipe.callback(rec)
     pipe.run_tasks()
@@ -83,11 +83,11 @@ def test_70_mb_with_the_real_50_mb_part_size(
 
 @pytest.mark.slow
 def test_170_mb_in_lowered_parts(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.recordings.conftest import _reset_caches
+    from tests.helpers.recordings import reset_caches
 
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(40_000_000))
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "60")
-    _reset_caches()
+    reset_caches()
     rec = pipe.record(170, 1_000_000)
     pipe.callback(rec)
     pipe.run_tasks()

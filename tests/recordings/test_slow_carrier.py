@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ROOT
-from tests.recordings.conftest import Pipeline, _reset_caches
+from tests.helpers.common import ROOT
+from tests.helpers.recordings import Pipeline, reset_caches
 
 MIB = 1024 * 1024
 
@@ -71,7 +71,7 @@ def test_ingest_longer_than_a_run_resumes_where_the_bucket_copy_ends(
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(part))
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
-    _reset_caches()
+    reset_caches()
     _throttle(pipe.suite, rate)
     rec = pipe.record(6, rate)  # 6 MB: 6 s on this link, four times a run's budget
     assert pipe.callback(rec).status_code == 204
@@ -118,7 +118,7 @@ def _hand_on_once(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch, seconds: int)
     monkeypatch.setenv("RECORDINGS_PART_SIZE", "2000000")
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
-    _reset_caches()
+    reset_caches()
     _throttle(pipe.suite, 1_000_000)
     rec = pipe.record(seconds, 1_000_000)
     assert pipe.callback(rec).status_code == 204
@@ -228,15 +228,15 @@ def test_one_gib_at_5_mib_per_second_with_the_production_settings(
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(50_000_000))
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "60")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "60")
-    _reset_caches()
+    reset_caches()
     _throttle(pipe.suite, 5 * MIB)
     rec = pipe.record(1024, MIB)  # 1 GiB
     pipe.callback(rec)
     t0 = time.monotonic()
     # Ingest, then stop before the CRM (the delivery of large files is test_sizes' job).
-    from core.crm.recording_sink import sink
+    from core.crm.choice import recording_sink
 
-    monkeypatch.setattr(type(sink("zendesk")), "find_target", _stop_after_ingest)
+    monkeypatch.setattr(type(recording_sink("zendesk")), "find_target", _stop_after_ingest)
     out = pipe.run_round()
     took = time.monotonic() - t0
     d = pipe.doc(rec.sid)

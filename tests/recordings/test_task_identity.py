@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from tests.recordings.conftest import Pipeline
+from tests.helpers.recordings import Pipeline
 
 
 def test_delivery_tasks_carry_the_tasks_accounts_oidc_token(pipe: Pipeline) -> None:

@@ -10,7 +10,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import DEMO_CONFIG
+from tests.helpers.common import DEMO_CONFIG
 
 
 def _bearer(portal_token: Any, user: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from emulators.suite import Suite
-from tests.deflection.conftest import MON_NIGHT, MON_NOON
+from tests.helpers.deflection import MON_NIGHT, MON_NOON
 
 # Every start pins the decision instant with at=: an emulator-only affordance.
 pytestmark = pytest.mark.emulator_only(reason="pins the decision instant with at=")
@@ -247,7 +247,7 @@ def test_assigned_sdk_call_gets_whisper_and_countdown_per_queue(
     the queue's whisper (Billing: a TTS text) and the center's 3 s countdown; a queue that
     turns them off gets neither."""
     from notifications import on_event
-    from tests.deflection.conftest import demo_dict, find_queue
+    from tests.helpers.deflection import demo_dict, find_queue
 
     sid = _assigned_call(functions, sdk_token, portal_token, "billing-refunds")
     ann = _wait(lambda: on_event.stored(sid), "the announcement")

@@ -3,8 +3,8 @@ queue on the same ETag conflicts openly (one 200, one 412 naming the current ETa
 
 from __future__ import annotations
 
+from tests.helpers.settings import PUBLIC, Api
 from tests.notifications.test_settings_concurrency import ROUNDS, _race
-from tests.settings.conftest import PUBLIC, Api
 
 
 def test_different_queues_keep_both_and_the_same_queue_conflicts(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.settings.conftest import version
+from tests.helpers.settings import version
 
 
 def test_queue_greeting_audio_must_exist_and_be_audio(suite: Any, demo: Any, api: Any) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from tests.conftest import twilio_signed
+from tests.helpers.common import twilio_signed
 
 
 def _voice(functions: Any, queue: str) -> ET.Element:

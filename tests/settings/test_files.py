@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.settings.conftest import version
+from tests.helpers.settings import version
 
 ROOT = Path(__file__).resolve().parents[2]
 

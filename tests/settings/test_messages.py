@@ -7,8 +7,8 @@ import json
 import wave
 from io import BytesIO
 
-from tests.notifications.conftest import SentBody, mp3_frames
-from tests.settings.conftest import version
+from tests.helpers.notifications import SentBody, mp3_frames
+from tests.helpers.settings import version
 
 
 def _preview(api, code: str, body: dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.settings.conftest import version
+from tests.helpers.settings import version
 
 START = "2026-06-01T00:00:00Z"  # Sunday 20:00 in New York
 

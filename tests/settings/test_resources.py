@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.settings.conftest import version
+from tests.helpers.settings import version
 
 
 def _audit() -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ import copy
 import pytest
 import yaml
 
-from tests.conftest import DEMO_CONFIG
+from tests.helpers.common import DEMO_CONFIG
 
 
 def test_a_config_larger_than_one_transaction_applies_and_reapplies(suite) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.helpers.smartactions import bearer, png_bytes
 from tests.hostile.seeds import center_with_colleagues
-from tests.smartactions.conftest import bearer, png_bytes
 from tests.smartactions.test_redact import _live_call
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.smartactions.conftest import (
+from tests.helpers.smartactions import (
     bearer,
     bucket_names,
     events_of,

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from emulators.suite import Suite
-from tests.smartactions.conftest import OPEN, bearer, png_bytes
+from tests.helpers.smartactions import OPEN, bearer, png_bytes
 
 KINDS = ("verification", "photo", "screenshot", "video", "text")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.smartactions.conftest import (
+from tests.helpers.smartactions import (
     bearer,
     bucket_names,
     events_of,
@@ -107,14 +107,14 @@ def test_content_checks_on_streamed_media(
     assert _send(sa, sid, video, me, b"\x00").status_code == 415
 
     monkeypatch.setenv("SMARTACTIONS_MAX_VIDEO_BYTES", "1000")
-    from smartactions.config import sa_settings
+    from core.settings import reset_settings
 
-    sa_settings.cache_clear()
+    reset_settings()
     r = _send(sa, sid, video, me, mp4_bytes(4000))
     assert r.status_code == 413 and r.get_json()["error"]["field"] == "body"
     assert bucket_names(f"sessions/{sid}/") == []
     monkeypatch.delenv("SMARTACTIONS_MAX_VIDEO_BYTES")
-    sa_settings.cache_clear()
+    reset_settings()
 
     clip = mp4_bytes(50_000)
     r = _send(sa, sid, video, me, clip, "video/mp4")
@@ -248,9 +248,9 @@ def test_gcs_v4_signing_path(suite: Any, monkeypatch: Any) -> None:
     from smartactions import media, signing
 
     monkeypatch.setenv("SMARTACTIONS_SIGNING", "gcs_v4")
-    from smartactions.config import sa_settings
+    from core.settings import reset_settings
 
-    sa_settings.cache_clear()
+    reset_settings()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from tests.smartactions.conftest import bearer, events_of, start_sdk_call
+from tests.helpers.smartactions import bearer, events_of, start_sdk_call
 
 
 def _live_call(

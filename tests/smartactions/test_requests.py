@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.smartactions.conftest import bearer, events_of, signed_result
+from tests.helpers.smartactions import bearer, events_of, signed_result
 
 
 def _ask(sa: Any, sid: str, token: str, **body: Any) -> Any:
@@ -21,7 +21,7 @@ def test_verification_fulfilled_and_evented(
     subscribe: Callable[[str], str],
     suite: Any,
 ) -> None:
-    from tests.conftest import pull_all
+    from tests.helpers.common import pull_all
 
     sid = live_session("cust-1")
     sub = subscribe("session-events")

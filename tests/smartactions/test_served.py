@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.smartactions.conftest import SA, bearer, png_bytes
+from tests.helpers.smartactions import SA, bearer, png_bytes
 
 pytestmark = pytest.mark.served
 

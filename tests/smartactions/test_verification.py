@@ -13,7 +13,7 @@ from typing import Any
 
 import jwt
 
-from tests.smartactions.conftest import bearer, events_of, signed_result
+from tests.helpers.smartactions import bearer, events_of, signed_result
 
 SECRET = "local-company-secret-at-least-32-bytes!"
 

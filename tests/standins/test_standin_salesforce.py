@@ -153,3 +153,62 @@ def test_soql_subset_and_ids():
     assert q.fields == ["Id", "Title"] and q.obj == "ContentVersion"
     assert q.conditions == [("A", "=", "it's"), ("B", "IN", ["x", "y"])]
     assert sf_id("500", 1)[:15] == "5005g0000000001" and sf_id("500", 1)[15:] == "AAA"
+
+
+def test_upsert_by_external_id(sf):
+    url = f"{sf.base}{V}/sobjects/Contact/CC_External_Id__c/visitor-1"
+    r = sf.patch(url, json={"LastName": "Web User"})
+    assert r.status_code == 201 and r.json()["created"] is True and r.json()["success"] is True
+    cid = r.json()["id"]
+    r = sf.patch(url, json={"LastName": "Renamed"})
+    assert r.status_code == 200 and r.json() == {
+        "id": cid,
+        "success": True,
+        "errors": [],
+        "created": False,
+    }
+    assert sf.get(f"{sf.base}{V}/sobjects/Contact/{cid}").json()["LastName"] == "Renamed"
+    # Neither Id nor the external id field may be in the body.
+    r = sf.patch(url, json={"CC_External_Id__c": "other"})
+    assert r.status_code == 400 and r.json()[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+SOAP = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+    'xmlns:urn="urn:partner.soap.sforce.com" xmlns:urn1="urn:sobject.partner.soap.sforce.com">'
+    "<soapenv:Header><urn:SessionHeader><urn:sessionId>{token}</urn:sessionId>"
+    "</urn:SessionHeader></soapenv:Header><soapenv:Body><urn:merge><urn:request>"
+    "<urn:masterRecord><urn1:type>Contact</urn1:type><urn1:Id>{master}</urn1:Id>"
+    "</urn:masterRecord><urn:recordToMergeIds>{victim}</urn:recordToMergeIds>"
+    "</urn:request></urn:merge></soapenv:Body></soapenv:Envelope>"
+)
+
+
+def test_soap_merge_reparents_and_deletes_the_victim(sf):
+    import xml.etree.ElementTree as ET
+
+    p = "{urn:partner.soap.sforce.com}"
+    token = sf.headers["Authorization"].split()[1]
+    master = sf.post(f"{sf.base}{V}/sobjects/Contact", json={"LastName": "Real"}).json()["id"]
+    victim = sf.post(f"{sf.base}{V}/sobjects/Contact", json={"LastName": "Anon"}).json()["id"]
+    case = sf.post(f"{sf.base}{V}/sobjects/Case", json={"ContactId": victim}).json()["id"]
+    url = f"{sf.base}/services/Soap/u/60.0"
+    body = SOAP.format(token=token, master=master, victim=victim)
+    r = requests.post(url, data=body, headers={"Content-Type": "text/xml", "SOAPAction": "merge"})
+    assert r.status_code == 200, r.text
+    result = ET.fromstring(r.content).find(f".//{p}mergeResponse/{p}result")
+    assert result.findtext(f"{p}success") == "true" and result.findtext(f"{p}id") == master
+    assert result.findtext(f"{p}mergedRecordIds") == victim
+    assert result.findtext(f"{p}updatedRelatedIds") == case
+    assert sf.get(f"{sf.base}{V}/sobjects/Case/{case}").json()["ContactId"] == master
+    gone = sf.get(f"{sf.base}{V}/sobjects/Contact/{victim}")
+    assert gone.status_code == 404 and gone.json()[0]["errorCode"] == "ENTITY_IS_DELETED"
+    # Again: the victim is deleted; a failed MergeResult, not a fault.
+    r = requests.post(url, data=body, headers={"Content-Type": "text/xml"})
+    result = ET.fromstring(r.content).find(f".//{p}mergeResponse/{p}result")
+    assert result.findtext(f"{p}success") == "false"
+    assert result.findtext(f"{p}errors/{p}statusCode") == "ENTITY_IS_DELETED"
+    # A wrong session id is a SOAP fault (HTTP 500, sf:INVALID_SESSION_ID).
+    r = requests.post(url, data=SOAP.format(token="nope", master=master, victim=victim))
+    assert r.status_code == 500 and "sf:INVALID_SESSION_ID" in r.text

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from core.caches import on_reset
 from core.errors import ApiError
 from core.settings import settings
 
@@ -128,6 +129,12 @@ def _reason(exc: Exception) -> str:
 # -- automation: Google service-account ID tokens -------------------------------------------
 _certs_lock = threading.Lock()
 _certs_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+@on_reset
+def _forget_certs() -> None:
+    with _certs_lock:
+        _certs_cache.clear()
 
 
 def _max_age(cache_control: str) -> int | None:

@@ -14,7 +14,6 @@ Writes also check that the sign-in has not been revoked nor the account disabled
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from core.auth import id_tokens
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import ApiError, forbidden, not_found, unauthorized
-from core.settings import settings
+from core.settings import in_cloud, settings
 
 ISSUER = "contact-center-portal"  # the self-minted test tokens only
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -152,7 +151,7 @@ def principal_of(who: id_tokens.Identity, view: CenterView | None = None) -> Pri
         )
     uid = view.user_by_email(who.email)
     user = view.cfg.users.get(uid) if uid else None
-    if user is None:
+    if uid is None or user is None:
         raise ApiError(
             403,
             "unknown_user",
@@ -169,17 +168,13 @@ def principal_of(who: id_tokens.Identity, view: CenterView | None = None) -> Pri
     return principal_for(uid, view, second_factor=who.second_factor is not None)
 
 
-def _in_the_cloud() -> bool:
-    return bool(os.environ.get("K_SERVICE"))
-
-
 def _self_minted(token: str) -> Principal:
-    if _in_the_cloud():
+    if in_cloud():
         raise _bad("self-minted portal tokens are refused here; sign in with Identity Platform")
     try:
         claims = jwt.decode(
             token,
-            settings().portal_token_secret,
+            settings().portal_token_secret.get_secret_value(),
             algorithms=["HS256"],
             options={"require": ["sub", "exp", "iat"]},
             issuer=ISSUER,
@@ -192,10 +187,10 @@ def _self_minted(token: str) -> Principal:
 
 def issue(user_id: str, ttl: int = 8 * 3600, *, second_factor: bool = False) -> str:
     """A self-minted token for tests that run without the Auth emulator (never the cloud)."""
-    if _in_the_cloud():
+    if in_cloud():
         raise RuntimeError("self-minted portal tokens are for local tests only")
     now = int(time.time())
     claims: dict[str, object] = {"sub": user_id, "iat": now, "exp": now + ttl, "iss": ISSUER}
     if second_factor:
         claims["mfa"] = True
-    return jwt.encode(claims, settings().portal_token_secret, algorithm="HS256")
+    return jwt.encode(claims, settings().portal_token_secret.get_secret_value(), algorithm="HS256")

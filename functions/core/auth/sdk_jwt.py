@@ -104,7 +104,7 @@ def decode(
     try:
         claims = jwt.decode(
             token,
-            secret or s.company_secret,
+            secret or s.company_secret.get_secret_value(),
             algorithms=["HS256"],
             options={"require": ["iat", "exp"]},
             leeway=s.jwt_leeway_seconds,
@@ -177,4 +177,4 @@ def issue(identifier: str, ttl: int = 3600, **extra: Any) -> str:
     """Sign a token as a company backend would (demo, tests, bench)."""
     now = int(time.time())
     claims = {"identifier": identifier, "iat": now, "exp": now + ttl, **extra}
-    return jwt.encode(claims, settings().company_secret, algorithm="HS256")
+    return jwt.encode(claims, settings().company_secret.get_secret_value(), algorithm="HS256")

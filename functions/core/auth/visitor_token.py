@@ -43,7 +43,7 @@ class Visitor:
 
 def _key() -> bytes:
     return hmac.new(
-        settings().company_secret.encode(), b"visitor-token-v1", hashlib.sha256
+        settings().company_secret.get_secret_value().encode(), b"visitor-token-v1", hashlib.sha256
     ).digest()
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import clients
+from core.caches import on_reset
 from core.config.schema import ContactCenterConfig
 from core.config.view import CenterView
 from core.settings import settings
@@ -201,11 +202,11 @@ def transact(
             writes = writes[entities:]
         if dry_run:
             return result
-        for ref, fields in writes:
-            if fields is None:
+        for ref, doc in writes:
+            if doc is None:
                 tx.delete(ref)
             else:
-                tx.set(ref, fields)
+                tx.set(ref, doc)
         return result
 
     # Enough attempts for a burst of concurrent editors; each retry re-reads the version.
@@ -315,7 +316,7 @@ def load_config() -> tuple[ContactCenterConfig, str]:
     snap = clients.firestore().collection(META_COLLECTION).document(SNAPSHOT_DOC).get()
     if not snap.exists:
         raise LookupError("no contact-center config applied yet (run the config CLI)")
-    data = snap.to_dict()
+    data = snap.to_dict() or {}
     return ContactCenterConfig.model_validate_json(data["config"]), data["hash"]
 
 
@@ -349,6 +350,7 @@ def get_view() -> CenterView:
         return _cached[1]
 
 
+@on_reset
 def invalidate() -> None:
     global _cached
     _cached = None

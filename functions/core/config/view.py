@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,20 @@ def _lang_key(language: str | None, keys: dict[str, str], prefix: str = "") -> s
     return same[0] if len(same) == 1 else None
 
 
+def _at(obj: Any, path: str | Callable[[Any], Any]) -> Any:
+    if callable(path):
+        return path(obj)
+    for name in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def _is_set(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
 class CenterView:
     """Read-only helpers over one validated config; built once per load and cached."""
 
@@ -65,6 +80,7 @@ class CenterView:
         self._team_queue_cache: dict[frozenset[str], frozenset[str]] = {}
         self._hours_id_cache: dict[tuple[str | None, str, str | None], tuple[str, str]] = {}
         self._users_by_email: dict[str, str] | None = None
+        self._inherited: dict[tuple[str | None, str, bool], tuple[Any, str] | None] = {}
 
     # -- tree ---------------------------------------------------------------
     def queue(self, qid: str) -> QueueNode | None:
@@ -91,10 +107,8 @@ class CenterView:
         return self.lineage(qid)[0].id
 
     def channels(self, qid: str) -> list[str]:
-        for node in reversed(self.lineage(qid)):
-            if node.cfg.channels:
-                return list(node.cfg.channels)
-        return []
+        hit = self.inherited(qid, "channels", center=False)
+        return list(hit[0]) if hit else []
 
     def find_by_path(self, path: str) -> QueueNode | None:
         wanted = [p.strip().lower() for p in path.split(">")]
@@ -121,13 +135,8 @@ class CenterView:
         return found
 
     def _hours_id(self, qid: str | None, channel: str, language: str | None) -> tuple[str, str]:
-        levels: list[tuple[str, HoursSelection | None]] = []
-        if qid:
-            levels += [(f"queue:{n.id}", n.cfg.hours) for n in reversed(self.lineage(qid))]
-        levels.append(("center", self.center.hours))
-        for where, sel in levels:
-            if sel is None:
-                continue
+        levels: list[tuple[str, HoursSelection]] = self.layers(qid, "hours")
+        for where, sel in reversed(levels):  # nearest first
             ck = _lang_key(language, sel.channel_languages, prefix=f"{channel}:")
             if ck is not None:
                 return sel.channel_languages[ck], f"{where}.channel_languages.{ck}"
@@ -144,13 +153,51 @@ class CenterView:
         return self.hours[hours_id].timezone or self.center.timezone
 
     # -- inheritance -------------------------------------------------------
-    def effective(self, qid: str | None, getter: Any, base: dict[str, Any]) -> dict[str, Any]:
-        """Deep-merge `getter(queue_cfg)` (a model or None) from root to queue onto base."""
-        out = dict(base)
+    # Every setting a queue inherits is read through these two: `inherited` (the nearest
+    # level that sets it wins, a queue's override is a whole object) and `layers` (every
+    # level, root first, for settings merged field by field). A path names the attribute
+    # chain on a queue's config and on the center's, e.g. "deflection.voice".
+
+    def layers(
+        self, qid: str | None, path: str | Callable[[Any], Any], *, center: bool = True
+    ) -> list[tuple[str, Any]]:
+        """(where, value) of every level that sets `path`: the contact center's first (when
+        `center`), then each queue from the root down to `qid` itself. `where` is "center"
+        or "queue:<id>"; a level sets a path when its value is not None and not empty.
+        `path` may be a function of a level's config instead (the center's or a queue's)."""
+        out: list[tuple[str, Any]] = []
+        if center and _is_set(v := _at(self.center, path)):
+            out.append(("center", v))
         for node in self.lineage(qid) if qid else []:
-            part = getter(node.cfg)
-            if part is not None:
-                out = deep_merge(out, part.model_dump(exclude_none=True))
+            if _is_set(v := _at(node.cfg, path)):
+                out.append((f"queue:{node.id}", v))
+        return out
+
+    def inherited(
+        self, qid: str | None, path: str, *, center: bool = True
+    ) -> tuple[Any, str] | None:
+        """(value, where) of the nearest level that sets `path`: the queue, then its
+        ancestors, then (when `center`) the contact center; None when no level does.
+        Memoized: the view is immutable and replaced when the config version changes, so
+        the hot path pays one dict lookup."""
+        key = (qid, path, center)
+        try:
+            return self._inherited[key]
+        except KeyError:
+            pass
+        levels = self.layers(qid, path, center=center)
+        found = (levels[-1][1], levels[-1][0]) if levels else None
+        if len(self._inherited) < 10000:  # bounded: a queue id may be caller input
+            self._inherited[key] = found
+        return found
+
+    def effective(
+        self, qid: str | None, path: str | Callable[[Any], Any], base: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Deep-merge every queue level's `path` (root to queue) onto `base`."""
+        out = dict(base)
+        for _, part in self.layers(qid, path, center=False):
+            out = deep_merge(out, part.model_dump(exclude_none=True))
         return out
 
     def language(self, code: str | None) -> LanguageConfig:

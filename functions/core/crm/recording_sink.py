@@ -1,4 +1,5 @@
-"""The boundary between recording delivery and a CRM: a third CRM is one more file.
+"""The boundary between recording delivery and a CRM: a third CRM is one more file (plus a
+line in core/crm/choice.py).
 
 The worker (functions/recordings) owns state, retries and exactly-once; a sink only talks
 to its CRM. Two shapes exist, told apart by `stages_parts`:
@@ -11,7 +12,9 @@ to its CRM. Two shapes exist, told apart by `stages_parts`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
+
+from core.crm.streams import Readable
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,11 @@ class Delivery:
 
 
 class RecordingSink(Protocol):
+    """What recording delivery needs of a CRM (core/crm/choice.py picks one by name)."""
+
     name: str
     stages_parts: bool
+    timeout: tuple[float, float]  # (connect, read) seconds towards the CRM
 
     def find_target(self, session_id: str) -> str | None:
         """The ticket / case this session already has in the CRM (by our external key)."""
@@ -47,9 +53,12 @@ class RecordingSink(Protocol):
     def create_target(self, session_id: str, subject: str, body: str) -> str:
         """Create a ticket / case for a session that has none."""
 
-    def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
+    def send_part(self, d: Delivery, part: Part, body: Readable) -> dict[str, Any]:
         """Send one part (body yields exactly part.size bytes); returns a JSON-able receipt
         (`expires_at`: epoch seconds after which a staged receipt is useless)."""
+
+    def receipt_usable(self, receipt: dict[str, Any], now: float) -> bool:
+        """Whether a sent part's receipt still counts (a staged upload expires)."""
 
     def find_part(self, d: Delivery, part: Part) -> dict[str, Any] | None:
         """A part already visible in the CRM (lost acknowledgement), else None."""
@@ -59,16 +68,3 @@ class RecordingSink(Protocol):
 
     def find_commit(self, d: Delivery) -> dict[str, Any] | None:
         """The commit, if the CRM already applied it (lost acknowledgement), else None."""
-
-
-def sink(name: str) -> RecordingSink:
-    """The sink for settings().crm; imported lazily so a function loads one CRM client."""
-    if name == "zendesk":
-        from core.crm.zendesk_recordings import ZendeskSink
-
-        return ZendeskSink()
-    if name == "salesforce":
-        from core.crm.salesforce_recordings import SalesforceSink
-
-        return SalesforceSink()
-    raise ValueError(f"unknown CRM {name!r}")

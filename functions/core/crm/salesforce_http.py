@@ -4,10 +4,11 @@ refreshed once on 401), API version pinned, failures classified with core.crm.er
 
 from __future__ import annotations
 
+import functools
 import threading
-from functools import cache
 from typing import Any
 
+from core.caches import on_reset
 from core.crm import budget
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
 from core.settings import settings
@@ -18,13 +19,14 @@ _lock = threading.Lock()
 _token: dict[str, str] = {}
 
 
-@cache
+@functools.cache
 def _session() -> Any:
     import requests
 
     return requests.Session()
 
 
+@on_reset
 def reset() -> None:
     with _lock:
         _token.clear()
@@ -41,7 +43,7 @@ def _login() -> dict[str, str]:
             data={
                 "grant_type": "client_credentials",
                 "client_id": s.salesforce_client_id,
-                "client_secret": s.salesforce_client_secret,
+                "client_secret": s.salesforce_client_secret.get_secret_value(),
             },
             timeout=TIMEOUT,
         )
@@ -131,3 +133,76 @@ def request(
 
 def soql_literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# -- SOAP (partner API): the calls REST does not offer, such as merge() -------------------
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+PARTNER = "urn:partner.soap.sforce.com"
+SOBJECT = "urn:sobject.partner.soap.sforce.com"
+
+
+def soap(operation: str, body_xml: str, *, lane: budget.Lane = budget.GENERAL) -> Any:
+    """One partner SOAP call (`body_xml`: the operation's children, in the partner
+    namespace as `urn:` and sObject fields as `urn1:`); returns the `result` element of the
+    response, or raises like `request` (a SOAP fault arrives as HTTP 500: its faultcode
+    decides). The OAuth access token is the SOAP session id."""
+    import xml.etree.ElementTree as ET
+
+    import requests
+
+    budget.spend(lane)
+    version = API_VERSION.lstrip("v")
+    for attempt in (0, 1):
+        auth = _auth(refresh=attempt == 1)
+        envelope = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" xmlns:urn="{PARTNER}" '
+            f'xmlns:urn1="{SOBJECT}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            "<soapenv:Header><urn:SessionHeader><urn:sessionId>"
+            f"{xml_text(auth['token'])}</urn:sessionId></urn:SessionHeader></soapenv:Header>"
+            f"<soapenv:Body><urn:{operation}>{body_xml}</urn:{operation}></soapenv:Body>"
+            "</soapenv:Envelope>"
+        )
+        try:
+            resp = _session().post(
+                f"{auth['instance'].rstrip('/')}/services/Soap/u/{version}",
+                data=envelope.encode(),
+                headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": operation},
+                timeout=TIMEOUT,
+            )
+        except requests.RequestException as exc:
+            raise Transient(f"soap {operation}: {exc.__class__.__name__}") from None
+        if resp.status_code >= 500 and resp.status_code != 500:
+            raise Transient(f"soap {operation}: HTTP {resp.status_code}")
+        if resp.status_code == 429:
+            raise RateLimited(_retry_after(resp), f"soap {operation}: rate limited")
+        try:
+            root = ET.fromstring(resp.content)
+        except ET.ParseError:
+            raise Transient(
+                f"soap {operation}: answer is not XML (HTTP {resp.status_code})"
+            ) from None
+        fault = root.find(f".//{{{SOAP_ENV}}}Fault")
+        if fault is None:
+            if resp.status_code >= 400:
+                raise Permanent(resp.status_code, f"soap {operation}: HTTP {resp.status_code}")
+            result = root.find(f".//{{{PARTNER}}}{operation}Response/{{{PARTNER}}}result")
+            if result is None:
+                raise Transient(f"soap {operation}: no result in the answer")
+            return result
+        code = (fault.findtext("faultcode") or "").split(":")[-1]
+        text = (fault.findtext("faultstring") or "")[:300]
+        if code == "INVALID_SESSION_ID" and attempt == 0:
+            continue  # token expired: log in again once
+        if code == "REQUEST_LIMIT_EXCEEDED":
+            raise RateLimited(_retry_after(resp), f"soap {operation}: API limit")
+        if code in ("INVALID_SESSION_ID", "SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
+            raise Transient(f"soap {operation}: {code}")
+        raise Permanent(500, f"soap {operation}: {code}: {text}")
+    raise Transient(f"soap {operation}: session expired")  # pragma: no cover
+
+
+def xml_text(value: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(value)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any, BinaryIO
+from typing import Any
 
 from core.crm import budget, salesforce_http
 from core.crm.recording_sink import Delivery, Part
-from core.crm.streams import Concat
+from core.crm.streams import Concat, Readable
 
 q = salesforce_http.soql_literal
 
@@ -54,7 +54,7 @@ class SalesforceSink:
         )
         return str(out["id"])
 
-    def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
+    def send_part(self, d: Delivery, part: Part, body: Readable) -> dict[str, Any]:
         boundary = "cc" + secrets.token_hex(12)
         entity = {
             "Title": part.file_name.rsplit(".", 1)[0],

@@ -3,13 +3,19 @@ object with `__len__` as a Content-Length body, reading it block by block."""
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import Protocol
+
+
+class Readable(Protocol):
+    """A body read block by block (a bucket range, a slice of one)."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class Concat:
     """Several byte sources one after another (e.g. multipart head, file part, tail)."""
 
-    def __init__(self, pieces: list[bytes | tuple[BinaryIO, int]]) -> None:
+    def __init__(self, pieces: list[bytes | tuple[Readable, int]]) -> None:
         self._pieces = pieces
         self._len = sum(len(p) if isinstance(p, bytes) else p[1] for p in pieces)
         self._i = 0

@@ -7,10 +7,11 @@ request first spends one call of the shared CRM budget (core.crm.budget) in its 
 
 from __future__ import annotations
 
+import functools
 import threading
-from functools import cache
 from typing import Any
 
+from core.caches import on_reset
 from core.crm import budget
 from core.crm.errors import Permanent, RateLimited, Transient
 from core.settings import settings
@@ -19,17 +20,18 @@ TIMEOUT = (3.05, 15.0)  # connect, read
 _lock = threading.Lock()
 
 
-@cache
+@functools.cache
 def _session() -> Any:
     import requests  # lazy: only functions that talk to the CRM pay for it
 
     s = settings()
     sess = requests.Session()
-    sess.auth = (f"{s.zendesk_email}/token", s.zendesk_api_token)
+    sess.auth = (f"{s.zendesk_email}/token", s.zendesk_api_token.get_secret_value())
     sess.headers["Accept"] = "application/json"
     return sess
 
 
+@on_reset
 def reset() -> None:
     with _lock:
         _session.cache_clear()

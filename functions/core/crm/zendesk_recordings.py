@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.crm import budget, zendesk_http
 from core.crm.errors import Permanent
 from core.crm.recording_sink import Delivery, Part
+from core.crm.streams import Readable
 
 # Margin before a token's expiry under which we upload again rather than risk a 422.
 TOKEN_MARGIN_SECONDS = 300.0
@@ -65,7 +66,7 @@ class ZendeskSink:
         )
         return str(out["ticket"]["id"])
 
-    def send_part(self, d: Delivery, part: Part, body: BinaryIO) -> dict[str, Any]:
+    def send_part(self, d: Delivery, part: Part, body: Readable) -> dict[str, Any]:
         sent_at = time.time()
         out = zendesk_http.send(
             "POST",

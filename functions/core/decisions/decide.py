@@ -234,7 +234,7 @@ def sdk(
                 [],
                 {"queue_id": target, "path": node.path, "open": bool(tgt and tgt.open)},
             )
-        chosen = list(override.options or [])
+        chosen: list[str] = list(override.options or [])
         phone = override.phone or center.phone
     else:
         if not center.enabled:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.caches import on_reset
 from core.config.schema.deflection import (
     ChatDeflection,
     IvrDeflection,
@@ -56,23 +57,20 @@ def hours_explained(state: HoursState, at: dt.datetime) -> dict[str, object]:
     return explain(state.spec, state.timezone, at).as_dict()
 
 
+# Every walk up the queue tree is CenterView.inherited. The deflection hot path asks these
+# on every call: lru_cache keyed by (view, queue) answers in one C-level lookup, and a new
+# config version is a new view.
 @lru_cache(maxsize=4096)
 def ivr(view: CenterView, qid: str) -> tuple[IvrDeflection, str]:
-    for node in reversed(view.lineage(qid)):
-        d = node.cfg.deflection
-        if d is not None and d.voice is not None:
-            return d.voice, f"queue:{node.id}"
-    return view.center.deflection.voice, "center"
+    found = view.inherited(qid, "deflection.voice")
+    assert found is not None  # the center always has one
+    return found
 
 
 @lru_cache(maxsize=4096)
 def mobile(view: CenterView, qid: str) -> tuple[MobileQueueDeflection | None, str]:
     """The nearest queue-level mobile override, or (None, "center")."""
-    for node in reversed(view.lineage(qid)):
-        d = node.cfg.deflection
-        if d is not None and d.mobile is not None:
-            return d.mobile, f"queue:{node.id}"
-    return None, "center"
+    return view.inherited(qid, "deflection.mobile", center=False) or (None, "center")
 
 
 def sdk_center(view: CenterView, platform: str) -> SdkDeflection:
@@ -85,31 +83,31 @@ def chat(view: CenterView) -> ChatDeflection:
 
 @lru_cache(maxsize=4096)
 def sms(view: CenterView, qid: str) -> tuple[SmsDeflection, str]:
-    for node in reversed(view.lineage(qid)):
-        d = node.cfg.deflection
-        if d is not None and d.sms is not None:
-            return d.sms, f"queue:{node.id}"
-    return view.center.deflection.sms, "center"
+    found = view.inherited(qid, "deflection.sms")
+    assert found is not None  # the center always has one
+    return found
 
 
 @lru_cache(maxsize=4096)
 def scheduled_calls(view: CenterView, qid: str) -> ScheduledCalls:
     """The nearest queue's scheduled-call setting (off when no queue sets it)."""
-    for node in reversed(view.lineage(qid)):
-        if node.cfg.scheduled_calls is not None:
-            return node.cfg.scheduled_calls
-    return ScheduledCalls()
+    found = view.inherited(qid, "scheduled_calls", center=False)
+    return found[0] if found else ScheduledCalls()
 
 
 @lru_cache(maxsize=4096)
 def sms_text(view: CenterView, qid: str) -> str | None:
     """The first SMS text up the inheritance chain (queue, ancestors, center), if any;
     the caller falls back to the language's `sms_after_hours_text`."""
-    for node in reversed(view.lineage(qid)):
-        d = node.cfg.deflection
-        if d is not None and d.sms is not None and d.sms.text:
-            return d.sms.text
-    return view.center.deflection.sms.text
+    found = view.inherited(qid, "deflection.sms.text")
+    return found[0] if found else None
+
+
+@on_reset
+def _forget() -> None:
+    # Keyed by view: a reset also lets go of the views they hold.
+    for memo in (ivr, mobile, sms, scheduled_calls, sms_text):
+        memo.cache_clear()
 
 
 def deflection_enabled(view: CenterView, qid: str, channel: str) -> bool:

@@ -11,8 +11,10 @@ callback it must absorb. An unpublished one never expires: the outbox still owes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +49,15 @@ def event_id_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def ref(event_id: str) -> Any:
+    return clients.firestore().collection(COLLECTION).document(event_id)
+
+
+def outbox_doc(ev: Event, key: str) -> dict[str, Any]:
+    """The outbox document of a staged event, not yet published."""
+    return ev.message() | {"key": key, "published": False}
+
+
 def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str) -> Event | None:
     """Inside a transaction: create the event unless this key was already staged.
 
@@ -60,7 +71,7 @@ def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str)
     if snap.exists:
         return None
     ev = Event(eid, session_id, type_, data, time.time())
-    txn.set(ref, ev.message() | {"key": key, "published": False})
+    txn.set(ref, outbox_doc(ev, key))
     return ev
 
 
@@ -76,7 +87,7 @@ def stage_all(
     for (type_, data, key), ref, new in zip(items, refs, fresh, strict=True):
         if new:
             ev = Event(ref.id, session_id, type_, data, time.time())
-            txn.set(ref, ev.message() | {"key": key, "published": False})
+            txn.set(ref, outbox_doc(ev, key))
             out.append(ev)
     return out
 
@@ -84,9 +95,10 @@ def stage_all(
 def publish(events: list[Event | None], *, wait: bool = True) -> None:
     """Publish staged events and flag them published (after the transaction committed).
 
-    With wait=False the request does not wait for Pub/Sub: each event is flagged when its
-    publish is confirmed, and one that never is stays in the outbox for `flush_outbox`
-    (subscribers dedupe on event_id, so a late duplicate is harmless).
+    The flags of one call are written in one batch once every publish has settled. With
+    wait=False the caller does not wait for Pub/Sub: the flags are written from the
+    publisher's callback thread. An event whose publish failed stays in the outbox for
+    `flush_outbox` (subscribers dedupe on event_id, so a late duplicate is harmless).
     """
     todo = [e for e in events if e is not None]
     if not todo:
@@ -94,38 +106,64 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
     pub = clients.publisher()
     topic = clients.topic_path(settings().session_events_topic)
     futures = [
-        (
-            e,
-            pub.publish(
-                topic,
-                json.dumps(e.message(), default=str).encode(),
-                event_id=e.event_id,
-                session_id=e.session_id,
-                type=e.type,
-            ),
+        pub.publish(
+            topic,
+            json.dumps(e.message(), default=str).encode(),
+            event_id=e.event_id,
+            session_id=e.session_id,
+            type=e.type,
         )
         for e in todo
     ]
-    for e, fut in futures:
+    settle = _Settle([e.event_id for e in todo])
+    for i, fut in enumerate(futures):
         if wait:
-            _confirm(e.event_id, fut)
+            settle.done(i, fut)
         else:
-            fut.add_done_callback(lambda f, eid=e.event_id: _confirm(eid, f))
+            fut.add_done_callback(functools.partial(settle.done, i))
 
 
-def _confirm(event_id: str, fut: Any) -> None:
+class _Settle:
+    """Collects the outcome of one publish call; the last to settle flags the batch."""
+
+    def __init__(self, event_ids: list[str]) -> None:
+        self.ids = event_ids
+        self.ok: list[str] = []
+        self.left = len(event_ids)
+        self.lock = threading.Lock()
+
+    def done(self, i: int, fut: Any) -> None:
+        try:
+            fut.result(timeout=30)
+            ok = True
+        except Exception:  # noqa: BLE001 - left unpublished: flush_outbox retries it
+            log.exception("publishing %s failed; left in the outbox", self.ids[i])
+            ok = False
+        with self.lock:
+            if ok:
+                self.ok.append(self.ids[i])
+            self.left -= 1
+            last = self.left == 0
+        if last and self.ok:
+            _flag_published(self.ok)
+
+
+def _flag_published(event_ids: list[str]) -> None:
     try:
-        fut.result(timeout=30)
         now = time.time()
-        clients.firestore().collection(COLLECTION).document(event_id).update(
-            {
-                "published": True,
-                "published_at": now,
-                ttl.FIELD: ttl.expire_at(PUBLISHED_KEEP_SECONDS, now),
-            }
-        )
-    except Exception:  # noqa: BLE001 - left unpublished: flush_outbox retries it
-        log.exception("publishing %s failed; left in the outbox", event_id)
+        flags = {
+            "published": True,
+            "published_at": now,
+            ttl.FIELD: ttl.expire_at(PUBLISHED_KEEP_SECONDS, now),
+        }
+        db = clients.firestore()
+        for start in range(0, len(event_ids), 500):  # Firestore's writes per batch
+            wb = db.batch()
+            for eid in event_ids[start : start + 500]:
+                wb.update(ref(eid), flags)
+            wb.commit()
+    except Exception:  # noqa: BLE001 - still flagged unpublished: flush_outbox republishes
+        log.exception("flagging %d events published failed", len(event_ids))
 
 
 def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:

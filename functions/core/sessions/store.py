@@ -239,6 +239,21 @@ def update(
     return doc, bool(staged)
 
 
+def set_fields(session_id: str, fields: dict[str, Any]) -> None:
+    """An event-less field write (bookkeeping such as CRM ids and sync state); a dict value
+    is merged into the field's current dict. A missing session is left missing."""
+
+    def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
+        if cur is None:
+            return None, []
+        merged = dict(cur)
+        for k, v in fields.items():
+            merged[k] = (dict(cur.get(k) or {}) | v) if isinstance(v, dict) else v
+        return merged, []
+
+    mutate(session_id, mut)
+
+
 def transfer(
     session_id: str,
     *,

@@ -63,9 +63,13 @@ class MobileQueueDeflection(Strict):
         return self
 
 
+def _email_only() -> list[Literal["email"]]:
+    return ["email"]
+
+
 class ChatDeflection(Strict):
     enabled: bool = False
-    options: list[Literal["email"]] = Field(default_factory=lambda: ["email"])
+    options: list[Literal["email"]] = Field(default_factory=_email_only)
 
 
 class SmsDeflection(Strict):

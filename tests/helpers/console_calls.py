@@ -79,7 +79,7 @@ def warm_up(suite: Any) -> None:
     longer than the stand-in's 10 s carrier timeout. Once per suite."""
     if id(suite) in _warm:
         return
-    from tests.conftest import twilio_signed
+    from tests.helpers.common import twilio_signed
 
     url = f"{suite.function_url('deflection_http')}/twilio/voice?queue=sales-general"
     params = {

@@ -1,0 +1,140 @@
+"""The IVR webhook answers before its session mark is written (core/sessions/marks.py), yet
+loses nothing when its instance is stopped: SIGTERM at a random point of a burst of calls,
+and every call that was answered 200 has its session (and its outbox event) in Firestore."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from emulators.ports import free_port, wait_tcp
+from emulators.suite import Suite
+from tests.helpers.common import twilio_signed
+from tests.helpers.deflection import MON_NIGHT, MON_NOON
+
+ROOT = Path(__file__).resolve().parents[2]
+CALLS = 1000
+
+
+def _serve(suite: Suite, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **suite.env(),
+        "PORT": str(port),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "PYTHONPATH": str(ROOT / "functions"),
+        "CONFIG_CACHE_SECONDS": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "functions_framework",
+            "--source",
+            str(ROOT / "functions" / "main.py"),
+            "--target",
+            "deflection_http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_tcp(port, 60, p, "deflection_http")
+    return p
+
+
+@pytest.mark.timeout(300)
+def test_sigterm_mid_burst_loses_no_answered_mark(suite: Suite, demo: Any) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _serve(suite, port)
+    calls = []
+    for i in range(CALLS):
+        sid = "CA" + uuid.uuid4().hex
+        at = MON_NOON if i % 2 else MON_NIGHT  # queued / deflected after hours
+        url = f"{base}/twilio/voice?{urlencode({'queue': 'billing-payments', 'at': at})}"
+        params = {"CallSid": sid, "From": "+14155550123", "To": "+18005550100"}
+        calls.append((sid, url, params, twilio_signed(url, params), i % 2 == 1))
+    answered: list[tuple[str, bool]] = []
+    refused = 0
+    lock = threading.Lock()
+    work = iter(calls)
+    stop_after = random.randint(100, CALLS - 100)  # answers before the SIGTERM
+
+    def client() -> None:
+        nonlocal refused
+        s = requests.Session()
+        while True:
+            with lock:
+                item = next(work, None)
+            if item is None:
+                return
+            sid, url, params, headers, open_ = item
+            try:
+                r = s.post(url, data=params, headers=headers, timeout=30)
+            except requests.RequestException:
+                with lock:
+                    refused += 1
+                continue
+            with lock:
+                if r.status_code == 200:
+                    answered.append((sid, open_))
+                else:
+                    refused += 1
+                if len(answered) == stop_after:
+                    proc.send_signal(signal.SIGTERM)  # the gunicorn master, as Cloud Run does
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert proc.wait(timeout=30) == 0  # drained and exited within Cloud Run's grace
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    assert len(answered) >= stop_after and refused > 0, (len(answered), refused)
+    from core import clients
+    from core.sessions import events
+
+    db = clients.firestore()
+    ids = [sid for sid, _ in answered]
+    docs = {}
+    for start in range(0, len(ids), 300):
+        chunk = [db.collection("sessions").document(s) for s in ids[start : start + 300]]
+        docs |= {d.id: d.to_dict() for d in db.get_all(chunk) if d.exists}
+    missing = [s for s in ids if s not in docs]
+    assert not missing, f"{len(missing)} of {len(ids)} answered calls have no session mark"
+    from core.sessions.model import declared_fields
+
+    for sid, open_ in answered:
+        assert docs[sid]["status"] == ("queued" if open_ else "deflected"), docs[sid]
+        assert set(docs[sid]) <= declared_fields()
+    outbox = [events.ref(events.event_id_for(f"{sid}:status:{docs[sid]['status']}")) for sid in ids]
+    staged = sum(
+        1
+        for start in range(0, len(outbox), 300)
+        for d in db.get_all(outbox[start : start + 300])
+        if d.exists
+    )
+    assert staged == len(ids)

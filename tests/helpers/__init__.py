@@ -1,0 +1,1 @@
+"""Plain helper modules of the tests (conftest files hold fixtures only)."""
