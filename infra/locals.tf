@@ -108,5 +108,9 @@ locals {
     RECORDINGS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks_invoker.email
     # Google's certificates of service-account ID tokens (automation callers, identity.tf).
     SERVICE_TOKEN_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+    # People's Identity Platform ID tokens: Google's securetoken certificates, and the
+    # Identity Toolkit API that answers the revocation / disabled-account look-up.
+    PERSON_TOKEN_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
+    IDENTITY_TOOLKIT_URL   = "https://identitytoolkit.googleapis.com"
   }
 }
