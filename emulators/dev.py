@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
-from emulators.signin import API_KEY, DEMO_PASSWORD, IDT, seed_people  # noqa: E402
+from emulators.signin import API_KEY, DEMO_PASSWORD, seed_people  # noqa: E402
 from emulators.suite import Suite, SuiteError  # noqa: E402
 
 DEMO = ROOT / "emulators" / "demo" / "contact-center.yaml"
@@ -62,8 +62,10 @@ def examples(suite: Suite, people: dict[str, str]) -> list[dict]:
     """Requests a developer can paste; each is also run by --check."""
     from core.auth import sdk_jwt
 
-    auth = suite.auth()
-    admin = auth.id_token(people["ada"])  # signed in on the Auth emulator, as a browser does
+    # Signed in as a browser does: on the Auth emulator, or with SUITE_MODE=cloud on the IAM
+    # stand-in's Identity Platform (the cloud-shaped functions take only signed tokens).
+    auth = suite.people()
+    admin = auth.id_token(people["ada"])
     user = sdk_jwt.issue("customer-42", name="Kim Lee", email="kim@example.com")
     call_sid = "CA" + secrets.token_hex(16)
     twilio = suite.url("twilio")
@@ -72,10 +74,12 @@ def examples(suite: Suite, people: dict[str, str]) -> list[dict]:
     monitoring = suite.function_url("monitoring_http")
     return [
         {
-            "title": "Sign in as Ada (admin) on the Firebase Authentication emulator, as the "
-            "portal's browser does: the answer's idToken is the Bearer token (valid 1 hour)",
+            "title": "Sign in as Ada (admin) on "
+            + ("Identity Platform" if suite.cloud else "the Firebase Authentication emulator")
+            + ", as the portal's browser does: the answer's idToken is the Bearer token "
+            "(valid 1 hour)",
             "method": "POST",
-            "url": f"{auth.base}/{IDT}/v1/accounts:signInWithPassword?key={API_KEY}",
+            "url": f"{auth.base}/{auth.idt}v1/accounts:signInWithPassword?key={API_KEY}",
             "json": {"email": people["ada"], "password": DEMO_PASSWORD, "returnSecureToken": True},
             "expect": 200,
         },
@@ -210,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         from core.config.loader import load_file
 
         cfg = load_file(args.config)
-        # An Auth emulator account (the demo password) for every person of the config.
-        people = seed_people(suite.auth(), cfg)
+        # An account (the demo password) for every person of the config.
+        people = seed_people(suite.people(), cfg)
 
         print("\nFunctions:")
         for name, port in sorted(suite.function_ports.items()):
@@ -229,11 +233,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"\nLogs: {suite.run_dir / 'logs'}")
-        auth_host = suite.env()["FIREBASE_AUTH_EMULATOR_HOST"]
-        print(
-            f"\nSign in (Firebase Authentication emulator {auth_host}, project {suite.project}),"
-            " email / password:"
-        )
+        if suite.cloud:
+            where = f"the IAM stand-in's Identity Platform {suite.url('iam')}"
+        else:
+            where = f"Firebase Authentication emulator {suite.env()['FIREBASE_AUTH_EMULATOR_HOST']}"
+        print(f"\nSign in ({where}, project {suite.project}), email / password:")
         print("\n".join(sign_in_lines(people, {u: v.roles for u, v in cfg.users.items()})))
         print(f"  service  {DEMO_SERVICE_ACCOUNT} (a service-account ID token, below)")
         print(console_lines(suite))

@@ -77,29 +77,56 @@ def push_endpoint(suite: Suite, name: str) -> str:
     return target
 
 
+def push_subscription_request(
+    project: str, name: str, topic: str, endpoint: str, delivery: Any, ack_deadline: int = 60
+) -> dict[str, Any]:
+    """A push subscription as infra/pubsub.tf declares it: retries with backoff, then the
+    dead-letter topic after `delivery.max_delivery_attempts` (manifest push_delivery)."""
+    from google.protobuf import duration_pb2
+
+    return {
+        "name": f"projects/{project}/subscriptions/{name}",
+        "topic": f"projects/{project}/topics/{topic}",
+        "ack_deadline_seconds": ack_deadline,
+        "push_config": {"push_endpoint": endpoint},
+        "retry_policy": {
+            "minimum_backoff": duration_pb2.Duration(seconds=delivery.minimum_backoff_seconds),
+            "maximum_backoff": duration_pb2.Duration(seconds=delivery.maximum_backoff_seconds),
+        },
+        "dead_letter_policy": {
+            "dead_letter_topic": f"projects/{project}/topics/{delivery.dead_letter_topic}",
+            "max_delivery_attempts": delivery.max_delivery_attempts,
+        },
+    }
+
+
 def push_subscriptions(suite: Suite, functions: list[Any]) -> None:
     """One push subscription per event function, as infra/ declares it."""
     from google.cloud import pubsub_v1
 
+    from core.manifest import manifest
+
+    delivery = manifest().push_delivery
     old = _with_env(suite)
     try:
         sub = pubsub_v1.SubscriberClient()
         for fn in functions:
             if fn.kind != "event":
                 continue
-            topic = f"projects/{suite.project}/topics/{fn.topic}"
-            push_config = {"push_endpoint": push_endpoint(suite, fn.name)}
-            name = sub.subscription_path(suite.project, f"{fn.name}-push")
+            request = push_subscription_request(
+                suite.project,
+                f"{fn.name}-push",
+                fn.topic,
+                push_endpoint(suite, fn.name),
+                delivery,
+                # Terraform: the function's timeout, within Pub/Sub's 10..600 s.
+                ack_deadline=min(600, max(10, fn.timeout_seconds)),
+            )
             try:
-                sub.create_subscription(
-                    request={
-                        "name": name,
-                        "topic": topic,
-                        "ack_deadline_seconds": 60,
-                        "push_config": push_config,
-                    }
-                )
+                sub.create_subscription(request=request)
             except AlreadyExists:
-                sub.modify_push_config(request={"subscription": name, "push_config": push_config})
+                sub.modify_push_config(
+                    request={"subscription": request["name"], "push_config": request["push_config"]}
+                )
     finally:
         _restore(old)

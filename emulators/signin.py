@@ -75,6 +75,8 @@ def argv(project: str) -> list[str]:
 class AuthEmulator:
     """Client of a running Auth emulator at host (host:port, as FIREBASE_AUTH_EMULATOR_HOST)."""
 
+    idt = IDT + "/"  # where the emulator serves the Identity Toolkit API
+
     def __init__(self, host: str, project: str) -> None:
         self.base = f"http://{host}"
         self.project = project
@@ -98,11 +100,13 @@ class AuthEmulator:
         body: dict[str, Any] = {"email": email, "password": password, "emailVerified": verified}
         if name:
             body["displayName"] = name
-        return self._post(f"{IDT}/v1/projects/{self.project}/accounts", body, admin=True)["localId"]
+        return self._post(f"{self.idt}v1/projects/{self.project}/accounts", body, admin=True)[
+            "localId"
+        ]
 
     def update_user(self, local_id: str, **fields: Any) -> None:
         self._post(
-            f"{IDT}/v1/projects/{self.project}/accounts:update",
+            f"{self.idt}v1/projects/{self.project}/accounts:update",
             {"localId": local_id, **fields},
             admin=True,
         )
@@ -126,7 +130,7 @@ class AuthEmulator:
         """accounts:signInWithPassword: {idToken, refreshToken, ...} or, when the account has
         a second factor enrolled, {mfaPendingCredential, mfaInfo}."""
         return self._post(
-            f"{IDT}/v1/accounts:signInWithPassword",
+            f"{self.idt}v1/accounts:signInWithPassword",
             {"email": email, "password": password, "returnSecureToken": True},
         )
 
@@ -142,12 +146,12 @@ class AuthEmulator:
     def enroll_phone(self, id_token: str, phone: str) -> dict[str, Any]:
         """Enrol an SMS second factor (the emulator 'sends' the code to its code list)."""
         start = self._post(
-            f"{IDT}/v2/accounts/mfaEnrollment:start",
+            f"{self.idt}v2/accounts/mfaEnrollment:start",
             {"idToken": id_token, "phoneEnrollmentInfo": {"phoneNumber": phone}},
         )
         info = start["phoneSessionInfo"]["sessionInfo"]
         return self._post(
-            f"{IDT}/v2/accounts/mfaEnrollment:finalize",
+            f"{self.idt}v2/accounts/mfaEnrollment:finalize",
             {
                 "idToken": id_token,
                 "phoneVerificationInfo": {"sessionInfo": info, "code": self._code(info)},
@@ -160,12 +164,12 @@ class AuthEmulator:
         pending = first["mfaPendingCredential"]
         enrollment = first["mfaInfo"][0]["mfaEnrollmentId"]
         start = self._post(
-            f"{IDT}/v2/accounts/mfaSignIn:start",
+            f"{self.idt}v2/accounts/mfaSignIn:start",
             {"mfaPendingCredential": pending, "mfaEnrollmentId": enrollment},
         )
         info = start["phoneResponseInfo"]["sessionInfo"]
         done = self._post(
-            f"{IDT}/v2/accounts/mfaSignIn:finalize",
+            f"{self.idt}v2/accounts/mfaSignIn:finalize",
             {
                 "mfaPendingCredential": pending,
                 "phoneVerificationInfo": {"sessionInfo": info, "code": self._code(info)},
@@ -202,3 +206,26 @@ def seed_people(emulator: AuthEmulator, cfg: Any, password: str = DEMO_PASSWORD)
                 raise
         out[uid] = email
     return out
+
+
+class IdentityStandIn(AuthEmulator):
+    """The same client for the IAM stand-in's Identity Platform (cloud-shaped suite): its
+    ID tokens are RS256, signed like Google's securetoken tokens
+    (emulators/standins/identity_toolkit.py). Second factors are not enrolled there; a
+    sign-in with one is asked of the stand-in directly (`id_token_with_factor`)."""
+
+    idt = ""
+
+    def __init__(self, base_url: str, project: str) -> None:
+        self.base = base_url.rstrip("/")
+        self.project = project
+
+    def id_token_with_factor(self, email: str, factor: str = "phone") -> str:
+        r = requests.post(
+            f"{self.base}/_control/id-token",
+            json={"email": email, "second_factor": factor},
+            timeout=10,
+        )
+        if r.status_code != 200:
+            raise AuthError(r.status_code, r.json().get("error", {}).get("message", r.text))
+        return str(r.json()["idToken"])

@@ -40,6 +40,7 @@ from typing import Any
 
 from emulators import signin
 from emulators.ports import free_port, wait_http, wait_tcp
+from emulators.standins.identity_toolkit import CERTS_PATH as SECURETOKEN_CERTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
@@ -64,6 +65,11 @@ def push_account(project: str) -> str:
 
 def tasks_account(project: str) -> str:
     return f"tasks-invoker@{project}.iam.gserviceaccount.com"
+
+
+def runtime_account(project: str, service: str) -> str:
+    """The function's own service account, named as infra/iam.tf names it."""
+    return f"fn-{service[:27].rstrip('-')}@{project}.iam.gserviceaccount.com"
 
 
 def _manifest():  # noqa: ANN202 - core is importable only once functions/ is on sys.path
@@ -387,7 +393,13 @@ class Suite:
             "SALESFORCE_BASE_URL": self.url("salesforce"),
             "TTS_ENGINE": "espeak",
             **(
-                {"SERVICE_TOKEN_CERTS_URL": f"{self.url('iam')}/oauth2/v1/certs"}
+                {
+                    "SERVICE_TOKEN_CERTS_URL": f"{self.url('iam')}/oauth2/v1/certs",
+                    # Identity Platform as the IAM stand-in plays it (securetoken ID tokens,
+                    # accounts:lookup); the Auth emulator's unsigned tokens need neither.
+                    "PERSON_TOKEN_CERTS_URL": self.url("iam") + SECURETOKEN_CERTS_PATH,
+                    "IDENTITY_TOOLKIT_URL": self.url("iam"),
+                }
                 if "iam" in self.ports
                 else {}
             ),
@@ -438,12 +450,35 @@ class Suite:
             | tuning
             | common
             | {var: self.secrets[var] for var in given}
+            | self._metadata_env(fn.service)
             | own
             | {"K_SERVICE": fn.service, "K_REVISION": f"{fn.service}-00001-cld"}
             # The manifest's per-instance concurrency and timeout, as functions-framework's
             # gunicorn reads them.
             | {"THREADS": str(fn.concurrency), "CLOUD_RUN_TIMEOUT_SECONDS": str(fn.timeout_seconds)}
         )
+
+    def _metadata_env(self, service: str) -> dict[str, str]:
+        """Application Default Credentials as on Cloud Run: the metadata server (the IAM
+        stand-in's) answers for the function's own service account; no gcloud config."""
+        if "iam" not in self.ports:
+            return {}
+        from urllib.parse import quote
+
+        iam = f"127.0.0.1:{self.ports['iam']}"
+        account = quote(runtime_account(self.project, service), safe="")
+        return {
+            "GCE_METADATA_HOST": f"{iam}/sa/{account}",
+            "GCE_METADATA_IP": iam,
+            "CLOUDSDK_CONFIG": str(self.run_dir / "no-gcloud-config"),
+        }
+
+    def people(self) -> signin.AuthEmulator:
+        """Who signs people in for the functions of this suite: the Auth emulator, or in
+        cloud mode the IAM stand-in's Identity Platform (Google-signed-shaped tokens)."""
+        if self.cloud:
+            return signin.IdentityStandIn(self.url("iam"), self.project)
+        return self.auth()
 
     def provision(self) -> None:
         """Topics, buckets and task queues (push subscriptions come with the functions)."""
@@ -483,6 +518,12 @@ class Suite:
                 wait_tcp(self.function_ports[name], 60, proc, f"fn-{name}")
             except (TimeoutError, RuntimeError) as exc:
                 raise self._fail(f"fn-{name}", exc) from None
+        # A port picked free can be taken by another process before ours binds it; then
+        # the port answers but ours has exited (address in use): fail loudly, not with
+        # another program's 404s.
+        for name, proc in started:
+            if proc.poll() is not None:
+                raise self._fail(f"fn-{name}", RuntimeError(f"exited with code {proc.returncode}"))
         from emulators.provision import push_subscriptions
 
         push_subscriptions(self, fns)

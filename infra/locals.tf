@@ -112,5 +112,9 @@ locals {
     CONSOLE_FIREBASE_API_KEY     = var.console_firebase_api_key
     CONSOLE_FIREBASE_AUTH_DOMAIN = var.console_firebase_auth_domain
     CONSOLE_ORIGIN               = var.console_origin
+    # People's Identity Platform ID tokens: Google's securetoken certificates, and the
+    # Identity Toolkit API that answers the revocation / disabled-account look-up.
+    PERSON_TOKEN_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
+    IDENTITY_TOOLKIT_URL   = "https://identitytoolkit.googleapis.com"
   }
 }

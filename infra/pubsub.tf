@@ -3,11 +3,12 @@
 # and pull subscriptions for people (dead letters, alerts).
 
 locals {
-  # Retry and dead-letter settings of every push subscription.
+  # Retry and dead-letter settings of every push subscription: functions/manifest.json
+  # (push_delivery), which the emulator suite's subscriptions follow too.
   dead_letter = {
-    max_delivery_attempts = 10
-    min_retry_delay       = "10s"
-    max_retry_delay       = "600s"
+    max_delivery_attempts = local.manifest.push_delivery.max_delivery_attempts
+    min_retry_delay       = "${local.manifest.push_delivery.minimum_backoff_seconds}s"
+    max_retry_delay       = "${local.manifest.push_delivery.maximum_backoff_seconds}s"
   }
 }
 
@@ -53,7 +54,7 @@ resource "google_pubsub_subscription" "push" {
   }
 
   dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.topic["dead-letter"].id
+    dead_letter_topic     = google_pubsub_topic.topic[local.manifest.push_delivery.dead_letter_topic].id
     max_delivery_attempts = local.dead_letter.max_delivery_attempts
   }
 

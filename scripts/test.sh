@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Lint and type-check, then the whole suite against the real emulators. A run that collects
-# no test (pytest exit 5) is a broken setup, not a pass.
+# Lint and type-check, then the whole suite against the real emulators, then the served
+# end-to-end tests again against cloud-shaped functions (SUITE_MODE=cloud: each function
+# started as Terraform starts it, README "The cloud-shaped suite"). A run that collects no
+# test (pytest exit 5) is a broken setup, not a pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m ruff check . || exit 1
@@ -13,9 +15,12 @@ if [ $rc -eq 5 ]; then
   echo "test: pytest collected no tests; failing on purpose" >&2
   exit 1
 fi
-# The served end-to-end tests can run again against cloud-shaped functions with
-# SUITE_MODE=cloud, but not in CI yet: cloud-shaped functions accept only Google-signed
-# Identity Platform tokens for portal callers, and no local issuer signs those yet. The
-# cloud-shaped smoke tests (tests/cloud: only the manifest's secrets, JSON 404s, OIDC-checked
-# pushes and tasks, canary secrets in logs) run above, on a cloud-shaped suite of their own.
+echo "test: the served tests again, against cloud-shaped functions (SUITE_MODE=cloud)"
+SUITE_MODE=cloud .venv/bin/python -m pytest -m served "$@"
+cloud_rc=$?
+# A selection with no served test in it (e.g. `make test PYTEST_ARGS=tests/infra`) has
+# nothing to run a second time.
+if [ $cloud_rc -ne 0 ] && [ $cloud_rc -ne 5 ]; then
+  [ $rc -eq 0 ] && rc=$cloud_rc
+fi
 exit $rc

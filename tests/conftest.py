@@ -7,8 +7,10 @@
 - Firestore is emptied and the stand-ins reset before every test.
 
 SUITE_MODE=cloud starts the functions as Terraform would (emulators/suite.py); tests that
-use the served functions are marked `served`, and those marked `emulator_only` are
-skipped in that mode.
+use the served functions are marked `served` and run in both modes: person tokens
+(`portal_token`, `signed_in`, tests.helpers.common.person_token) and Cloud Tasks / push
+headers come in the kind each mode's functions accept, and decisions follow the real clock
+(`demo_as_of`).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 from emulators.suite import Suite  # noqa: E402
 from tests.helpers.common import (  # noqa: E402
-    CLOUD,
     DEMO_CONFIG,
     DEMO_SERVICE_ACCOUNT,
     clear_firestore,
+    demo_dict,
+    hours_as_of,
+    person_token,
     reset_process_state,
 )
 
@@ -40,9 +44,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "functions" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.served)
-        if CLOUD and item.get_closest_marker("emulator_only"):
-            reason = item.get_closest_marker("emulator_only").kwargs.get("reason", "")
-            item.add_marker(pytest.mark.skip(reason=f"emulator-only affordance: {reason}"))
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +78,8 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     s: Suite = request.getfixturevalue("suite")
     clear_firestore(s)
     s.auth().clear()
+    if s.cloud:
+        s.people().clear()
     for name in ("twilio", "zendesk", "salesforce"):
         try:
             requests.post(f"{s.url(name)}/_control/reset", timeout=5)
@@ -132,19 +135,18 @@ def app_client(suite: Suite) -> Callable[[str], Any]:
 
 @pytest.fixture
 def portal_token() -> Callable[[str], str]:
-    from core.auth.portal import issue
-
-    return lambda user_id: issue(user_id)
+    return lambda user_id: person_token(user_id)
 
 
 @pytest.fixture
 def signed_in(suite: Suite) -> Callable[[str], str]:
-    """ID token of a demo person signed in on the Auth emulator with email and password, as
-    a browser does (accounts are created on first use, with the demo password)."""
+    """ID token of a demo person signed in with email and password, as a browser does
+    (accounts are created on first use, with the demo password): on the Auth emulator, or
+    with SUITE_MODE=cloud on the IAM stand-in's Identity Platform (RS256 securetoken)."""
     from core.config.loader import load_file
     from emulators.signin import seed_people
 
-    emulator = suite.auth()
+    emulator = suite.people()
     people: dict[str, str] = {}
 
     def _sign_in(user_id: str) -> str:
@@ -165,6 +167,16 @@ def service_token(suite: Suite) -> Callable[..., str]:
         return generate_id_token(suite.url("iam"), email, audience)
 
     return _token
+
+
+@pytest.fixture
+def demo_as_of(apply_config: Callable[..., Any]) -> Callable[..., Any]:
+    """Apply the demo center (or `cfg`) with its hours open now as they are at `instant`."""
+
+    def _apply(instant: str, cfg: dict[str, Any] | None = None) -> Any:
+        return apply_config(hours_as_of(cfg if cfg is not None else demo_dict(), instant))
+
+    return _apply
 
 
 @pytest.fixture

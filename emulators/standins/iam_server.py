@@ -9,6 +9,10 @@
 Tokens are RS256, issuer https://accounts.google.com, signed by a key made at start, so
 functions verify them with the same code as in the cloud, only SERVICE_TOKEN_CERTS_URL
 differs.
+
+The same process stands in for two more Google endpoints the cloud-shaped suite needs:
+Identity Platform's securetoken ID tokens and account look-ups (identity_toolkit.py) and a
+Cloud Run instance's metadata server (metadata_server.py).
 """
 
 from __future__ import annotations
@@ -36,10 +40,10 @@ SUFFIX = ":generateIdToken"
 
 
 class Signer:
-    def __init__(self) -> None:
+    def __init__(self, common_name: str = "local-iam-stand-in") -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(20)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "local-iam-stand-in")])
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
         now = datetime.datetime.now(datetime.UTC)
         cert = (
             x509.CertificateBuilder()
@@ -77,8 +81,16 @@ def _error(status: int, message: str, reason: str) -> Response:
 
 
 def create_app(signer: Signer | None = None) -> Flask:
+    from emulators.standins import identity_toolkit, metadata_server
+
     app = Flask("iam_standin")
     app.extensions["signer"] = s = signer or Signer()
+    # Google signs securetoken ID tokens with keys of their own, published at another URL.
+    app.extensions["securetoken"] = st = Signer("local-securetoken")
+    app.extensions["accounts"] = accounts = identity_toolkit.Accounts()
+    app.extensions["access_tokens"] = tokens = metadata_server.AccessTokens()
+    app.register_blueprint(identity_toolkit.blueprint(st, accounts, tokens.valid))
+    app.register_blueprint(metadata_server.blueprint(tokens))
 
     @app.get("/oauth2/v1/certs")
     def certs() -> Response:

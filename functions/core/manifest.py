@@ -83,12 +83,22 @@ class Oidc(_Model):
     tasks_service_account_env: str
 
 
+class PushDelivery(_Model):
+    """Retry and dead-letter policy of the push subscriptions (Terraform and the suite)."""
+
+    dead_letter_topic: str
+    max_delivery_attempts: int = Field(ge=5, le=100)  # Pub/Sub's bounds
+    minimum_backoff_seconds: int = Field(ge=0, le=600)
+    maximum_backoff_seconds: int = Field(ge=0, le=600)
+
+
 class Manifest(_Model):
     topics: tuple[str, ...]
     schedules: dict[str, dict[str, str]]
     secrets: dict[str, str]  # manifest key => env var name
     functions: dict[str, Function]
     oidc: Oidc
+    push_delivery: PushDelivery
 
     @model_validator(mode="before")
     @classmethod
@@ -107,6 +117,8 @@ class Manifest(_Model):
             topics = [t for t in (*fn.publishes, fn.topic) if t and t not in self.topics]
             if topics:
                 raise ValueError(f"{name}: topics not declared: {topics}")
+        if self.push_delivery.dead_letter_topic not in self.topics:
+            raise ValueError("push_delivery.dead_letter_topic is not a declared topic")
         unknown = [t for t in self.schedules if t not in self.topics]
         if unknown:
             raise ValueError(f"schedules on undeclared topics: {unknown}")

@@ -18,81 +18,19 @@ through core.sessions.events.decode_message) and answer 204 (ack) or 5xx (redeli
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flask
 
 from core import logs
-from core.caches import on_reset
 from core.errors import ApiError, bad_request, forbidden, unauthorized
 from core.http import error_response, json_response
 from core.settings import settings
 
 log = logs.get("push")
 ISSUERS = ("https://accounts.google.com", "accounts.google.com")
-CERTS_TTL_SECONDS = 300.0
-
-if TYPE_CHECKING:
-    from google.auth.transport import Request as _Transport
-else:  # google-auth is imported on first use (cold start); it only ever calls the object
-    _Transport = object
-
-
-class _CachingRequest(_Transport):
-    """google-auth transport that keeps fetched certificates for a few minutes, so a
-    verification costs no round trip once an instance is warm."""
-
-    def __init__(self) -> None:
-        from google.auth.transport.requests import Request
-
-        self._inner = Request()
-        self._cache: dict[str, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def __call__(
-        self,
-        url: str,
-        method: str = "GET",
-        body: Any = None,
-        headers: Any = None,
-        timeout: Any = None,
-        **kwargs: Any,
-    ) -> Any:
-        kwargs.update(body=body, headers=headers)
-        if timeout is not None:  # else the inner transport's own default applies
-            kwargs["timeout"] = timeout
-        if method != "GET":
-            return self._inner(url, method=method, **kwargs)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(url)
-        if hit and hit[0] > now:
-            return hit[1]
-        resp = self._inner(url, method=method, **kwargs)
-        if resp.status == 200:
-            with self._lock:
-                self._cache[url] = (now + CERTS_TTL_SECONDS, resp)
-        return resp
-
-
-_transport: _CachingRequest | None = None
-
-
-@on_reset
-def _forget_certs() -> None:
-    global _transport
-    _transport = None
-
-
-def _request() -> _CachingRequest:
-    global _transport
-    if _transport is None:
-        _transport = _CachingRequest()
-    return _transport
 
 
 def _same_url(a: str, b: str) -> bool:
@@ -110,11 +48,13 @@ def verify(request: flask.Request, service_account: str | None, what: str) -> di
         raise unauthorized(f"{what}: a Google-signed bearer token is required")
     from google.oauth2 import id_token
 
+    from core.auth.cached_certs import request as certs_request
+
     s = settings()
     try:
         # The audience is compared below, so a valid token for another function is a 403.
         claims = id_token.verify_token(
-            token.strip(), _request(), audience=None, certs_url=s.oidc_certs_url
+            token.strip(), certs_request(), audience=None, certs_url=s.oidc_certs_url
         )
     except Exception as exc:  # noqa: BLE001 - google-auth raises several types for bad tokens
         log.warning("%s: token refused: %s", what, type(exc).__name__)

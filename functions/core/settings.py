@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from core.manifest import Function
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+SECURETOKEN_CERTS_URL = (
+    "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
+)
+IDENTITY_TOOLKIT_URL = "https://identitytoolkit.googleapis.com"
 
 M = TypeVar("M", bound=BaseModel)
 S = TypeVar("S", bound="Section")
@@ -281,6 +285,12 @@ class Settings(EnvModel):
     service_token_certs_url: str = Field(
         "https://www.googleapis.com/oauth2/v1/certs", alias="SERVICE_TOKEN_CERTS_URL"
     )
+
+    # People's Identity Platform ID tokens (core/auth/id_tokens.py): Google's securetoken
+    # certificates, and the Identity Toolkit API asked about revoked or disabled accounts
+    # before a write. The cloud-shaped suite points both at its IAM stand-in.
+    person_token_certs_url: str = Field(SECURETOKEN_CERTS_URL, alias="PERSON_TOKEN_CERTS_URL")
+    identity_toolkit_url: str = Field(IDENTITY_TOOLKIT_URL, alias="IDENTITY_TOOLKIT_URL")
 
     recordings_bucket: str = Field("recordings", alias="RECORDINGS_BUCKET")
     media_bucket: str = Field("media", alias="MEDIA_BUCKET")

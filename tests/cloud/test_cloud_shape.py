@@ -207,3 +207,81 @@ def test_no_log_holds_a_secret_value_or_an_environment_dump(cloud: Suite) -> Non
             assert value not in text, f"{var} leaked into the log of {proc}"
         assert "input_value" not in text, proc
         assert "K_SERVICE=" not in text and "'K_SERVICE'" not in text, proc
+
+
+def test_people_sign_in_with_google_signed_tokens_and_writes_check_the_account(
+    cloud: Suite, configured: None
+) -> None:
+    """Portal people: RS256 securetoken ID tokens verified with google-auth against the
+    certificates URL; before a write, an Identity Toolkit accounts:lookup made with the
+    function's own credentials (the metadata server's) refuses a revoked sign-in or a
+    disabled account. Reads trust an unexpired token."""
+    from emulators.signin import DEMO_PASSWORD
+
+    people = cloud.people()
+    people.clear()
+    email = "alex@acme-telecom.example"
+    uid = people.create_user(email, DEMO_PASSWORD, name="Alex Agent")
+    url = cloud.function_url("deflection_http") + "/agent/presence"
+
+    def call(method: str, token: str) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {"status": "online"} if method == "PUT" else None
+        return requests.request(method, url, json=body, headers=headers, timeout=30)
+
+    token = people.id_token(email)
+    assert call("GET", token).status_code == 200
+    r = call("PUT", token)
+    assert r.status_code == 200 and r.json()["status"] == "online", r.text
+
+    # Not Google-signed: the Auth emulator's unsigned token, another key, another project.
+    emulator = cloud.auth()
+    emulator.create_user(email, DEMO_PASSWORD)
+    unsigned = emulator.id_token(email)
+    r = call("GET", unsigned)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "bad_token", r.text
+    from emulators.standins.iam_server import Signer
+    from emulators.standins.identity_toolkit import Account, id_token
+
+    forged = id_token(Signer("forger"), Account(uid, cloud.project, email, ""))
+    assert call("GET", forged).status_code == 401
+    elsewhere = id_token(Signer("forger"), Account(uid, "another-project", email, ""))
+    assert call("GET", elsewhere).status_code == 401
+
+    people.revoke(uid)
+    assert call("GET", token).status_code == 200  # a read trusts the unexpired token
+    r = call("PUT", token)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "token_revoked", r.text
+    time.sleep(1.2)  # validSince has one-second resolution
+    fresh = people.id_token(email)
+    assert call("PUT", fresh).status_code == 200
+
+    people.disable(uid)
+    r = call("PUT", fresh)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "user_disabled", r.text
+
+    people.clear()  # the account is gone
+    r = call("PUT", fresh)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unknown_account", r.text
+
+
+def test_identity_toolkit_lookup_needs_the_functions_credentials(cloud: Suite) -> None:
+    """The stand-in's look-up, like Google's, answers only a caller with an access token;
+    a function gets one from its metadata server, as on Cloud Run."""
+    from urllib.parse import unquote
+
+    url = f"{cloud.url('iam')}/v1/projects/{cloud.project}/accounts:lookup"
+    assert requests.post(url, json={"localId": ["x"]}, timeout=10).status_code == 401
+    env = cloud.function_env("settings_http")
+    host = unquote(env["GCE_METADATA_HOST"])
+    assert host.endswith("/sa/fn-settings-http@" + cloud.project + ".iam.gserviceaccount.com")
+    meta = f"http://{env['GCE_METADATA_HOST']}/computeMetadata/v1/instance/service-accounts"
+    flavor = {"Metadata-Flavor": "Google"}
+    token = requests.get(f"{meta}/default/token", headers=flavor, timeout=10).json()
+    r = requests.post(
+        url,
+        json={"localId": ["x"]},
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        timeout=10,
+    )
+    assert r.status_code == 200 and "users" not in r.json()

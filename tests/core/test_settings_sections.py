@@ -54,6 +54,7 @@ def test_every_core_secret_is_a_secretstr() -> None:
 
 
 def test_one_reset_forgets_every_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.auth.cached_certs
     import core.auth.id_tokens
     import core.clients
     import core.config.store
@@ -73,7 +74,7 @@ def test_one_reset_forgets_every_cache(monkeypatch: pytest.MonkeyPatch) -> None:
         "core.crm.zendesk_http.reset",
         "core.crm.salesforce_http.reset",
         "core.auth.id_tokens._forget_certs",
-        "core.push._forget_certs",
+        "core.auth.cached_certs._forget_certs",
         "core.tts._forget_urls",
     ):
         assert expected in names, expected

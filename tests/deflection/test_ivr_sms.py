@@ -6,7 +6,6 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import pytest
 import requests
 
 from tests.helpers.common import pull_all
@@ -27,24 +26,22 @@ def voice(
     return sid, ET.fromstring(r.text)
 
 
-# A decision for a fixed instant (`at=`): an emulator-only affordance.
-AT = pytest.mark.emulator_only(reason="pins the decision instant with at=")
-
-
-@AT
-def test_open_queue_enqueues_and_marks_the_session_queued(demo: Any, twilio_post: Any) -> None:
-    sid, xml = voice(twilio_post, {"queue": "billing-payments", "at": MON_NOON})
+def test_open_queue_enqueues_and_marks_the_session_queued(
+    demo_as_of: Any, twilio_post: Any
+) -> None:
+    demo_as_of(MON_NOON)
+    sid, xml = voice(twilio_post, {"queue": "billing-payments"})
     assert [c.tag for c in xml] == ["Enqueue"] and xml[0].text == "billing-payments"
     doc = wait_session(sid, "queued")
     assert doc["queue_id"] == "billing-payments" and doc["deflection"] is None
 
 
-@AT
 def test_queue_option_sends_the_caller_to_a_24_7_queue(
-    demo: Any, twilio_post: Any, subscribe: Any, suite: Any
+    demo_as_of: Any, twilio_post: Any, subscribe: Any, suite: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)
     sub = subscribe("session-events")
-    sid, xml = voice(twilio_post, {"queue": "billing-refunds", "at": MON_NIGHT})
+    sid, xml = voice(twilio_post, {"queue": "billing-refunds"})
     assert xml[0].tag == "Enqueue" and xml[0].text == "sales-general"
     # Deflected, then waiting in the 24/7 queue (so supervisors see it queued there).
     doc = wait_session(sid, "queued")
@@ -59,30 +56,28 @@ def test_queue_option_sends_the_caller_to_a_24_7_queue(
     assert next(m for m in mine if m["data"]["to"] == "deflected")["data"]["option"] == "queue"
 
 
-@AT
-def test_phone_option_dials_the_number(demo: Any, twilio_post: Any) -> None:
-    sid, xml = voice(twilio_post, {"queue": "support-internet", "at": MON_NOON})
+def test_phone_option_dials_the_number(demo_as_of: Any, twilio_post: Any) -> None:
+    demo_as_of(MON_NOON)  # the late-night desk is closed at noon
+    sid, xml = voice(twilio_post, {"queue": "support-internet"})
     assert xml[0].tag == "Dial" and xml[0].text == "+18005550199"
     assert wait_session(sid, "deflected")["deflection"]["option"] == "phone"
 
 
-@AT
-def test_message_option_plays_tts_audio_then_hangs_up(demo: Any, twilio_post: Any) -> None:
-    sid, xml = voice(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
+def test_message_option_plays_tts_audio_then_hangs_up(demo_as_of: Any, twilio_post: Any) -> None:
+    demo_as_of(MON_NIGHT)
+    sid, xml = voice(twilio_post, {"queue": "billing-payments"})
     assert [c.tag for c in xml] == ["Play", "Hangup"]
     audio = requests.get(xml[0].text, timeout=10)
     assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
     assert wait_session(sid, "deflected")["deflection"]["option"] == "message"
 
 
-@AT
 def test_voicemail_option_greets_in_the_callers_language_and_records(
-    demo: Any, twilio_post: Any
+    demo_as_of: Any, twilio_post: Any
 ) -> None:
-    _, en = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US", "at": MON_NIGHT})
-    sid, es = voice(
-        twilio_post, {"queue": "sales-spanish", "language": "es-US", "at": "2026-06-02T06:30:00Z"}
-    )  # 23:30 in Los Angeles
+    demo_as_of(MON_NIGHT)  # 20:30 in Los Angeles: the Spanish desk is closed too
+    _, en = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US"})
+    sid, es = voice(twilio_post, {"queue": "sales-spanish", "language": "es-US"})
     assert [c.tag for c in en] == ["Play", "Record", "Hangup"]
     assert [c.tag for c in es] == ["Play", "Record", "Hangup"]
     assert en[0].text != es[0].text  # greeting rendered per language
@@ -93,9 +88,9 @@ def test_voicemail_option_greets_in_the_callers_language_and_records(
     assert doc["deflection"]["option"] == "voicemail" and doc["language"] == "es-US"
 
 
-@AT
-def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: Any) -> None:
-    _, xml = voice(twilio_post, {"queue": "sales-spanish", "at": MON_NIGHT}, caller="anonymous")
+def test_withheld_caller_is_asked_for_a_callback_number(demo_as_of: Any, twilio_post: Any) -> None:
+    demo_as_of(MON_NIGHT)
+    _, xml = voice(twilio_post, {"queue": "sales-spanish"}, caller="anonymous")
     gather = xml.find("Gather")
     assert gather is not None and gather.find("Play") is not None
     action = gather.get("action", "")
@@ -112,21 +107,20 @@ def test_withheld_caller_is_asked_for_a_callback_number(demo: Any, twilio_post: 
     assert "callback=4155550100" in xml2.find("Record").get("recordingStatusCallback", "")
 
 
-@AT
-def test_no_deflection_after_hours_still_enqueues(apply_config: Any, twilio_post: Any) -> None:
+def test_no_deflection_after_hours_still_enqueues(demo_as_of: Any, twilio_post: Any) -> None:
     from tests.helpers.deflection import demo_dict
 
     cfg = demo_dict()
     cfg["center"]["deflection"]["voice"] = {"enabled": False}
-    apply_config(cfg)
-    sid, xml = voice(twilio_post, {"queue": "sales-spanish", "at": MON_NIGHT})
+    demo_as_of(MON_NIGHT, cfg)
+    sid, xml = voice(twilio_post, {"queue": "sales-spanish"})
     assert xml[0].tag == "Enqueue" and xml[0].text == "sales-spanish"
     assert wait_session(sid, "queued")["deflection"] is None
 
 
-@AT
-def test_dialed_number_selects_the_queue(demo: Any, twilio_post: Any) -> None:
-    sid, xml = voice(twilio_post, {"at": MON_NOON}, to="+18005550142")
+def test_dialed_number_selects_the_queue(demo_as_of: Any, twilio_post: Any) -> None:
+    demo_as_of(MON_NOON)
+    sid, xml = voice(twilio_post, {}, to="+18005550142")
     assert xml[0].text == "billing-payments"
 
 
@@ -157,14 +151,15 @@ def sms(twilio_post: Any, query: dict[str, str]) -> tuple[str, requests.Response
     return sid, r
 
 
-@AT
-def test_sms_after_hours_answers_with_the_queue_text(demo: Any, twilio_post: Any) -> None:
-    sid, r = sms(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
+def test_sms_after_hours_answers_with_the_queue_text(demo_as_of: Any, twilio_post: Any) -> None:
+    demo_as_of(MON_NIGHT)
+    sid, r = sms(twilio_post, {"queue": "billing-payments"})
     msg = ET.fromstring(r.text).find("Message")
     assert msg is not None and msg.text.startswith("Payments desk is closed")
     assert wait_session(sid, "deflected")["channel"] == "sms"
     # Inherited center setting + the language's text on another queue.
-    _, r = sms(twilio_post, {"queue": "billing-refunds", "at": MON_NIGHT})
+    _, r = sms(twilio_post, {"queue": "billing-refunds"})
     assert ET.fromstring(r.text).find("Message").text.startswith("Acme Telecom is closed now")
-    _, r = sms(twilio_post, {"queue": "billing-payments", "at": MON_NOON})
+    demo_as_of(MON_NOON)
+    _, r = sms(twilio_post, {"queue": "billing-payments"})
     assert ET.fromstring(r.text).find("Message") is None

@@ -16,13 +16,11 @@ from tests.helpers.deflection import MON_NIGHT, MON_NOON, wait_for, wait_session
 PHONE = "+14155550177"
 
 
-def ask(fn_url: str, token: str, body: dict[str, Any], at: str = MON_NIGHT, key: str = "") -> Any:
+def ask(fn_url: str, token: str, body: dict[str, Any], key: str = "") -> Any:
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
-    return requests.post(
-        f"{fn_url}/sdk/voicemail", params={"at": at}, json=body, headers=headers, timeout=30
-    )
+    return requests.post(f"{fn_url}/sdk/voicemail", json=body, headers=headers, timeout=30)
 
 
 def carrier_calls(functions: Any) -> list[dict[str, Any]]:
@@ -31,13 +29,13 @@ def carrier_calls(functions: Any) -> list[dict[str, Any]]:
 
 
 def test_callback_message_reaches_the_selected_queues_agents(
-    demo: Any, functions: Any, fn_url: str, sdk_token: Any
+    demo_as_of: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)
     tok = sdk_token("u-7", phone=PHONE)
     # The decision offers the option with the request that binds it to the queue.
     r = requests.post(
         f"{fn_url}/sdk/deflection",
-        params={"at": MON_NIGHT},
         json={"queue_id": "billing-refunds", "platform": "mobile"},
         headers={"Authorization": f"Bearer {tok}"},
         timeout=30,
@@ -87,7 +85,8 @@ def test_callback_message_reaches_the_selected_queues_agents(
     vm = wait_for(voicemails)[0]
     assert vm["queue_id"] == "billing-refunds" and vm["callback_number"] == PHONE
     assert wait_session(call["sid"], "voicemail")["queue_id"] == "billing-refunds"
-    tick(functions, TUE_MORNING)
+    demo_as_of(TUE_MORNING)  # the queue opens
+    tick(functions)
     done = wait_for(lambda: [v for v in voicemails() if v["status"] == "delivered"])[0]
     assert done["delivery"]["to"] == "agents"
     from core.config.store import get_view
@@ -97,11 +96,13 @@ def test_callback_message_reaches_the_selected_queues_agents(
 
 
 def test_callback_message_refusals_name_the_field(
-    demo: Any, functions: Any, fn_url: str, sdk_token: Any
+    demo_as_of: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:
     tok = sdk_token("u-8", phone="+14155550179")  # not PHONE: the other test counts its calls
-    r = ask(fn_url, tok, {"queue_id": "billing-refunds"}, at=MON_NOON)  # open: not offered
+    demo_as_of(MON_NOON)
+    r = ask(fn_url, tok, {"queue_id": "billing-refunds"})  # open: not offered
     assert r.status_code == 409 and r.json()["error"]["field"] == "queue_id"
+    demo_as_of(MON_NIGHT)
     r = ask(fn_url, tok, {"queue_id": "sales-general"})  # 24/7: never offered
     assert r.status_code == 409
     r = ask(fn_url, sdk_token("u-9"), {"queue_id": "billing-refunds"})

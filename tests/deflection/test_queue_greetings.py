@@ -22,7 +22,7 @@ def _upload(name: str, data: bytes, content_type: str) -> None:
 
 
 def test_queue_message_and_voicemail_greeting_override_the_language_prompts(
-    apply_config: Any, twilio_post: Any
+    demo_as_of: Any, twilio_post: Any
 ) -> None:
     wav = f"greetings/{uuid.uuid4().hex}.wav"
     _upload(wav, b"RIFF" + b"\0" * 40, "audio/wav")
@@ -41,21 +41,19 @@ def test_queue_message_and_voicemail_greeting_override_the_language_prompts(
         "option": "voicemail",
         "voicemail_greeting": {"text": "Sales desk: leave us a message."},
     }
-    apply_config(cfg)
-    _, xml = voice(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
+    demo_as_of(MON_NIGHT, cfg)
+    _, xml = voice(twilio_post, {"queue": "billing-payments"})
     assert [c.tag for c in xml] == ["Play", "Hangup"]
     assert (xml[0].text or "").endswith(wav)  # the queue's upload, not the language's TTS
-    _, own = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US", "at": MON_NIGHT})
-    _, other = voice(twilio_post, {"queue": "billing-payments", "at": MON_NIGHT})
+    _, own = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US"})
+    _, other = voice(twilio_post, {"queue": "billing-payments"})
     assert [c.tag for c in own] == ["Play", "Record", "Hangup"]
     # The default voicemail greeting (language's) differs from the queue's own one.
     cfg2 = demo_dict()
     spanish2 = find_queue(cfg2, "sales-spanish")
     spanish2.setdefault("deflection", {})["voice"] = {"enabled": True, "option": "voicemail"}
-    apply_config(cfg2)
-    _, default = voice(
-        twilio_post, {"queue": "sales-spanish", "language": "en-US", "at": MON_NIGHT}
-    )
+    demo_as_of(MON_NIGHT, cfg2)
+    _, default = voice(twilio_post, {"queue": "sales-spanish", "language": "en-US"})
     assert own[0].text != default[0].text
     assert other[0].text != own[0].text
 

@@ -11,21 +11,16 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 import requests
 
 from core import clients
+from tests.helpers.common import tasks_headers
 from tests.helpers.deflection import MON_NIGHT, wait_for, wait_session
 
-# Monday 23:30 New York a year after the demo week: its slots are still in the future on
-# the real clock, so the emulator holds their tasks until then.
-FUTURE_NIGHT = "2027-06-08T03:30:00Z"
 
-
-def offer(fn_url: str, token: str, queue: str, at: str) -> dict[str, Any] | None:
+def offer(fn_url: str, token: str, queue: str) -> dict[str, Any] | None:
     r = requests.post(
         f"{fn_url}/sdk/deflection",
-        params={"at": at},
         json={"queue_id": queue, "platform": "mobile"},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
@@ -34,15 +29,12 @@ def offer(fn_url: str, token: str, queue: str, at: str) -> dict[str, Any] | None
     return next((o for o in r.json()["options"] if o["type"] == "scheduled_call"), None)
 
 
-def book(
-    fn_url: str, token: str, slot: str, at: str, key: str = "", **extra: Any
-) -> requests.Response:
+def book(fn_url: str, token: str, slot: str, key: str = "", **extra: Any) -> requests.Response:
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
     return requests.post(
         f"{fn_url}/sdk/scheduled-calls",
-        params={"at": at},
         json={"queue_id": "billing-payments", "slot_start": slot} | extra,
         headers=headers,
         timeout=30,
@@ -57,31 +49,33 @@ def cancel(fn_url: str, token: str, booking_id: str) -> requests.Response:
     )
 
 
-@pytest.mark.emulator_only(reason="pins the decision instant with at=")
 def test_booking_is_idempotent_capped_and_cancellable_by_its_owner(
-    demo: Any, functions: Any, fn_url: str, sdk_token: Any
+    demo_as_of: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)  # closed now; billing opens in two hours
     a = sdk_token("u-20", phone="+14155550120")
     b = sdk_token("u-21", phone="+14155550121")
     c = sdk_token("u-22", phone="+14155550122")
     # Only queues whose channel settings enable scheduled calls offer them.
-    assert offer(fn_url, a, "sales-spanish", FUTURE_NIGHT) is None
-    opt = offer(fn_url, a, "billing-payments", FUTURE_NIGHT)
+    assert offer(fn_url, a, "sales-spanish") is None
+    opt = offer(fn_url, a, "billing-payments")
     assert opt is not None and opt["request"]["path"] == "/sdk/scheduled-calls"
     slot = opt["slots"][0]["start"]
-    assert slot == "2027-06-08T13:00:00Z"
+    # The first slot is when the queue opens: in the future, so the task waits for it.
+    ahead = dt.datetime.fromisoformat(slot) - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=118) <= ahead <= dt.timedelta(minutes=150), slot
 
-    r1 = book(fn_url, a, slot, FUTURE_NIGHT, key="k-1")
+    r1 = book(fn_url, a, slot, key="k-1")
     assert r1.status_code == 201, r1.text
     first = r1.json()
-    again = book(fn_url, a, slot, FUTURE_NIGHT, key="k-1")
+    again = book(fn_url, a, slot, key="k-1")
     assert again.status_code == 200 and again.json()["id"] == first["id"]
     assert again.json()["replayed"] is True
-    rb = book(fn_url, b, slot, FUTURE_NIGHT)  # no key: idempotent by (end user, slot)
+    rb = book(fn_url, b, slot)  # no key: idempotent by (end user, slot)
     assert rb.status_code == 201
-    assert book(fn_url, b, slot, FUTURE_NIGHT).json()["id"] == rb.json()["id"]
+    assert book(fn_url, b, slot).json()["id"] == rb.json()["id"]
     # Capacity 2 (the demo queue's setting): a third customer is refused.
-    full = book(fn_url, c, slot, FUTURE_NIGHT)
+    full = book(fn_url, c, slot)
     assert full.status_code == 409 and full.json()["error"]["field"] == "slot_start"
     slot_doc = (
         clients.firestore()
@@ -104,34 +98,37 @@ def test_booking_is_idempotent_capped_and_cancellable_by_its_owner(
     gone = cancel(fn_url, b, rb.json()["id"])
     assert gone.status_code == 200 and gone.json()["status"] == "cancelled"
     assert cancel(fn_url, b, rb.json()["id"]).status_code == 200  # repeated cancel
-    assert book(fn_url, c, slot, FUTURE_NIGHT).status_code == 201
+    assert book(fn_url, c, slot).status_code == 201
 
     # Refusals name the field.
-    r = book(fn_url, a, "2027-06-08T13:10:00Z", FUTURE_NIGHT)
+    off_grid = (dt.datetime.fromisoformat(slot) + dt.timedelta(minutes=10)).isoformat()
+    r = book(fn_url, a, off_grid)
     assert r.status_code == 400 and r.json()["error"]["field"] == "slot_start"
-    r = book(fn_url, sdk_token("u-23"), slot, FUTURE_NIGHT)
+    r = book(fn_url, sdk_token("u-23"), slot)
     assert r.status_code == 400 and r.json()["error"]["field"] == "phone"
-    r = book(fn_url, a, slot, FUTURE_NIGHT, color="red")
+    r = book(fn_url, a, slot, color="red")
     assert r.status_code == 400 and r.json()["error"]["field"] == "color"
-    r = book(fn_url, a, slot, FUTURE_NIGHT, key="k-1", phone="+14155550199")
+    r = book(fn_url, a, slot, key="k-1", phone="+14155550199")
     assert r.status_code == 400 and r.json()["error"]["field"] == "Idempotency-Key"
 
 
-@pytest.mark.emulator_only(reason="pins the decision instant with at=")
 def test_callback_at_the_slot_calls_the_customer_into_the_queue(
-    demo: Any, functions: Any, fn_url: str, sdk_token: Any
+    demo_as_of: Any, functions: Any, fn_url: str, sdk_token: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)
     phone = "+14155550130"
     tok = sdk_token("u-30", phone=phone)
-    opt = offer(fn_url, tok, "billing-payments", MON_NIGHT)
+    opt = offer(fn_url, tok, "billing-payments")
     assert opt is not None
-    slot = opt["slots"][0]["start"]  # 2026-06-02 09:00 New York: past on the real clock
-    r = book(fn_url, tok, slot, MON_NIGHT)
+    slot = opt["slots"][0]["start"]  # when billing opens, two hours from now
+    r = book(fn_url, tok, slot)
     assert r.status_code == 201, r.text
     booking_id = r.json()["id"]
     ref = clients.firestore().collection("scheduled_calls").document(booking_id)
 
-    # Cloud Tasks runs the task (its time has come); the function dials the customer.
+    # Cloud Tasks runs the task (forced now, as `gcloud tasks run` does, rather than waiting
+    # two hours for its schedule_time); the function dials the customer.
+    clients.tasks().run_task(name=r.json()["task"])
     called = wait_for(lambda: (d := ref.get().to_dict()) and d["status"] == "called" and d, 20)
     calls = requests.get(f"{functions.url('twilio')}/_control/calls", timeout=10).json()["calls"]
     (call,) = [c for c in calls if c["to"] == phone]
@@ -146,7 +143,8 @@ def test_callback_at_the_slot_calls_the_customer_into_the_queue(
     again = requests.post(
         f"{fn_url}/tasks/scheduled-call",
         data=body,
-        headers={"Content-Type": "application/json", scheduled.TASK_HEADER: scheduled.sign(body)},
+        headers={"Content-Type": "application/json", scheduled.TASK_HEADER: scheduled.sign(body)}
+        | tasks_headers(functions, "deflection_http"),
         timeout=30,
     )
     assert again.status_code == 200 and again.json()["status"] == "called"
@@ -155,7 +153,8 @@ def test_callback_at_the_slot_calls_the_customer_into_the_queue(
     bad = requests.post(
         f"{fn_url}/tasks/scheduled-call",
         data=body,
-        headers={"Content-Type": "application/json", scheduled.TASK_HEADER: "0" * 64},
+        headers={"Content-Type": "application/json", scheduled.TASK_HEADER: "0" * 64}
+        | tasks_headers(functions, "deflection_http"),
         timeout=30,
     )
     assert bad.status_code == 403

@@ -7,7 +7,6 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import pytest
 import requests
 from google.cloud import pubsub_v1
 
@@ -22,7 +21,7 @@ def leave_voicemail(suite: Any, twilio_post: Any, queue: str, seconds: int = 3) 
     r = twilio_post(
         "/twilio/voice",
         {"CallSid": sid, "From": "+14155550123", "To": "+18005550100"},
-        {"queue": queue, "at": MON_NIGHT},
+        {"queue": queue},
     )
     rec = ET.fromstring(r.text).find("Record")
     assert rec is not None, r.text
@@ -41,10 +40,11 @@ def leave_voicemail(suite: Any, twilio_post: Any, queue: str, seconds: int = 3) 
     return sid
 
 
-def tick(suite: Any, at: str) -> None:
+def tick(suite: Any) -> None:
+    """What Cloud Scheduler publishes every few minutes (the time is the deliverer's own)."""
     pub = pubsub_v1.PublisherClient()
     pub.publish(
-        pub.topic_path(suite.project, "scheduler-voicemail"), json.dumps({"at": at}).encode()
+        pub.topic_path(suite.project, "scheduler-voicemail"), json.dumps({}).encode()
     ).result(timeout=10)
 
 
@@ -52,14 +52,10 @@ def voicemails() -> list[dict[str, Any]]:
     return [d.to_dict() for d in clients.firestore().collection("voicemails").stream()]
 
 
-# A decision for a fixed instant (`at=`): an emulator-only affordance.
-AT = pytest.mark.emulator_only(reason="pins the decision instant with at=")
-
-
-@AT
 def test_voicemail_is_stored_then_delivered_to_agents_when_open(
-    demo: Any, functions: Any, twilio_post: Any
+    demo_as_of: Any, functions: Any, twilio_post: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)
     sid = leave_voicemail(functions, twilio_post, "sales-spanish")
     doc = wait_session(sid, "voicemail")
     vm = wait_for(voicemails)[0]
@@ -71,25 +67,25 @@ def test_voicemail_is_stored_then_delivered_to_agents_when_open(
     deletions = requests.get(f"{functions.url('twilio')}/_control/deletions", timeout=10).json()
     assert any(d["sid"] == vm["id"] for d in deletions["deletions"])
     # Still closed at night: nothing delivered.
-    tick(functions, "2026-06-02T04:00:00Z")
+    tick(functions)
     import time
 
     time.sleep(2)
     assert voicemails()[0]["status"] == "pending"
-    tick(functions, TUE_MORNING)
+    demo_as_of(TUE_MORNING)  # the queue opens
+    tick(functions)
     delivered = wait_for(lambda: [v for v in voicemails() if v["status"] == "delivered"])[0]
     assert delivered["delivery"]["to"] == "agents"
     assert delivered["delivery"]["agents"] == ["quinn"]  # the sales team
     notes = [d.to_dict() for d in clients.firestore().collection("agent_notifications").stream()]
     assert [(n["agent_id"], n["voicemail_id"]) for n in notes] == [("quinn", vm["id"])]
-    tick(functions, TUE_MORNING)  # a second tick changes nothing
+    tick(functions)  # a second tick changes nothing
     time.sleep(2)
     assert len(list(clients.firestore().collection("agent_notifications").stream())) == 1
 
 
-@AT
 def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
-    apply_config: Any, functions: Any, twilio_post: Any
+    demo_as_of: Any, functions: Any, twilio_post: Any
 ) -> None:
     cfg = demo_dict()
     cfg["queues"].append(
@@ -100,11 +96,12 @@ def test_top_level_queue_without_agents_gets_a_crm_ticket_once(
             "deflection": {"voice": {"enabled": True, "option": "voicemail"}},
         }
     )
-    apply_config(cfg)
+    demo_as_of(MON_NIGHT, cfg)
     leave_voicemail(functions, twilio_post, "night-line", seconds=2)
     vm = wait_for(voicemails)[0]
-    tick(functions, TUE_MORNING)
-    tick(functions, TUE_MORNING)
+    demo_as_of(TUE_MORNING, cfg)
+    tick(functions)
+    tick(functions)
     done = wait_for(lambda: [v for v in voicemails() if v["status"] == "delivered"])[0]
     assert done["delivery"]["to"] == "crm"
     zd = functions.url("zendesk")

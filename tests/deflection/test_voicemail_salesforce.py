@@ -14,9 +14,7 @@ import pytest
 import requests
 
 from tests.deflection.test_voicemail import TUE_MORNING, leave_voicemail, voicemails
-from tests.helpers.deflection import demo_dict, wait_for
-
-pytestmark = pytest.mark.emulator_only(reason="pins the decision instant with at=")
+from tests.helpers.deflection import MON_NIGHT, demo_dict, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +22,21 @@ def sf_delivery(functions: Any) -> str:
     return functions.start_variant("deflection_voicemail_delivery", {"CRM": "salesforce"})
 
 
-def _push(url: str, at: str) -> requests.Response:
-    data = base64.b64encode(json.dumps({"at": at}).encode()).decode()
+def _push(suite: Any, url: str) -> requests.Response:
+    """A scheduler tick pushed to the variant as Pub/Sub pushes it (in the cloud-shaped
+    suite with the push account's OIDC token, its URL the audience)."""
+    from emulators.suite import push_account
+
+    data = base64.b64encode(json.dumps({}).encode()).decode()
     body = {
         "message": {"data": data, "messageId": secrets.token_hex(8), "attributes": {}},
         "subscription": "projects/demo/subscriptions/deflection_voicemail_delivery-push",
     }
-    return requests.post(url + "/", json=body, timeout=60)
+    headers = {}
+    if suite.cloud:
+        token = suite.issuer().mint(url, push_account(suite.project))
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.post(url + "/", json=body, headers=headers, timeout=60)
 
 
 def _records(functions: Any, sobject: str) -> list[dict[str, Any]]:
@@ -40,7 +46,7 @@ def _records(functions: Any, sobject: str) -> list[dict[str, Any]]:
 
 
 def test_voicemail_becomes_a_salesforce_case_with_the_audio_once(
-    apply_config: Any, functions: Any, twilio_post: Any, sf_delivery: str
+    demo_as_of: Any, functions: Any, twilio_post: Any, sf_delivery: str
 ) -> None:
     cfg = demo_dict()
     cfg["queues"].append(
@@ -51,11 +57,12 @@ def test_voicemail_becomes_a_salesforce_case_with_the_audio_once(
             "deflection": {"voice": {"enabled": True, "option": "voicemail"}},
         }
     )
-    apply_config(cfg)
+    demo_as_of(MON_NIGHT, cfg)  # closed: the caller leaves a voicemail
     sid = leave_voicemail(functions, twilio_post, "night-line", seconds=2)
     vm = wait_for(voicemails)[0]
-    assert _push(sf_delivery, TUE_MORNING).status_code < 300
-    assert _push(sf_delivery, TUE_MORNING).status_code < 300  # a second run adds nothing
+    demo_as_of(TUE_MORNING, cfg)  # open: the next tick delivers it
+    assert _push(functions, sf_delivery).status_code < 300
+    assert _push(functions, sf_delivery).status_code < 300  # a second run adds nothing
     done = wait_for(lambda: [v for v in voicemails() if v["status"] == "delivered"])[0]
     assert done["delivery"]["to"] == "crm" and done["delivery"]["crm"] == "salesforce"
 

@@ -92,3 +92,100 @@ def pull_all(
             deadline = min(deadline, time.monotonic() + 1.0)
         time.sleep(0.1)
     return out
+
+
+def tasks_headers(suite: Suite, function: str) -> dict[str, str]:
+    """Headers of a Cloud Tasks delivery to `function` as Google sends it: with
+    SUITE_MODE=cloud a token of the tasks account (audience: the function's base URL);
+    none on the emulator suite."""
+    if not suite.cloud:
+        return {}
+    from emulators.suite import tasks_account
+
+    token = suite.issuer().mint(suite.function_url(function), tasks_account(suite.project))
+    return {"Authorization": f"Bearer {token}"}
+
+
+# The function each demo service account calls, for the audience of its ID token.
+SERVICE_AUDIENCES = {"router": "sessions_http", "ci": "settings_http"}
+
+
+def person_token(user_id: str, *, second_factor: bool = False, audience: str | None = None) -> str:
+    """A portal bearer token for a user of the applied config.
+
+    On the emulator suite: a self-minted HS256 token (fast; accepted only without
+    K_SERVICE). With SUITE_MODE=cloud the functions take only Google-signed tokens: a
+    person's email signs in on the IAM stand-in's Identity Platform (account made on first
+    use) and gets its RS256 securetoken ID token; a service user gets a service-account ID
+    token for `audience` (default: the URL of the function it calls, SERVICE_AUDIENCES)."""
+    if not CLOUD:
+        from core.auth.portal import issue
+
+        return issue(user_id, second_factor=second_factor)
+    import json
+
+    from core.config.store import get_view
+    from emulators.signin import DEMO_PASSWORD, AuthError, IdentityStandIn
+
+    user = get_view().cfg.users.get(user_id)
+    # A user the config lacks still signs in (and is then refused by the function).
+    email = f"{user_id}@unknown.invalid" if user is None else str(user.email or "")
+    assert email, f"user {user_id!r} has no email in the config: nothing to sign in with"
+    if user is not None and user.kind == "service":
+        from emulators.standins.iam_server import generate_id_token
+
+        if audience is None:
+            urls = json.loads(os.environ["FUNCTION_URLS"])
+            audience = urls[SERVICE_AUDIENCES[user_id]]
+        iam = os.environ["IDENTITY_TOOLKIT_URL"]  # the IAM stand-in plays both
+        return generate_id_token(iam, email, audience.rstrip("/"))
+    people = IdentityStandIn(os.environ["IDENTITY_TOOLKIT_URL"], os.environ["GOOGLE_CLOUD_PROJECT"])
+    try:
+        people.create_user(email, DEMO_PASSWORD)
+    except AuthError as exc:
+        if "EMAIL_EXISTS" not in exc.message:
+            raise
+    if second_factor:
+        return people.id_token_with_factor(email)
+    return people.id_token(email)
+
+
+def hours_as_of(cfg: dict[str, Any], instant: str) -> dict[str, Any]:
+    """A copy of config `cfg` whose every hours set is open *now* exactly when it is open at
+    `instant` (ISO 8601): open sets get a daily window around the current time, closed
+    ones a daily window that opens in two hours; 24/7 sets stay as they are.
+
+    The cloud-shaped functions take no `at=` (in the cloud no caller moves the clock), so
+    end-to-end tests set the hours relative to the real clock instead; the calendar rules
+    themselves (holidays, exceptions, zones) are tested on the hours engine."""
+    import copy
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from core.config.schema.hours import HoursSpec
+    from core.hours.engine import is_open, zone_of
+
+    out = copy.deepcopy(cfg)
+    at = dt.datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    center_tz = out["center"]["timezone"]
+    now = dt.datetime.now(dt.UTC)
+    for name, raw in (out.get("hours") or {}).items():
+        spec = HoursSpec.model_validate(raw)
+        if spec.always_open:
+            continue
+        tz = zone_of(spec, center_tz)
+        local = now.astimezone(ZoneInfo(tz))
+        if is_open(spec, center_tz, at):
+            start, end = local - dt.timedelta(hours=3), local + dt.timedelta(hours=3)
+        else:
+            start, end = local + dt.timedelta(hours=2), local + dt.timedelta(hours=4)
+        window = f"{start:%H:%M}-{end:%H:%M}"
+        days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        out["hours"][name] = {"timezone": tz, "weekly": {d: [window] for d in days}}
+    return out
+
+
+def demo_dict() -> dict[str, Any]:
+    import yaml
+
+    return dict(yaml.safe_load(DEMO_CONFIG.read_text()))

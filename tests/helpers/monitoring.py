@@ -68,11 +68,12 @@ class Served:
     def call(
         self, fn: str, method: str, path: str, user: str | None = None, **kw: Any
     ) -> requests.Response:
-        from core.auth.portal import issue
+        from tests.helpers.common import person_token
 
         headers = kw.pop("headers", {})
         if user:
-            headers["Authorization"] = f"Bearer {issue(user)}"
+            audience = self.suite.function_url(fn)  # for a service user's ID token
+            headers["Authorization"] = f"Bearer {person_token(user, audience=audience)}"
         url = self.suite.function_url(fn) + path
         return requests.request(method, url, headers=headers, timeout=30, **kw)
 

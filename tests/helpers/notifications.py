@@ -84,18 +84,40 @@ TREE: dict[str, Any] = {
             "scope": "teams",
         }
     },
+    # Emails: in the cloud-shaped suite people sign in by email (helpers/common.py).
     "users": {
-        "ada": {"name": "Ada Admin", "roles": ["admin"]},
-        "mona": {"name": "Mona Manager", "roles": ["manager"], "teams": ["support-team"]},
-        "sue": {"name": "Sue Settings", "roles": ["support-settings"], "teams": ["support-team"]},
+        "ada": {"name": "Ada Admin", "email": "ada@tree.example", "roles": ["admin"]},
+        "mona": {
+            "name": "Mona Manager",
+            "email": "mona@tree.example",
+            "roles": ["manager"],
+            "teams": ["support-team"],
+        },
+        "sue": {
+            "name": "Sue Settings",
+            "email": "sue@tree.example",
+            "roles": ["support-settings"],
+            "teams": ["support-team"],
+        },
         "alex": {
             "name": "Alex Agent",
+            "email": "alex@tree.example",
             "phone": "+14155550101",
             "roles": ["agent"],
             "teams": ["support-team"],
         },
-        "nia": {"name": "Nia No Phone", "roles": ["agent"], "teams": ["support-team"]},
-        "router": {"name": "Routing service", "roles": ["routing"]},
+        "nia": {
+            "name": "Nia No Phone",
+            "email": "nia@tree.example",
+            "roles": ["agent"],
+            "teams": ["support-team"],
+        },
+        "router": {
+            "name": "Routing service",
+            "kind": "service",
+            "email": "router@demo-contact-center.iam.gserviceaccount.com",
+            "roles": ["routing"],
+        },
     },
 }
 

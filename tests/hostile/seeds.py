@@ -19,9 +19,20 @@ QUEUE = "billing-refunds"
 # Colleagues of the seeded sessions' agent (alex, billing-team), for the "who may act on a
 # session" rows: an agent of the same team the session is not assigned to, and a
 # supervisor of that team (sam supervises another team).
+# Emails: in the cloud-shaped suite people sign in by email (tests/conftest.py).
 COLLEAGUES: dict[str, dict[str, Any]] = {
-    "cleo": {"name": "Cleo Agent", "roles": ["agent"], "teams": ["billing-team"]},
-    "stan": {"name": "Stan Supervisor", "roles": ["supervisor"], "teams": ["billing-team"]},
+    "cleo": {
+        "name": "Cleo Agent",
+        "email": "cleo@acme-telecom.example",
+        "roles": ["agent"],
+        "teams": ["billing-team"],
+    },
+    "stan": {
+        "name": "Stan Supervisor",
+        "email": "stan@acme-telecom.example",
+        "roles": ["supervisor"],
+        "teams": ["billing-team"],
+    },
 }
 
 
@@ -47,9 +58,9 @@ def basic(user: str, password: str) -> dict[str, str]:
 
 
 def portal(user_id: str) -> str:
-    from core.auth.portal import issue
+    from tests.helpers.common import person_token
 
-    return issue(user_id)
+    return person_token(user_id)
 
 
 def sdk(identifier: str = END_USER) -> str:

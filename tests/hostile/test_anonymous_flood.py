@@ -164,11 +164,13 @@ def test_one_visitor_from_many_addresses_is_throttled(suite, demo, functions) ->
         assert r.status_code == 201, r.text
 
 
-def test_anonymous_chats_and_sdk_calls_share_one_limit(suite, demo, functions) -> None:
+def test_anonymous_chats_and_sdk_calls_share_one_limit(suite, demo_as_of, functions) -> None:
     """One rule for every anonymous session start: mobile SDK calls and chats from one
     address draw on the same per-address limit."""
     from core.auth import visitor_token
     from tests.helpers.deflection import MON_NOON
+
+    demo_as_of(MON_NOON)  # the queue is open: calls start
 
     deflection = functions.function_url("deflection_http")
     sessions = functions.function_url("sessions_http")
@@ -182,7 +184,6 @@ def test_anonymous_chats_and_sdk_calls_share_one_limit(suite, demo, functions) -
     calls = [
         requests.post(
             f"{deflection}/sdk/calls",
-            params={"at": MON_NOON},
             json={"queue_id": QUEUE},
             headers=auth(i),
             timeout=30,

@@ -371,10 +371,12 @@ def _sign_ins(suite: Any, fn_url: str, other_url: str) -> SignIns:
     from emulators.standins.iam_server import generate_id_token
     from tests.helpers.common import DEMO_SERVICE_ACCOUNT
 
-    auth = suite.auth()
-    ada = auth.create_user("ada@acme-telecom.example", DEMO_PASSWORD)
-    revoked = auth.id_token("ada@acme-telecom.example")
-    auth.revoke(ada)
+    auth = suite.people()  # the Auth emulator, or the stand-in's Identity Platform
+    # An account of its own: the seeds' tokens (ada's among them) must stay valid. The
+    # revocation is checked before the email is mapped to a config user.
+    gone = auth.create_user("signed-out@acme-telecom.example", DEMO_PASSWORD)
+    revoked = auth.id_token("signed-out@acme-telecom.example")
+    auth.revoke(gone)
     time.sleep(1.2)  # validSince has one-second resolution
     auth.create_user("stranger@example.com", DEMO_PASSWORD)
     iam = suite.url("iam")

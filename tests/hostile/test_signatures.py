@@ -29,14 +29,19 @@ def _is_4xx_json(r: requests.Response) -> bool:
     return 400 <= r.status_code < 500 and "error" in r.json()
 
 
-def test_task_signature_header_garbage_is_4xx(urls: dict[str, str]) -> None:
+def test_task_signature_header_garbage_is_4xx(urls: dict[str, str], functions: Any) -> None:
+    from tests.helpers.common import tasks_headers
+
     url = urls["recordings_http"] + "/tasks/deliver"
     body = b'{"recording_sid": "RE' + b"0" * 32 + b'", "gen": 0}'
+    # As Cloud Tasks delivers (an OIDC token in the cloud-shaped suite): then the HMAC.
+    oidc = tasks_headers(functions, "recordings_http")
     for value in HEADER_VALUES:
         r = requests.post(
             url,
             data=body,
-            headers={"Content-Type": "application/json", "X-Recording-Task-Signature": value},
+            headers={"Content-Type": "application/json", "X-Recording-Task-Signature": value}
+            | oidc,
             timeout=30,
         )
         assert r.status_code == 403 and _is_4xx_json(r), (value, r.status_code, r.text[:200])

@@ -101,6 +101,19 @@ def test_service_token_certificates_are_googles() -> None:
     assert "FIREBASE_AUTH_EMULATOR_HOST" not in tf.all_text()
 
 
+def test_person_token_certificates_and_lookup_are_googles() -> None:
+    """People's ID tokens: Google's securetoken certificates and Identity Toolkit in the
+    cloud (the cloud-shaped suite points both at its IAM stand-in)."""
+    env = tf.locals_()["common_env"]
+    certs, lookup = env["PERSON_TOKEN_CERTS_URL"], env["IDENTITY_TOOLKIT_URL"]
+    assert certs == (
+        "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
+    )
+    assert certs == Settings.model_fields["person_token_certs_url"].default
+    assert lookup == "https://identitytoolkit.googleapis.com"
+    assert lookup == Settings.model_fields["identity_toolkit_url"].default
+
+
 def test_output_names_what_the_functions_verify() -> None:
     out = tf.outputs()["portal_sign_in"]["value"]
     assert out["issuer"] == id_tokens.PERSON_ISSUER_PREFIX + "${var.project_id}"

@@ -216,9 +216,19 @@ def test_event_functions_are_fed_by_push_subscriptions_with_dead_letters() -> No
     assert retry["minimum_backoff"] == "${local.dead_letter.min_retry_delay}"
     assert retry["maximum_backoff"] == "${local.dead_letter.max_retry_delay}"
     dlq = tf.block(sub, "dead_letter_policy")
-    assert dlq["dead_letter_topic"] == '${google_pubsub_topic.topic["dead-letter"].id}'
+    assert dlq["dead_letter_topic"] == (
+        "${google_pubsub_topic.topic[local.manifest.push_delivery.dead_letter_topic].id}"
+    )
     assert dlq["max_delivery_attempts"] == "${local.dead_letter.max_delivery_attempts}"
-    assert 5 <= tf.locals_()["dead_letter"]["max_delivery_attempts"] <= 100
+    # The values: the manifest's push_delivery (the emulator suite follows them too).
+    policy = tf.locals_()["dead_letter"]
+    assert policy["max_delivery_attempts"] == (
+        "${local.manifest.push_delivery.max_delivery_attempts}"
+    )
+    assert policy["min_retry_delay"] == "${local.manifest.push_delivery.minimum_backoff_seconds}s"
+    assert policy["max_retry_delay"] == "${local.manifest.push_delivery.maximum_backoff_seconds}s"
+    assert 5 <= MANIFEST["push_delivery"]["max_delivery_attempts"] <= 100
+    assert MANIFEST["push_delivery"]["dead_letter_topic"] == "dead-letter"
     assert sub["ack_deadline_seconds"] == "${min(600, max(10, each.value.timeout_seconds))}"
     assert tf.block(sub, "expiration_policy")["ttl"] == ""
     # The Pub/Sub service agent: publisher on the dead-letter topic, subscriber on each

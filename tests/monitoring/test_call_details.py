@@ -37,8 +37,12 @@ def _wait(fetch: Any, timeout: float = 10.0) -> Any:
     raise AssertionError("timed out")
 
 
-def test_after_hours_transfer_from_the_carrier_webhook_is_in_call_details(suite, served) -> None:
+def test_after_hours_transfer_from_the_carrier_webhook_is_in_call_details(
+    suite, served, demo_as_of
+) -> None:
     from core.sessions import store
+
+    demo_as_of(MON_NIGHT)  # billing closed: refunds deflect to the 24/7 sales queue
 
     call_sid = sid("CA")
     params = {
@@ -50,7 +54,7 @@ def test_after_hours_transfer_from_the_carrier_webhook_is_in_call_details(suite,
     url = (
         suite.function_url("deflection_http")
         + "/twilio/voice?"
-        + urlencode({"queue": "billing-refunds", "at": MON_NIGHT})
+        + urlencode({"queue": "billing-refunds"})
     )
     r = requests.post(url, data=params, headers=twilio_signed(url, params), timeout=30)
     assert r.status_code == 200, r.text

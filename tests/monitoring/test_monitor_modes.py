@@ -153,7 +153,7 @@ def test_coach_needs_an_agent_leg_and_a_gone_leg_is_a_conflict(
     requests.delete(
         f"{suite.url('twilio')}/2010-04-01/Accounts/{TWILIO_SID}/Conferences/{conf}"
         f"/Participants/{leg}.json",
-        auth=(TWILIO_SID, TWILIO_TOKEN),
+        auth=(TWILIO_SID, suite.secret("TWILIO_AUTH_TOKEN", TWILIO_TOKEN)),
         timeout=5,
     ).raise_for_status()
     r = served.mon("POST", f"/calls/{cid}/monitor/mode", "ada", json={"mode": "listen"})

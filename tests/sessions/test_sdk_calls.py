@@ -14,9 +14,6 @@ import requests
 from emulators.suite import Suite
 from tests.helpers.deflection import MON_NIGHT, MON_NOON
 
-# Every start pins the decision instant with at=: an emulator-only affordance.
-pytestmark = pytest.mark.emulator_only(reason="pins the decision instant with at=")
-
 VERIFIED = {"label": "Verified", "value": True, "type": "boolean"}
 BAD = {"label": "Fraud", "value": True, "type": "boolean"}
 
@@ -25,12 +22,16 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _start(
-    functions: Suite, token: str, body: dict[str, Any], at: str = MON_NOON
-) -> requests.Response:
+@pytest.fixture
+def demo(demo_as_of: Any) -> Any:
+    """The demo center with its hours open now as on Monday noon (a start decides on the
+    real clock, as in the cloud)."""
+    return demo_as_of(MON_NOON)
+
+
+def _start(functions: Suite, token: str, body: dict[str, Any]) -> requests.Response:
     return requests.post(
         functions.function_url("deflection_http") + "/sdk/calls",
-        params={"at": at},
         json=body,
         headers=_auth(token),
         timeout=30,
@@ -168,18 +169,19 @@ def test_sdk_call_is_placed_tied_listed_and_ended_by_the_carrier(
 
 
 def test_after_hours_decision_comes_before_the_call(
-    demo: Any, functions: Suite, sdk_token: Any
+    demo_as_of: Any, functions: Suite, sdk_token: Any
 ) -> None:
+    demo_as_of(MON_NIGHT)
     tok = sdk_token("cust-night")
     # Closed with deflection options: no call, nothing written, the options to show.
-    r = _start(functions, tok, {"queue_id": "billing-refunds"}, at=MON_NIGHT)
+    r = _start(functions, tok, {"queue_id": "billing-refunds"})
     assert r.status_code == 409, r.text
     err = r.json()["error"]
     assert err["code"] == "after_hours" and err["field"] == "queue_id"
     assert [o["type"] for o in err["deflection"]["options"]] == ["email", "voicemail"]
     assert _session_ids() == set()
     # Closed, deflected to another queue (open 24/7): the call waits there.
-    r = _start(functions, tok, {"queue_id": "support-mobile"}, at=MON_NIGHT)
+    r = _start(functions, tok, {"queue_id": "support-mobile"})
     assert r.status_code == 201, r.text
     s = r.json()["session"]
     assert s["queue_id"] == "sales-general" and s["status"] == "queued"
@@ -188,7 +190,8 @@ def test_after_hours_decision_comes_before_the_call(
     doc = store.get(s["id"])
     assert doc["deflection"]["option"] == "queue" and doc["deflection"]["target"] == "sales-general"
     # Open: the asked queue.
-    r = _start(functions, tok, {"queue_id": "billing-payments"}, at=MON_NOON)
+    demo_as_of(MON_NOON)
+    r = _start(functions, tok, {"queue_id": "billing-payments"})
     assert r.status_code == 201 and r.json()["session"]["queue_id"] == "billing-payments"
 
 
@@ -241,7 +244,7 @@ def _assigned_call(functions: Suite, sdk_token: Any, portal_token: Any, qid: str
 
 
 def test_assigned_sdk_call_gets_whisper_and_countdown_per_queue(
-    demo: Any, functions: Suite, sdk_token: Any, portal_token: Any, apply_config: Any
+    demo: Any, functions: Suite, sdk_token: Any, portal_token: Any, demo_as_of: Any
 ) -> None:
     """Whisper and countdown apply to mobile call queues (the source): an SDK call gets
     the queue's whisper (Billing: a TTS text) and the center's 3 s countdown; a queue that
@@ -261,7 +264,7 @@ def test_assigned_sdk_call_gets_whisper_and_countdown_per_queue(
     find_queue(cfg, "billing-payments")["notifications"] = {
         "calls": {"whisper": {"enabled": False}, "countdown": {"enabled": False}}
     }
-    apply_config(cfg)
+    demo_as_of(MON_NOON, cfg)
     sid = _assigned_call(functions, sdk_token, portal_token, "billing-payments")
     ann = _wait(lambda: on_event.stored(sid), "the announcement")
     assert ann["kind"] == "calls" and ann["whisper"] is None and ann["countdown"] is None

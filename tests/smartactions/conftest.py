@@ -56,6 +56,8 @@ def live_session(
     """Start an SDK chat (or, channel "mobile_call", a mobile SDK call) as an end user and
     assign it to an agent; returns its id."""
 
+    from core.auth.portal import issue as issue_local
+
     def _make(
         identifier: str = "cust-1",
         channel: str = "mobile",
@@ -76,7 +78,8 @@ def live_session(
         r = sessions.post(
             f"/agent/sessions/{sid}/assign",
             json={"agent_id": agent},
-            headers=bearer(portal_token("router")),  # routing assigns
+            # routing assigns; an in-process call takes the self-minted token in every mode
+            headers=bearer(issue_local("router")),
         )
         assert r.status_code == 200, r.get_json()
         return sid

@@ -1,10 +1,14 @@
 """Who signed in, from a Google-issued ID token.
 
 - People: Identity Platform ID tokens (email / password, Google, SAML / OIDC providers),
-  verified by firebase-admin: signature (Google's securetoken keys), issuer and audience
-  (this project), expiry, and on request revocation / a disabled account. On the local
-  suite FIREBASE_AUTH_EMULATOR_HOST makes firebase-admin accept the Auth emulator's
-  unsigned tokens; the cloud refuses to start with it set (core.settings).
+  verified by google-auth: signature (Google's securetoken certificates,
+  PERSON_TOKEN_CERTS_URL), issuer and audience (this project), expiry; and on request an
+  Identity Toolkit `accounts:lookup` (IDENTITY_TOOLKIT_URL, with the function's own
+  credentials) refuses a revoked sign-in or a disabled account. The cloud-shaped suite
+  points both URLs at its IAM stand-in, so the cloud's code runs there unchanged.
+  The Auth emulator's tokens are unsigned (alg "none"): only on the local suite, with
+  FIREBASE_AUTH_EMULATOR_HOST set and no K_SERVICE, does firebase-admin take those (the
+  cloud refuses to start with that variable set, core.settings).
 - Automation (CI, the config CLI): Google service-account ID tokens, verified by
   google-auth against Google's certificates (SERVICE_TOKEN_CERTS_URL), with an audience.
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,6 +71,122 @@ def _firebase_app() -> Any:
 
 
 def verify_person(token: str, *, check_revoked: bool) -> Identity:
+    import jwt as pyjwt
+
+    from core.settings import in_cloud
+
+    try:
+        alg = pyjwt.get_unverified_header(token).get("alg")
+    except pyjwt.InvalidTokenError:
+        raise _bad("bad_token", "invalid ID token: malformed") from None
+    if alg == "none" and settings().firebase_auth_emulator_host and not in_cloud():
+        return _verify_emulator_person(token, check_revoked=check_revoked)
+    return _verify_signed_person(token, check_revoked=check_revoked)
+
+
+def _verify_signed_person(token: str, *, check_revoked: bool) -> Identity:
+    """An Identity Platform ID token signed by Google (or the suite's stand-in for it)."""
+    from google.auth import exceptions
+    from google.oauth2 import id_token
+
+    from core.auth.cached_certs import request
+
+    s = settings()
+    try:
+        claims = id_token.verify_token(
+            token,
+            request(),
+            audience=s.google_cloud_project,
+            certs_url=s.person_token_certs_url,
+            clock_skew_in_seconds=max(0, s.jwt_leeway_seconds),
+        )
+    except exceptions.TransportError:
+        raise ApiError(
+            503, "auth_unavailable", "cannot fetch the token signing keys; try again"
+        ) from None
+    except (ValueError, exceptions.GoogleAuthError) as exc:
+        reason = _reason(exc)
+        if reason == "expired":
+            raise _bad("token_expired", "the ID token has expired; sign in again") from None
+        raise _bad("bad_token", f"invalid ID token: {reason}") from None
+    if claims.get("iss") != person_issuer():
+        raise _bad("bad_token", "invalid ID token: issued by another issuer")
+    uid = claims.get("sub")
+    if not isinstance(uid, str) or not uid or len(uid) > 128:
+        raise _bad("bad_token", "invalid ID token: malformed")
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int) or auth_time > time.time() + s.jwt_leeway_seconds:
+        raise _bad("bad_token", "invalid ID token: issued in the future")
+    if check_revoked:
+        _check_account(uid, auth_time)
+    return _person(claims)
+
+
+def _person(claims: Mapping[str, Any]) -> Identity:
+    firebase = claims.get("firebase") or {}
+    email = claims.get("email")
+    if not isinstance(email, str) or not email:
+        raise _bad("no_email", "the signed-in account has no email", 403)
+    factor = firebase.get("sign_in_second_factor") if isinstance(firebase, dict) else None
+    return Identity(
+        kind="person",
+        email=email,
+        email_verified=claims.get("email_verified") is True,
+        subject=str(claims.get("uid") or claims.get("sub")),
+        second_factor=factor if isinstance(factor, str) and factor else None,
+    )
+
+
+_adc_lock = threading.Lock()
+_adc: Any = None
+
+
+def _session() -> Any:
+    """An authorized session with the function's own credentials (the runtime service
+    account, from the metadata server), made once per instance."""
+    global _adc
+    import google.auth
+    from google.auth.transport.requests import AuthorizedSession
+
+    with _adc_lock:
+        if _adc is None:
+            creds, _ = google.auth.default(
+                scopes=["https://www.googleapis.com/auth/cloud-platform"]
+            )
+            _adc = AuthorizedSession(creds)
+        return _adc
+
+
+def _check_account(uid: str, auth_time: int) -> None:
+    """Identity Toolkit `accounts:lookup`: refuse a disabled account or a sign-in older
+    than the account's validSince (revoked), as firebase-admin's check_revoked does."""
+    import requests
+    from google.auth import exceptions
+
+    s = settings()
+    url = (
+        f"{s.identity_toolkit_url.rstrip('/')}/v1/projects/{s.google_cloud_project}/accounts:lookup"
+    )
+    try:
+        resp = _session().post(url, json={"localId": [uid]}, timeout=10)
+        resp.raise_for_status()
+        users = resp.json().get("users") or []
+    except (requests.RequestException, exceptions.GoogleAuthError, ValueError, AttributeError):
+        raise ApiError(
+            503, "auth_unavailable", "cannot check the sign-in account; try again"
+        ) from None
+    user = next((u for u in users if isinstance(u, dict) and u.get("localId") == uid), None)
+    if user is None:
+        raise _bad("unknown_account", "this sign-in account no longer exists")
+    if user.get("disabled") is True:
+        raise _bad("user_disabled", "this sign-in account is disabled", 403)
+    valid_since = str(user.get("validSince") or "0")
+    if valid_since.isdigit() and auth_time < int(valid_since):
+        raise _bad("token_revoked", "the ID token has been revoked; sign in again")
+
+
+def _verify_emulator_person(token: str, *, check_revoked: bool) -> Identity:
+    """The Auth emulator's unsigned tokens, through firebase-admin's emulator support."""
     from firebase_admin import auth, exceptions
 
     leeway = max(0, min(settings().jwt_leeway_seconds, 60))  # firebase-admin allows 0..60
@@ -92,18 +213,7 @@ def verify_person(token: str, *, check_revoked: bool) -> Identity:
         raise ApiError(
             503, "auth_unavailable", "cannot check the sign-in account; try again"
         ) from None
-    firebase = claims.get("firebase") or {}
-    email = claims.get("email")
-    if not isinstance(email, str) or not email:
-        raise _bad("no_email", "the signed-in account has no email", 403)
-    factor = firebase.get("sign_in_second_factor")
-    return Identity(
-        kind="person",
-        email=email,
-        email_verified=claims.get("email_verified") is True,
-        subject=str(claims.get("uid") or claims.get("sub")),
-        second_factor=factor if isinstance(factor, str) and factor else None,
-    )
+    return _person(claims)
 
 
 def _reason(exc: Exception) -> str:
