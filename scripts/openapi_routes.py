@@ -13,6 +13,7 @@ auth:  a key of AUTH (the caller type; see core/auth and the capability modules)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Caller types -> OpenAPI security scheme (None: the URL itself carries the authorization,
 # or the route is public).
@@ -887,12 +888,53 @@ ROUTES["settings_http"] = SETTINGS_ROUTES
 
 def router_routes(function: str) -> list[tuple[str, str]]:
     """(method, rule) pairs the function's Router really serves."""
+    return _router(function).routes()
+
+
+def _router(function: str) -> Any:
     import importlib
 
     from core.manifest import manifest
 
-    mod = importlib.import_module(manifest().function(function).module)
-    return mod.router.routes()
+    return importlib.import_module(manifest().function(function).module).router
+
+
+_NOTIFICATIONS = {
+    "notifications:center": "core.config.schema.notifications:CenterNotifications",
+    "notifications:queue": "core.config.schema.notifications:QueueNotifications",
+}
+
+
+def declared(function: str) -> list[Any]:
+    """Every route of a function as its Router declares it (TRANSITION: routes of a
+    Router still in the old style come from ROUTES)."""
+    from core import routes as core_routes
+
+    out = list(_router(function).declared())
+    have = {(r.method, r.path) for r in out}
+    for r in ROUTES.get(function, ()):
+        if (r.method, r.path) in have:
+            continue
+        body = {"json": core_routes.MERGE_PATCH}.get(r.body or "", r.body)
+        body = _NOTIFICATIONS.get(body or "", body)
+        out.append(
+            core_routes.Route(
+                r.method,
+                r.path,
+                "legacy:handler",
+                r.auth,
+                r.summary,
+                body=body,
+                query=r.query,
+                params=r.params,
+                headers=r.headers,
+                ok=r.ok,
+                produces=r.produces,
+                limited=r.limited,
+            )
+        )
+    order = {rp: i for i, rp in enumerate(router_routes(function))}
+    return sorted(out, key=lambda r: order.get((r.method, r.path), len(order)))
 
 
 def http_functions() -> list[str]:

@@ -1,6 +1,7 @@
 """A small router for HTTP functions, built on werkzeug's routing, with the error model.
 
-Each HTTP entry point owns a Router; `dispatch` maps errors to JSON, never a bare 500.
+Each HTTP entry point owns a Router whose `route(...)` calls declare every route once
+(core/routes.py); `dispatch` maps errors to JSON, never a bare 500.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.routing import Map, Rule
 
 from core import logs
 from core.errors import ApiError, bad_request, from_validation
+from core.routes import Route
 from core.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover - pydantic is imported by the routes that use it
@@ -68,27 +70,60 @@ class _MatchRule(Rule):
 
 
 class Router:
+    """The routes of one HTTP function. Each `route(...)` call is the whole declaration of a
+    route (core/routes.py); the handler module is imported on the route's first request."""
+
     def __init__(self, name: str) -> None:
         self.name = name
         self._map = Map(strict_slashes=False)
-        self._handlers: dict[str, Handler] = {}
+        self._routes: dict[str, Route] = {}
+        self._targets: dict[str, Handler] = {}
+        self._legacy_routes: list[tuple[str, str]] = []
 
-    def route(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
+    def route(
+        self,
+        method: str,
+        path: Any,
+        handler: str | None = None,
+        *,
+        caller: str = "",
+        summary: str = "",
+        **spec: Any,
+    ) -> Any:
+        if isinstance(path, list):  # TRANSITION: the old decorator form, removed below
+            return self._legacy(method, path)
+        assert handler is not None
+        r = Route(method, path, handler, caller, summary, **spec)
+        endpoint = f"{method} {path}"
+        if endpoint in self._routes:
+            raise ValueError(f"{self.name}: {endpoint} is declared twice")
+        self._map.add(Rule(path, endpoint=endpoint, methods=[method]))
+        self._routes[endpoint] = r
+        return r
+
+    def _legacy(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             endpoint = f"{','.join(methods)} {rule}"
-            self._map.add(_MatchRule(rule, endpoint=endpoint, methods=methods))
-            self._handlers[endpoint] = fn
+            self._map.add(Rule(rule, endpoint=endpoint, methods=methods))
+            self._targets[endpoint] = fn
+            self._legacy_routes.extend((m, rule) for m in methods)
             return fn
 
         return deco
 
+    def declared(self) -> list[Route]:
+        """Every route as declared, in order (OpenAPI, README and tests read it)."""
+        return list(self._routes.values())
+
     def routes(self) -> list[tuple[str, str]]:
-        """(method, werkzeug rule) of every route, in order (API docs and tests read it)."""
-        out: list[tuple[str, str]] = []
-        for endpoint in self._handlers:
-            methods, _, rule = endpoint.partition(" ")
-            out.extend((m, rule) for m in methods.split(","))
-        return out
+        """(method, werkzeug rule) of every route, in order."""
+        return [(r.method, r.path) for r in self._routes.values()] + self._legacy_routes
+
+    def _target(self, endpoint: str) -> Handler:
+        fn = self._targets.get(endpoint)
+        if fn is None:
+            fn = self._targets[endpoint] = self._routes[endpoint].target()
+        return fn
 
     def dispatch(self, request: flask.Request) -> flask.Response:
         origin = request.headers.get("Origin")
@@ -104,7 +139,9 @@ class Router:
         adapter = self._map.bind("local", path_info=request.path, url_scheme="http")
         try:
             endpoint, params = adapter.match(method=request.method)
-            result = self._handlers[endpoint](request, **params)
+            declared = self._routes.get(endpoint)
+            args = declared.args if declared else {}
+            result = self._target(endpoint)(request, **params, **args)
         except ApiError as err:
             if err.status >= 500:
                 log.error("%s: %s", self.name, err.message)
