@@ -1,32 +1,80 @@
-"""Routes of the sessions_http function."""
+"""Routes of the sessions_http function.
+
+Each `route(...)` is the whole declaration of a route (core/routes.py): the OpenAPI
+description, the README route table and the authorization matrix are generated from it.
+"""
 
 from __future__ import annotations
 
 import flask
 
-from core.http import Router, lazy_modules
-
-carrier_status, chats, transfer = lazy_modules("sessions", "carrier_status", "chats", "transfer")
+from core.http import Router
+from core.routes import FORM, TWIML
 
 router = Router("sessions_http")
-router.route("/twilio/call-status", ["POST"])(
-    lambda request: carrier_status.handle_call_status(request)
+route = router.route
+
+route(
+    "POST",
+    "/twilio/call-status",
+    "sessions.carrier_status:handle_call_status",
+    caller="twilio",
+    summary="Carrier call-status callback",
+    body=FORM,
+    ok=(200, 204),
+    produces=TWIML,
 )
-router.route("/sdk/chats", ["POST"])(lambda request: chats.start(request))
-router.route("/sdk/chats/<session_id>/messages", ["POST"])(
-    lambda request, session_id: chats.end_user_message(request, session_id)
+route(
+    "POST",
+    "/sdk/chats",
+    "sessions.chats:start",
+    caller="sdk",
+    summary="Start a chat session",
+    body="sessions.chats:StartChat",
+    ok=(201,),
+    limited="anonymous starts per client address and per visitor, a minute",
 )
-router.route("/sdk/chats/<session_id>/end", ["POST"])(
-    lambda request, session_id: chats.end_user_end(request, session_id)
+route(
+    "POST",
+    "/sdk/chats/<session_id>/messages",
+    "sessions.chats:end_user_message",
+    caller="sdk",
+    summary="End user posts a message",
+    body="sessions.chats:PostMessage",
+    ok=(201,),
 )
-router.route("/agent/chats/<session_id>/messages", ["POST"])(
-    lambda request, session_id: chats.agent_message(request, session_id)
+route(
+    "POST",
+    "/sdk/chats/<session_id>/end",
+    "sessions.chats:end_user_end",
+    caller="sdk",
+    summary="End user ends the chat",
 )
-router.route("/agent/sessions/<session_id>/assign", ["POST"])(
-    lambda request, session_id: chats.assign(request, session_id)
+route(
+    "POST",
+    "/agent/chats/<session_id>/messages",
+    "sessions.chats:agent_message",
+    caller="portal",
+    summary="Assigned agent posts a message",
+    body="sessions.chats:PostMessage",
+    ok=(201,),
 )
-router.route("/agent/sessions/<session_id>/transfer", ["POST"])(
-    lambda request, session_id: transfer.transfer(request, session_id)
+route(
+    "POST",
+    "/agent/sessions/<session_id>/assign",
+    "sessions.chats:assign",
+    caller="portal",
+    summary="Connect a queued session to an agent (sessions.assign: routing, admins)",
+    body="sessions.chats:Assign",
+)
+route(
+    "POST",
+    "/agent/sessions/<session_id>/transfer",
+    "sessions.transfer:transfer",
+    caller="portal",
+    summary="Record a transfer routing carried out: to another queue or another agent "
+    "(sessions.assign)",
+    body="sessions.transfer:Transfer",
 )
 
 
