@@ -1,60 +1,197 @@
-"""Routes of the deflection_http function.
+"""Routes of the deflection_http function: carrier webhooks (IVR, voicemail, SMS, the carrier
+legs of mobile SDK calls, callback messages and scheduled calls), SDK decisions and
+bookings, the scheduled-call task, and the portal's transfer targets, presence and explain.
 
-Carrier webhooks (Twilio-signed):  POST /twilio/voice, /twilio/sms,
-  /twilio/voicemail/number, /twilio/voicemail/done, /twilio/voicemail/recording,
-  /twilio/sdk-calls/voice (the TwiML App of mobile SDK calls),
-  /twilio/voicemail/start (the leg of a mobile callback message),
-  /twilio/scheduled-call (the answered leg of a scheduled callback)
-SDK (end-user JWT):                 POST /sdk/deflection, /sdk/chat/deflection, /sdk/calls,
-                                    POST /sdk/voicemail, POST /sdk/scheduled-calls,
-                                    DELETE /sdk/scheduled-calls/<booking_id>
-Cloud Tasks (signed body):          POST /tasks/scheduled-call
-Portal (user token):                GET /agent/transfer-targets, GET|PUT /agent/presence,
-                                    GET /explain
+Each `route(...)` is the whole declaration of a route (core/routes.py): the OpenAPI
+description, the README route table and the authorization matrix are generated from it.
 """
 
 from __future__ import annotations
 
 import flask
 
-from core.http import Router, lazy_modules
-from core.manifest import manifest
-
-explain, ivr, presence, scheduled, sdk, sdk_calls, sdk_voicemail, sms, transfer = lazy_modules(
-    "deflection",
-    "explain",
-    "ivr",
-    "presence",
-    "scheduled",
-    "sdk",
-    "sdk_calls",
-    "sdk_voicemail",
-    "sms",
-    "transfer",
-)
-# The Cloud Tasks route, declared with the function (equal to scheduled.TASK_ROUTE: tested).
-_TASKS = manifest().function("deflection_http").tasks_path or "/tasks/scheduled-call"
+from core.http import Router
+from core.routes import FORM, TWIML
 
 router = Router("deflection_http")
-router.route("/twilio/voice", ["POST"])(ivr.voice)
-router.route("/twilio/voicemail/number", ["POST"])(ivr.voicemail_number)
-router.route("/twilio/voicemail/done", ["POST"])(ivr.voicemail_done)
-router.route("/twilio/voicemail/recording", ["POST"])(ivr.recording_status)
-router.route("/twilio/voicemail/start", ["POST"])(sdk_voicemail.answered)
-router.route("/twilio/sms", ["POST"])(sms.incoming)
-router.route("/sdk/deflection", ["POST"])(sdk.sdk_decision)
-router.route("/sdk/chat/deflection", ["POST"])(sdk.chat_decision)
-router.route("/sdk/calls", ["POST"])(sdk_calls.start)
-router.route("/twilio/sdk-calls/voice", ["POST"])(sdk_calls.voice)
-router.route("/sdk/voicemail", ["POST"])(sdk_voicemail.start)
-router.route("/sdk/scheduled-calls", ["POST"])(scheduled.book)
-router.route("/sdk/scheduled-calls/<booking_id>", ["DELETE"])(scheduled.cancel)
-router.route(_TASKS, ["POST"])(scheduled.run_task)
-router.route("/twilio/scheduled-call", ["POST"])(scheduled.answered)
-router.route("/agent/transfer-targets", ["GET"])(transfer.handle_targets)
-router.route("/agent/presence", ["GET"])(presence.get)
-router.route("/agent/presence", ["PUT"])(presence.put)
-router.route("/explain", ["GET"])(explain.handle)
+route = router.route
+IVR_Q = ("queue", "language", "at")
+
+route(
+    "POST",
+    "/twilio/voice",
+    "deflection.ivr:voice",
+    caller="twilio",
+    summary="IVR: incoming call (TwiML)",
+    body=FORM,
+    params=(*IVR_Q, "callback"),
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/voicemail/number",
+    "deflection.ivr:voicemail_number",
+    caller="twilio",
+    summary="IVR: callback number gathered for voicemail",
+    body=FORM,
+    params=(*IVR_Q, "attempt"),
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/voicemail/done",
+    "deflection.ivr:voicemail_done",
+    caller="twilio",
+    summary="IVR: voicemail recorded",
+    body=FORM,
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/voicemail/recording",
+    "deflection.ivr:recording_status",
+    caller="twilio",
+    summary="Voicemail recording-status callback",
+    body=FORM,
+    params=(*IVR_Q, "callback"),
+    ok=(200, 204),
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/voicemail/start",
+    "deflection.sdk_voicemail:answered",
+    caller="twilio",
+    summary="Mobile callback message: the customer answered (TwiML greeting + record)",
+    body=FORM,
+    params=(*IVR_Q, "callback"),
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/scheduled-call",
+    "deflection.scheduled:answered",
+    caller="twilio",
+    summary="Scheduled callback answered: into the queue (TwiML)",
+    body=FORM,
+    params=("queue", "language", "booking"),
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/twilio/sms",
+    "deflection.sms:incoming",
+    caller="twilio",
+    summary="Incoming SMS (TwiML)",
+    body=FORM,
+    params=IVR_Q,
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/sdk/deflection",
+    "deflection.sdk:sdk_decision",
+    caller="sdk",
+    summary="Mobile / web SDK after-hours decision",
+    body="deflection.sdk:SdkDeflectionRequest",
+    params=("at",),
+)
+route(
+    "POST",
+    "/sdk/chat/deflection",
+    "deflection.sdk:chat_decision",
+    caller="sdk",
+    summary="Chat after-hours decision",
+    body="deflection.sdk:ChatDeflectionRequest",
+    params=("at",),
+)
+route(
+    "POST",
+    "/sdk/calls",
+    "deflection.sdk_calls:start",
+    caller="sdk",
+    summary="Mobile SDK call: after-hours decision, queued session, params for the Voice SDK",
+    body="deflection.sdk_calls:StartCall",
+    params=("at",),
+    ok=(201,),
+    limited="anonymous starts per client address and per visitor, a minute",
+)
+route(
+    "POST",
+    "/twilio/sdk-calls/voice",
+    "deflection.sdk_calls:voice",
+    caller="twilio",
+    summary="Mobile SDK call: the carrier leg (TwiML App Voice URL), tied and enqueued",
+    body=FORM,
+    produces=TWIML,
+)
+route(
+    "POST",
+    "/sdk/voicemail",
+    "deflection.sdk_voicemail:start",
+    caller="sdk",
+    summary="Mobile 'Leave a callback message': the carrier calls the customer for the queue",
+    body="deflection.sdk_voicemail:VoicemailRequest",
+    params=("at",),
+    limited="anonymous starts per client address and per visitor, a minute",
+)
+route(
+    "POST",
+    "/sdk/scheduled-calls",
+    "deflection.scheduled:book",
+    caller="sdk",
+    summary="Book a scheduled-call slot (Idempotency-Key; per-slot capacity)",
+    body="deflection.scheduled:BookRequest",
+    params=("at",),
+    ok=(200, 201),
+    limited="anonymous starts per client address and per visitor, a minute",
+)
+route(
+    "DELETE",
+    "/sdk/scheduled-calls/<booking_id>",
+    "deflection.scheduled:cancel",
+    caller="sdk",
+    summary="Cancel one's own scheduled call",
+)
+route(
+    "POST",
+    "/tasks/scheduled-call",
+    "deflection.scheduled:run_task",
+    caller="task",
+    summary="Scheduled callback at the slot time (Cloud Tasks)",
+    body="deflection.scheduled:TaskBody",
+)
+route(
+    "GET",
+    "/agent/transfer-targets",
+    "deflection.transfer:handle_targets",
+    caller="portal",
+    summary="Queues an agent may transfer to",
+    query="deflection.transfer:TargetsQuery",
+)
+route(
+    "GET",
+    "/agent/presence",
+    "deflection.presence:get",
+    caller="portal",
+    summary="The caller's presence",
+)
+route(
+    "PUT",
+    "/agent/presence",
+    "deflection.presence:put",
+    caller="portal",
+    summary="Log in / out for contacts",
+    body="deflection.presence:PresenceBody",
+)
+route(
+    "GET",
+    "/explain",
+    "deflection.explain:handle",
+    caller="portal",
+    summary="What would happen, and the rule behind it",
+    query="deflection.explain:ExplainQuery",
+)
 
 
 def handle(request: flask.Request) -> flask.Response:
