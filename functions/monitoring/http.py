@@ -1,75 +1,147 @@
-"""Routes of the monitoring_http function (portal users; viewer tokens for transcripts).
+"""Routes of the monitoring_http function (portal users; viewer tokens for transcripts):
+live lists and details, listen / coach / barge, the Agents page, read-only chat views,
+ending sessions, and the audit log.
 
-GET  /calls, /chats                       live lists (search, filters, cursor paging)
-GET  /calls/<id>, /chats/<id>             details
-POST /calls/<id>/monitor[/stop]           monitoring (Twilio conference participant)
-POST /calls/<id>/monitor/mode             switch listen / coach / barge, no re-dial
-GET  /agents                              the Agents page: status, current session
-POST /agents/<id>/monitor                 monitor an agent's current call
-POST /chats/<id>/view[/stop]              read-only transcript view (viewer token)
-GET  /chats/<id>/transcript               messages after a cursor (viewer token)
-POST /calls/<id>/end, /chats/<id>/end     end with a reason (Monitor-Chats-Edit)
-GET  /audit                               the audit log (audit.read)
-GET  /me                                  the caller's roles, permissions, teams, queues
+Each `route(...)` is the whole declaration of a route (core/routes.py): the OpenAPI
+description, the README route table and the authorization matrix are generated from it.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import flask
 
-from core.http import Router, lazy_modules
-
-access, agents, audit, chat_view, ending, listen, listing, me, views = lazy_modules(
-    "monitoring",
-    "access",
-    "agents",
-    "audit",
-    "chat_view",
-    "ending",
-    "listen",
-    "listing",
-    "me",
-    "views",
-)
+from core.http import Router
 
 router = Router("monitoring_http")
+route = router.route
 
-
-def _details(request: flask.Request, session_id: str, kind: str) -> dict[str, Any]:
-    from core.config.store import get_view
-
-    who = access.caller(request, access.MONITOR)
-    doc = access.session_for(who, session_id, kind)
-    render = views.call_details if kind == "call" else views.chat_details
-    return {"session": render(doc, who, get_view())}
-
-
-router.route("/calls", ["GET"])(lambda request: listing.list_sessions(request, "call"))
-router.route("/chats", ["GET"])(lambda request: listing.list_sessions(request, "chat"))
-router.route("/calls/<session_id>", ["GET"])(
-    lambda request, session_id: _details(request, session_id, "call")
+route(
+    "GET",
+    "/calls",
+    "monitoring.listing:list_sessions",
+    caller="portal",
+    summary="Live calls",
+    query="monitoring.listing:ListQuery",
+    args={"kind": "call"},
 )
-router.route("/chats/<session_id>", ["GET"])(
-    lambda request, session_id: _details(request, session_id, "chat")
+route(
+    "GET",
+    "/chats",
+    "monitoring.listing:list_sessions",
+    caller="portal",
+    summary="Live chats",
+    query="monitoring.listing:ListQuery",
+    args={"kind": "chat"},
 )
-router.route("/calls/<session_id>/monitor", ["POST"])(listen.start)
-router.route("/calls/<session_id>/monitor/stop", ["POST"])(listen.stop)
-router.route("/calls/<session_id>/monitor/mode", ["POST"])(listen.switch)
-router.route("/agents", ["GET"])(agents.list_agents)
-router.route("/agents/<agent_id>/monitor", ["POST"])(agents.monitor_agent)
-router.route("/chats/<session_id>/view", ["POST"])(chat_view.start)
-router.route("/chats/<session_id>/view/stop", ["POST"])(chat_view.stop)
-router.route("/chats/<session_id>/transcript", ["GET"])(chat_view.transcript)
-router.route("/calls/<session_id>/end", ["POST"])(
-    lambda request, session_id: ending.end(request, session_id, "call")
+route(
+    "GET",
+    "/calls/<session_id>",
+    "monitoring.details:details",
+    caller="portal",
+    summary="Call details",
+    args={"kind": "call"},
 )
-router.route("/chats/<session_id>/end", ["POST"])(
-    lambda request, session_id: ending.end(request, session_id, "chat")
+route(
+    "GET",
+    "/chats/<session_id>",
+    "monitoring.details:details",
+    caller="portal",
+    summary="Chat details",
+    args={"kind": "chat"},
 )
-router.route("/audit", ["GET"])(audit.read)
-router.route("/me", ["GET"])(me.me)
+route(
+    "POST",
+    "/calls/<session_id>/monitor",
+    "monitoring.listen:start",
+    caller="portal",
+    summary="Start monitoring (listen, coach or barge) on your own softphone or profile phone",
+    body="monitoring.bodies:StartMonitor",
+    ok=(200, 201),
+)
+route(
+    "POST",
+    "/calls/<session_id>/monitor/stop",
+    "monitoring.listen:stop",
+    caller="portal",
+    summary="Stop monitoring",
+    body="monitoring.bodies:Reason",
+)
+route(
+    "POST",
+    "/calls/<session_id>/monitor/mode",
+    "monitoring.listen:switch",
+    caller="portal",
+    summary="Switch your monitoring leg between listen, coach and barge (no re-dial)",
+    body="monitoring.bodies:MonitorMode",
+)
+route(
+    "GET",
+    "/agents",
+    "monitoring.agents:list_agents",
+    caller="portal",
+    summary="The Agents page: presence and current session",
+    query="monitoring.agents:AgentsQuery",
+)
+route(
+    "POST",
+    "/agents/<agent_id>/monitor",
+    "monitoring.agents:monitor_agent",
+    caller="portal",
+    summary="Monitor an agent's current call",
+    body="monitoring.bodies:StartMonitor",
+    ok=(200, 201),
+)
+route(
+    "POST",
+    "/chats/<session_id>/view",
+    "monitoring.chat_view:start",
+    caller="portal",
+    summary="Start a read-only chat view",
+    body="monitoring.bodies:Reason",
+    ok=(200, 201),
+)
+route(
+    "POST",
+    "/chats/<session_id>/view/stop",
+    "monitoring.chat_view:stop",
+    caller="portal",
+    summary="Stop viewing a chat",
+    body="monitoring.bodies:Reason",
+)
+route(
+    "GET",
+    "/chats/<session_id>/transcript",
+    "monitoring.chat_view:transcript",
+    caller="viewer",
+    summary="Chat messages after a cursor",
+    query="monitoring.chat_view:TranscriptQuery",
+)
+route(
+    "POST",
+    "/calls/<session_id>/end",
+    "monitoring.ending:end",
+    caller="portal",
+    summary="End a call",
+    body="monitoring.bodies:EndSession",
+    args={"kind": "call"},
+)
+route(
+    "POST",
+    "/chats/<session_id>/end",
+    "monitoring.ending:end",
+    caller="portal",
+    summary="End a chat",
+    body="monitoring.bodies:EndSession",
+    args={"kind": "chat"},
+)
+route(
+    "GET",
+    "/audit",
+    "monitoring.audit:read",
+    caller="portal",
+    summary="The audit log",
+    query="monitoring.audit:AuditQuery",
+)
 
 
 def handle(request: flask.Request) -> flask.Response:
