@@ -1,59 +1,175 @@
-"""Routes of the notifications_http function."""
+"""Routes of the notifications_http function: notification settings (center and queue),
+ringtones and whisper clips, the agent's announcement / alert / answer, the carrier's
+announcement TwiML and signed preview bytes.
+
+Each `route(...)` is the whole declaration of a route (core/routes.py): the OpenAPI
+description, the README route table and the authorization matrix are generated from it.
+"""
 
 from __future__ import annotations
 
 import flask
 
-from core.http import Router, lazy_modules
-
-agent_api, media_links, settings_api, tones_api = lazy_modules(
-    "notifications", "agent_api", "media_links", "settings_api", "tones_api"
-)
+from core.http import Router
+from core.routes import BINARY, FORM, TWIML
 
 router = Router("notifications_http")
-r = router.route
+route = router.route
+CENTER = "core.config.schema.notifications:CenterNotifications"
+QUEUE = "core.config.schema.notifications:QueueNotifications"
+IF_MATCH = ("If-Match",)
 
-r("/notifications/settings", ["GET"])(lambda request: settings_api.get_settings(request))
-r("/notifications/settings", ["PUT", "PATCH"])(lambda request: settings_api.update(request))
-r("/notifications/queues/<qid>/settings", ["GET"])(
-    lambda request, qid: settings_api.get_settings(request, qid)
+route(
+    "GET",
+    "/notifications/settings",
+    "notifications.settings_api:get_settings",
+    caller="portal",
+    summary="Global notification settings",
 )
-r("/notifications/queues/<qid>/settings", ["PUT", "PATCH"])(
-    lambda request, qid: settings_api.update(request, qid)
+route(
+    "PUT",
+    "/notifications/settings",
+    "notifications.settings_api:update",
+    caller="portal",
+    summary="Replace global settings",
+    body=CENTER,
+    headers=IF_MATCH,
+)
+route(
+    "PATCH",
+    "/notifications/settings",
+    "notifications.settings_api:update",
+    caller="portal",
+    summary="Merge-patch global settings",
+    body=CENTER,
+    headers=IF_MATCH,
+)
+route(
+    "GET",
+    "/notifications/queues/<qid>/settings",
+    "notifications.settings_api:get_settings",
+    caller="portal",
+    summary="Queue settings",
+)
+route(
+    "PUT",
+    "/notifications/queues/<qid>/settings",
+    "notifications.settings_api:update",
+    caller="portal",
+    summary="Replace a queue's settings",
+    body=QUEUE,
+    headers=IF_MATCH,
+)
+route(
+    "PATCH",
+    "/notifications/queues/<qid>/settings",
+    "notifications.settings_api:update",
+    caller="portal",
+    summary="Merge-patch a queue's settings",
+    body=QUEUE,
+    headers=IF_MATCH,
 )
 
-for _prefix, _kind in (
-    ("/notifications/tones", "tone"),
-    ("/notifications/whisper-clips", "whisper"),
+# Ringtones and whisper clips: the same six routes each.
+for prefix, kind, what in (
+    ("/notifications/tones", "tone", "ringtone"),
+    ("/notifications/whisper-clips", "whisper", "whisper clip"),
 ):
-    r(_prefix, ["GET"])(lambda request, k=_kind: tones_api.list_all(request, k))
-    r(_prefix, ["POST"])(lambda request, k=_kind: tones_api.upload(request, k))
-    r(f"{_prefix}/<clip_id>", ["GET"])(
-        lambda request, clip_id, k=_kind: tones_api.show(request, k, clip_id)
+    args = {"kind": kind}
+    route(
+        "GET",
+        prefix,
+        "notifications.tones_api:list_all",
+        caller="portal",
+        summary=f"List {what}s",
+        args=args,
     )
-    r(f"{_prefix}/<clip_id>", ["PUT"])(
-        lambda request, clip_id, k=_kind: tones_api.replace(request, k, clip_id)
+    route(
+        "POST",
+        prefix,
+        "notifications.tones_api:upload",
+        caller="portal",
+        summary=f"Upload a {what} (.mp3, checked by content)",
+        body=BINARY,
+        params=("name",),
+        ok=(201,),
+        args=args,
     )
-    r(f"{_prefix}/<clip_id>", ["DELETE"])(
-        lambda request, clip_id, k=_kind: tones_api.delete(request, k, clip_id)
+    route(
+        "GET",
+        f"{prefix}/<clip_id>",
+        "notifications.tones_api:show",
+        caller="portal",
+        summary=f"One {what}",
+        args=args,
     )
-    r(f"{_prefix}/<clip_id>/preview", ["GET"])(
-        lambda request, clip_id, k=_kind: tones_api.preview(request, k, clip_id)
+    route(
+        "PUT",
+        f"{prefix}/<clip_id>",
+        "notifications.tones_api:replace",
+        caller="portal",
+        summary=f"Replace a {what}",
+        body=BINARY,
+        params=("name",),
+        args=args,
+    )
+    route(
+        "DELETE",
+        f"{prefix}/<clip_id>",
+        "notifications.tones_api:delete",
+        caller="portal",
+        summary=f"Delete a {what}",
+        args=args,
+    )
+    route(
+        "GET",
+        f"{prefix}/<clip_id>/preview",
+        "notifications.tones_api:preview",
+        caller="portal",
+        summary=f"Short-lived playable URL of a {what}",
+        args=args,
     )
 
-r("/agent/sessions/<session_id>/announcement", ["GET"])(
-    lambda request, session_id: agent_api.get_for_agent(request, session_id)
+route(
+    "GET",
+    "/agent/sessions/<session_id>/announcement",
+    "notifications.agent_api:get_for_agent",
+    caller="portal",
+    summary="Whisper / countdown / tone for the agent's session",
+    params=("format",),
 )
-r("/agent/sessions/<session_id>/alert", ["GET"])(
-    lambda request, session_id: agent_api.get_alert(request, session_id)
+route(
+    "GET",
+    "/agent/sessions/<session_id>/alert",
+    "notifications.agent_api:get_alert",
+    caller="portal",
+    summary="Ring now, wait or stop: the server-decided alert of the assigned agent",
 )
-r("/agent/sessions/<session_id>/answer", ["POST"])(
-    lambda request, session_id: agent_api.answer(request, session_id)
+route(
+    "POST",
+    "/agent/sessions/<session_id>/answer",
+    "notifications.agent_api:answer",
+    caller="portal",
+    summary="The assigned agent answered (repeating alerts stop)",
 )
-r("/twilio/agent-announcement/<session_id>", ["POST"])(
-    lambda request, session_id: agent_api.twiml_for_carrier(request, session_id)
+route(
+    "POST",
+    "/twilio/agent-announcement/<session_id>",
+    "notifications.agent_api:twiml_for_carrier",
+    caller="twilio",
+    summary="Announcement TwiML for the carrier",
+    body=FORM,
+    produces=TWIML,
 )
-r("/media/<path:obj>", ["GET"])(lambda request, obj: media_links.serve(request, obj))
+route(
+    "GET",
+    "/media/<path:obj>",
+    "notifications.media_links:serve",
+    caller="signed_url",
+    summary="Preview bytes (signed URL)",
+    params=("exp", "sig"),
+    produces="audio/mpeg",
+)
 
 
 def handle(request: flask.Request) -> flask.Response:
