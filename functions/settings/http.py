@@ -1,19 +1,27 @@
-"""Routes of the settings_http function: the Settings API (docs/openapi/settings_http.yaml)."""
+"""Routes of the settings_http function: the Settings API, one resource per part of the
+config file (docs/openapi/settings_http.yaml), export / import, preview and audit.
+
+Each `route(...)` is the whole declaration of a route (core/routes.py): the OpenAPI
+description, the README route table and the authorization matrix are generated from it.
+"""
 
 from __future__ import annotations
 
 import flask
 
-from core.http import Router, lazy_modules
+from core.http import Router
+from core.routes import BINARY, MERGE_PATCH
 from settings.resources import (
     CENTER,
     CENTER_HOURS,
     DEFLECTION,
     HOURS,
     LANGUAGES,
+    QUEUES,
     ROLES,
     TEAMS,
     USERS,
+    Kind,
 )
 
 api, audit, files, messages, preview = lazy_modules(
@@ -21,46 +29,183 @@ api, audit, files, messages, preview = lazy_modules(
 )
 
 router = Router("settings_http")
-r = router.route
+route = router.route
+IF_MATCH = ("If-Match",)
 
-for _path, _kind in (
-    ("/settings/center", CENTER),
-    ("/settings/center/hours", CENTER_HOURS),
-    ("/settings/deflection", DEFLECTION),
-):
-    r(_path, ["GET"])(lambda request, k=_kind: api.center_get(request, k))
-    r(_path, ["PUT", "PATCH"])(lambda request, k=_kind: api.center_write(request, k))
 
-for _path, _named in (
-    ("/settings/hours", HOURS),
-    ("/settings/languages", LANGUAGES),
-    ("/settings/teams", TEAMS),
-    ("/settings/users", USERS),
-    ("/settings/roles", ROLES),
-):
-    r(_path, ["GET"])(lambda request, k=_named: api.center_list(request, k))
-    r(f"{_path}/<key>", ["GET"])(lambda request, key, k=_named: api.center_get(request, k, key))
-    r(f"{_path}/<key>", ["PUT", "PATCH", "DELETE"])(
-        lambda request, key, k=_named: api.center_write(request, k, key)
+def _model(kind: Kind) -> str:
+    return f"{kind.model.__module__}:{kind.model.__name__}"
+
+
+def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> None:
+    """PUT, PATCH (and DELETE for a named entry) of one resource."""
+    args = {} if kind is QUEUES else {"kind": kind}
+    create = named and kind is not QUEUES
+    route(
+        "PUT",
+        path,
+        handler,
+        caller="portal",
+        summary=f"Replace the {what}" + (" (or create it)" if create else ""),
+        body=_model(kind),
+        headers=IF_MATCH,
+        ok=(200, 201) if create else (200,),
+        args=args,
     )
+    route(
+        "PATCH",
+        path,
+        handler,
+        caller="portal",
+        summary=f"Merge-patch the {what} (RFC 7386)",
+        body=MERGE_PATCH,
+        headers=IF_MATCH,
+        args=args,
+    )
+    if named:
+        route(
+            "DELETE",
+            path,
+            handler,
+            caller="portal",
+            summary=f"Delete the {what}",
+            headers=IF_MATCH,
+            ok=(204,),
+            args=args,
+        )
 
-r("/settings/queues", ["GET"])(lambda request: api.queue_list(request))
-r("/settings/queues", ["POST"])(lambda request: api.queue_create(request))
-r("/settings/queues/<qid>", ["GET"])(lambda request, qid: api.queue_get(request, qid))
-r("/settings/queues/<qid>", ["PUT", "PATCH", "DELETE"])(
-    lambda request, qid: api.queue_write(request, qid)
+
+# Center-wide sections: one document each.
+for kind, what in (
+    (CENTER, "support center details"),
+    (CENTER_HOURS, "center hours selection"),
+    (DEFLECTION, "deflection per channel"),
+):
+    path = f"/settings/{kind.name}"
+    route(
+        "GET",
+        path,
+        "settings.api:center_get",
+        caller="portal",
+        summary=f"The {what} and its ETag",
+        args={"kind": kind},
+    )
+    _writes(path, "settings.api:center_write", kind, what, named=False)
+
+# Named entries of the config: a list, and one entry by its key.
+for kind, what in (
+    (HOURS, "named schedule"),
+    (LANGUAGES, "language and its messages"),
+    (TEAMS, "team"),
+    (USERS, "user"),
+    (ROLES, "custom role"),
+):
+    path = f"/settings/{kind.name}"
+    route(
+        "GET",
+        path,
+        "settings.api:center_list",
+        caller="portal",
+        summary=f"Every {what}",
+        args={"kind": kind},
+    )
+    route(
+        "GET",
+        f"{path}/<key>",
+        "settings.api:center_get",
+        caller="portal",
+        summary=f"One {what} and its ETag",
+        args={"kind": kind},
+    )
+    _writes(f"{path}/<key>", "settings.api:center_write", kind, what, named=True)
+
+route(
+    "GET",
+    "/settings/queues",
+    "settings.api:queue_list",
+    caller="portal",
+    summary="The queue tree (the caller's queues)",
 )
-r("/settings/queues/<qid>/move", ["POST"])(lambda request, qid: api.queue_move(request, qid))
-
-r("/settings/languages/<key>/preview", ["POST"])(
-    lambda request, key: messages.preview(request, key)
+route(
+    "POST",
+    "/settings/queues",
+    "settings.api:queue_create",
+    caller="portal",
+    summary="Create a queue (top level, or under a parent)",
+    body="settings.resources:NewQueue",
+    ok=(201,),
 )
-r("/settings/audio", ["POST"])(lambda request: messages.upload(request))
-
-r("/settings/preview", ["POST"])(lambda request: preview.run(request))
-r("/settings/audit", ["GET"])(lambda request: audit.list_entries(request))
-r("/settings/export", ["GET"])(lambda request: files.export(request))
-r("/settings/import", ["POST"])(lambda request: files.import_file(request))
+route(
+    "GET",
+    "/settings/queues/<qid>",
+    "settings.api:queue_get",
+    caller="portal",
+    summary="A queue's own settings and its ETag",
+)
+_writes(
+    "/settings/queues/<qid>", "settings.api:queue_write", QUEUES, "queue's own settings", named=True
+)
+route(
+    "POST",
+    "/settings/queues/<qid>/move",
+    "settings.api:queue_move",
+    caller="portal",
+    summary="Move a queue and its sub-queues in the tree (If-Match: the queue's ETag)",
+    body="settings.api:QueueMove",
+    headers=IF_MATCH,
+)
+route(
+    "POST",
+    "/settings/languages/<code>/preview",
+    "settings.messages:preview",
+    caller="portal",
+    summary="Hear a message: text-to-speech of a saved message or of any text (WAV)",
+    body="settings.messages:MessagePreview",
+    produces="audio/wav",
+)
+route(
+    "POST",
+    "/settings/audio",
+    "settings.messages:upload",
+    caller="portal",
+    summary="Upload message audio (.mp3, checked by content); reference it as {audio: name}",
+    body=BINARY,
+    ok=(201,),
+)
+route(
+    "POST",
+    "/settings/preview",
+    "settings.preview:run",
+    caller="portal",
+    summary="Every after-hours decision a proposed change would alter in the next 14 days",
+    body="settings.preview:ChangePreview",
+)
+route(
+    "GET",
+    "/settings/audit",
+    "settings.audit:list_entries",
+    caller="portal",
+    summary="Settings changes, newest first: who, when, resource, diff before -> after",
+    query="settings.audit:AuditQuery",
+)
+route(
+    "GET",
+    "/settings/export",
+    "settings.files:export",
+    caller="portal",
+    summary="The whole config in the file format (YAML); ETag = config version",
+    produces="application/yaml",
+)
+route(
+    "POST",
+    "/settings/import",
+    "settings.files:import_file",
+    caller="portal",
+    summary="Apply a whole config file (If-Match: the config version it was exported from)",
+    body=BINARY,
+    params=("dry_run",),
+    headers=IF_MATCH,
+)
 
 
 def handle(request: flask.Request) -> flask.Response:
