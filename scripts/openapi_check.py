@@ -351,8 +351,41 @@ def readme_text(current: str) -> str:
     return head + readme_table() + tail
 
 
+def declarations() -> list[str]:
+    """What a route names must exist: its handler (callable), its models, and the route
+    Cloud Tasks calls (the manifest's tasks_path) declared for the task caller."""
+    from pydantic import BaseModel
+
+    from core.manifest import manifest
+    from core.routes import CALLERS
+
+    out = [f"caller type {c} has no entry in openapi_routes.AUTH" for c in CALLERS if c not in AUTH]
+    for fn in http_functions():
+        for r in declared(fn):
+            where = f"{fn}: {r.method} {r.path}"
+            try:
+                r.target()
+            except (ImportError, AttributeError, TypeError) as exc:
+                out.append(f"{where}: handler {r.handler}: {exc}")
+            for ref in (r.body, r.query, r.response):
+                if ref is None or ":" not in ref:
+                    continue
+                try:
+                    ok = issubclass(resolve(ref), BaseModel)
+                except (ImportError, AttributeError, TypeError):
+                    ok = False
+                if not ok:
+                    out.append(f"{where}: {ref} is not a pydantic model")
+        tasks_path = manifest().function(fn).tasks_path
+        if tasks_path and ("POST", tasks_path, "task") not in {
+            (r.method, r.path, r.caller) for r in declared(fn)
+        }:
+            out.append(f"{fn}: tasks_path {tasks_path} is not a POST route of the task caller")
+    return out
+
+
 def problems() -> list[str]:
-    out: list[str] = []
+    out: list[str] = declarations()
     fns = http_functions()
     stray = sorted(p.stem for p in OUT.glob("*.yaml") if p.stem not in fns)
     out += [f"docs/openapi/{fn}.yaml: described but not an HTTP entry point" for fn in stray]

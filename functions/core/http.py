@@ -78,21 +78,19 @@ class Router:
         self._map = Map(strict_slashes=False)
         self._routes: dict[str, Route] = {}
         self._targets: dict[str, Handler] = {}
-        self._legacy_routes: list[tuple[str, str]] = []
 
     def route(
         self,
         method: str,
-        path: Any,
-        handler: str | None = None,
+        path: str,
+        handler: str,
         *,
-        caller: str = "",
-        summary: str = "",
+        caller: str,
+        summary: str,
         **spec: Any,
-    ) -> Any:
-        if isinstance(path, list):  # TRANSITION: the old decorator form, removed below
-            return self._legacy(method, path)
-        assert handler is not None
+    ) -> Route:
+        """Declare a route: `spec` is the rest of core.routes.Route (body, query, response,
+        params, headers, ok, produces, limited, errors, args)."""
         r = Route(method, path, handler, caller, summary, **spec)
         endpoint = f"{method} {path}"
         if endpoint in self._routes:
@@ -101,23 +99,13 @@ class Router:
         self._routes[endpoint] = r
         return r
 
-    def _legacy(self, rule: str, methods: list[str]) -> Callable[[Handler], Handler]:
-        def deco(fn: Handler) -> Handler:
-            endpoint = f"{','.join(methods)} {rule}"
-            self._map.add(Rule(rule, endpoint=endpoint, methods=methods))
-            self._targets[endpoint] = fn
-            self._legacy_routes.extend((m, rule) for m in methods)
-            return fn
-
-        return deco
-
     def declared(self) -> list[Route]:
         """Every route as declared, in order (OpenAPI, README and tests read it)."""
         return list(self._routes.values())
 
     def routes(self) -> list[tuple[str, str]]:
         """(method, werkzeug rule) of every route, in order."""
-        return [(r.method, r.path) for r in self._routes.values()] + self._legacy_routes
+        return [(r.method, r.path) for r in self._routes.values()]
 
     def _target(self, endpoint: str) -> Handler:
         fn = self._targets.get(endpoint)
@@ -139,8 +127,7 @@ class Router:
         adapter = self._map.bind("local", path_info=request.path, url_scheme="http")
         try:
             endpoint, params = adapter.match(method=request.method)
-            declared = self._routes.get(endpoint)
-            args = declared.args if declared else {}
+            args = self._routes[endpoint].args
             result = self._target(endpoint)(request, **params, **args)
         except ApiError as err:
             if err.status >= 500:
