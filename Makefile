@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: setup dev test test-fast lint format lock bench config-validate config-apply deploy-check console screenshots
+.PHONY: setup dev test test-fast lint format lock docs bench config-validate config-apply deploy-check
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -43,6 +43,10 @@ lock: setup
 	$(LOCK) requirements.txt -o requirements.lock
 	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 	$(LOCK) emulators/requirements-tasks.txt -o emulators/requirements-tasks.lock
+
+# The OpenAPI descriptions as browsable HTML in docs/_build/openapi/ (offline; not committed).
+docs: setup
+	bash scripts/docs.sh
 
 # Offline deploy checks: terraform fmt, tests/infra (hcl2 assertions, validations, checkov,
 # manifest) and a cloud-shaped smoke run of every function (infra/README.md "Checks").

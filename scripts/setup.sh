@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh machine: its own virtualenvs (the
 # runtime + tests, and a separate one for the Cloud Tasks emulator, which pins
-# protobuf<5), firebase-tools from npm (the Firebase Authentication emulator) and the
-# Debian packages (espeak-ng for local text-to-speech; chromium, chromium-driver and
-# fonts-noto-cjk for the console's browser tests), and builds the web console.
+# protobuf<5), firebase-tools from npm (the Firebase Authentication emulator), the
+# OpenAPI renderer of `make docs` (@redocly/cli from npm) and the
+# Debian packages (espeak-ng for local text-to-speech).
 # The gcloud CLI with its Firestore and Pub/Sub emulators, Java and Node come with the
 # machine image and cannot be installed from a package registry: we check for them instead.
 set -euo pipefail
@@ -88,9 +88,16 @@ if [ ! -x emulators/auth/node_modules/.bin/firebase ] \
   echo "$want" > emulators/auth/node_modules/.stamp
 fi
 [ -x emulators/auth/node_modules/.bin/firebase ] || { echo "setup: firebase-tools missing" >&2; exit 1; }
-# The web console (console/): npm ci from its lock file, built into console/dist when its
-# sources changed; console_http serves it.
-bash scripts/build_console.sh
+# The OpenAPI renderer of `make docs` (Redocly CLI, pinned in
+# docs/openapi/renderer/package-lock.json); it renders offline.
+want=$(stamp docs/openapi/renderer/package-lock.json)
+if [ ! -x docs/openapi/renderer/node_modules/.bin/redocly ] \
+  || [ "$(cat docs/openapi/renderer/node_modules/.stamp 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing @redocly/cli (make docs)"
+  (cd docs/openapi/renderer && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > docs/openapi/renderer/node_modules/.stamp
+fi
+[ -x docs/openapi/renderer/node_modules/.bin/redocly ] || { echo "setup: redocly missing" >&2; exit 1; }
 [ -x .venv-tasks/bin/gcloud-tasks-emulator ] || { echo "setup: Cloud Tasks emulator missing" >&2; exit 1; }
 [ -x .venv-checkov/bin/checkov ] || { echo "setup: checkov missing" >&2; exit 1; }
 echo "setup: ok"
