@@ -33,6 +33,7 @@ route(
     body="sessions.chats:StartChat",
     ok=(201,),
     limited="anonymous starts per client address and per visitor, a minute",
+    response="sessions.responses:SessionAnswer",
 )
 route(
     "POST",
@@ -42,6 +43,7 @@ route(
     summary="End user posts a message",
     body="sessions.chats:PostMessage",
     ok=(201,),
+    response="sessions.responses:MessageAnswer",
 )
 route(
     "POST",
@@ -49,6 +51,7 @@ route(
     "sessions.chats:end_user_end",
     caller="sdk",
     summary="End user ends the chat",
+    response="sessions.responses:SessionAnswer",
 )
 route(
     "POST",
@@ -58,6 +61,7 @@ route(
     summary="Assigned agent posts a message",
     body="sessions.chats:PostMessage",
     ok=(201,),
+    response="sessions.responses:MessageAnswer",
 )
 route(
     "POST",
@@ -66,6 +70,7 @@ route(
     caller="portal",
     summary="Connect a queued session to an agent (sessions.assign: routing, admins)",
     body="sessions.chats:Assign",
+    response="sessions.responses:SessionAnswer",
 )
 route(
     "POST",
@@ -75,6 +80,7 @@ route(
     summary="Record a transfer routing carried out: to another queue or another agent "
     "(sessions.assign)",
     body="sessions.transfer:Transfer",
+    response="sessions.responses:TransferAnswer",
 )
 
 
