@@ -95,6 +95,7 @@ route(
     summary="Mobile / web SDK after-hours decision",
     body="deflection.sdk:SdkDeflectionRequest",
     params=("at",),
+    response="deflection.responses:SdkDecision",
 )
 route(
     "POST",
@@ -104,6 +105,7 @@ route(
     summary="Chat after-hours decision",
     body="deflection.sdk:ChatDeflectionRequest",
     params=("at",),
+    response="deflection.responses:ChatDecision",
 )
 route(
     "POST",
@@ -115,6 +117,7 @@ route(
     params=("at",),
     ok=(201,),
     limited="anonymous starts per client address and per visitor, a minute",
+    response="deflection.responses:SdkCall",
 )
 route(
     "POST",
@@ -134,6 +137,7 @@ route(
     body="deflection.sdk_voicemail:VoicemailRequest",
     params=("at",),
     limited="anonymous starts per client address and per visitor, a minute",
+    response="deflection.responses:CallbackMessage",
 )
 route(
     "POST",
@@ -145,6 +149,7 @@ route(
     params=("at",),
     ok=(200, 201),
     limited="anonymous starts per client address and per visitor, a minute",
+    response="deflection.responses:BookingAnswer",
 )
 route(
     "DELETE",
@@ -152,6 +157,7 @@ route(
     "deflection.scheduled:cancel",
     caller="sdk",
     summary="Cancel one's own scheduled call",
+    response="deflection.responses:Booking",
 )
 route(
     "POST",
@@ -160,6 +166,7 @@ route(
     caller="task",
     summary="Scheduled callback at the slot time (Cloud Tasks)",
     body="deflection.scheduled:TaskBody",
+    response="deflection.responses:TaskOutcome",
 )
 route(
     "GET",
@@ -168,6 +175,7 @@ route(
     caller="portal",
     summary="Queues an agent may transfer to",
     query="deflection.transfer:TargetsQuery",
+    response="deflection.responses:TransferTargets",
 )
 route(
     "GET",
@@ -175,6 +183,7 @@ route(
     "deflection.presence:get",
     caller="portal",
     summary="The caller's presence",
+    response="deflection.responses:Presence",
 )
 route(
     "PUT",
@@ -183,6 +192,7 @@ route(
     caller="portal",
     summary="Log in / out for contacts",
     body="deflection.presence:PresenceBody",
+    response="deflection.responses:Presence",
 )
 route(
     "GET",
@@ -191,6 +201,7 @@ route(
     caller="portal",
     summary="What would happen, and the rule behind it",
     query="deflection.explain:ExplainQuery",
+    response="deflection.responses:Explanation",
 )
 
 
