@@ -33,6 +33,7 @@ route(
     caller="task",
     summary="Delivery worker (Cloud Tasks)",
     body="recordings.task_route:TaskBody",
+    response="recordings.responses:DeliveryOutcome",
 )
 route(
     "POST",
@@ -41,6 +42,7 @@ route(
     caller="crm_key",
     summary="MFA handshake: CRM key + one-time TOTP code -> a short-lived session",
     headers=("X-CRM-TOTP",),
+    response="recordings.responses:CrmSession",
 )
 route(
     "GET",
@@ -49,6 +51,7 @@ route(
     caller="crm_key",
     summary="Short-lived URL of a recording (CRM key + MFA session)",
     headers=("X-CRM-Session",),
+    response="recordings.responses:RecordingUrl",
 )
 route(
     "GET",
