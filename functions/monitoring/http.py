@@ -23,6 +23,7 @@ route(
     summary="Live calls",
     query="monitoring.listing:ListQuery",
     args={"kind": "call"},
+    response="monitoring.responses:SessionList",
 )
 route(
     "GET",
@@ -32,6 +33,7 @@ route(
     summary="Live chats",
     query="monitoring.listing:ListQuery",
     args={"kind": "chat"},
+    response="monitoring.responses:SessionList",
 )
 route(
     "GET",
@@ -40,6 +42,7 @@ route(
     caller="portal",
     summary="Call details",
     args={"kind": "call"},
+    response="monitoring.responses:SessionDetails",
 )
 route(
     "GET",
@@ -48,6 +51,7 @@ route(
     caller="portal",
     summary="Chat details",
     args={"kind": "chat"},
+    response="monitoring.responses:SessionDetails",
 )
 route(
     "POST",
@@ -57,6 +61,7 @@ route(
     summary="Start monitoring (listen, coach or barge) on your own softphone or profile phone",
     body="monitoring.bodies:StartMonitor",
     ok=(200, 201),
+    response="monitoring.responses:MonitorAnswer",
 )
 route(
     "POST",
@@ -65,6 +70,7 @@ route(
     caller="portal",
     summary="Stop monitoring",
     body="monitoring.bodies:Reason",
+    response="monitoring.responses:Stopped",
 )
 route(
     "POST",
@@ -73,6 +79,7 @@ route(
     caller="portal",
     summary="Switch your monitoring leg between listen, coach and barge (no re-dial)",
     body="monitoring.bodies:MonitorMode",
+    response="monitoring.responses:MonitorAnswer",
 )
 route(
     "GET",
@@ -81,6 +88,7 @@ route(
     caller="portal",
     summary="The Agents page: presence and current session",
     query="monitoring.agents:AgentsQuery",
+    response="monitoring.responses:AgentList",
 )
 route(
     "POST",
@@ -90,6 +98,7 @@ route(
     summary="Monitor an agent's current call",
     body="monitoring.bodies:StartMonitor",
     ok=(200, 201),
+    response="monitoring.responses:MonitorAnswer",
 )
 route(
     "POST",
@@ -99,6 +108,7 @@ route(
     summary="Start a read-only chat view",
     body="monitoring.bodies:Reason",
     ok=(200, 201),
+    response="monitoring.responses:ChatViewer",
 )
 route(
     "POST",
@@ -107,6 +117,7 @@ route(
     caller="portal",
     summary="Stop viewing a chat",
     body="monitoring.bodies:Reason",
+    response="monitoring.responses:ViewStopped",
 )
 route(
     "GET",
@@ -115,6 +126,7 @@ route(
     caller="viewer",
     summary="Chat messages after a cursor",
     query="monitoring.chat_view:TranscriptQuery",
+    response="monitoring.responses:Transcript",
 )
 route(
     "POST",
@@ -124,6 +136,7 @@ route(
     summary="End a call",
     body="monitoring.bodies:EndSession",
     args={"kind": "call"},
+    response="monitoring.responses:Ended",
 )
 route(
     "POST",
@@ -133,6 +146,7 @@ route(
     summary="End a chat",
     body="monitoring.bodies:EndSession",
     args={"kind": "chat"},
+    response="monitoring.responses:Ended",
 )
 route(
     "GET",
@@ -141,6 +155,7 @@ route(
     caller="portal",
     summary="The audit log",
     query="monitoring.audit:AuditQuery",
+    response="monitoring.responses:AuditPage",
 )
 
 
