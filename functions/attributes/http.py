@@ -24,6 +24,7 @@ route(
     caller="apps",
     summary="Read the customer flags of a call or chat",
     limited="Apps API calls per customer, a second",
+    response="attributes.responses:FlagAnswer",
 )
 route(
     "PATCH",
@@ -34,6 +35,7 @@ route(
     body="attributes.apps_api:CustomerFlagPatch",
     headers=("Idempotency-Key",),
     limited="Apps API calls per customer, a second",
+    response="attributes.responses:FlagAnswer",
 )
 route(
     "POST",
@@ -61,6 +63,7 @@ route(
     caller="cx",
     summary="Virtual agent webhook",
     body="attributes.virtual_agent:WebhookRequest",
+    response="attributes.responses:CxWebhookAnswer",
 )
 route(
     "POST",
@@ -71,6 +74,7 @@ route(
     body="attributes.visitors:Register",
     ok=(200, 201),
     limited="new visitor ids per client address, a minute",
+    response="attributes.responses:Visitor",
 )
 route(
     "POST",
@@ -79,6 +83,7 @@ route(
     caller="sdk",
     summary="Merge a visitor into the signed-in user",
     body="attributes.visitors:Merge",
+    response="attributes.responses:MergeAnswer",
 )
 route(
     "POST",
@@ -87,6 +92,7 @@ route(
     caller="sdk",
     summary="Reserved attributes (signed custom data) during a call or chat",
     body="attributes.sdk_session_data:SessionCustomData",
+    response="attributes.responses:SessionData",
 )
 
 
