@@ -25,6 +25,7 @@ route(
     "notifications.settings_api:get_settings",
     caller="portal",
     summary="Global notification settings",
+    response="notifications.responses:SettingsAnswer",
 )
 route(
     "PUT",
@@ -34,6 +35,7 @@ route(
     summary="Replace global settings",
     body=CENTER,
     headers=IF_MATCH,
+    response="notifications.responses:SettingsAnswer",
 )
 route(
     "PATCH",
@@ -43,6 +45,7 @@ route(
     summary="Merge-patch global settings",
     body=CENTER,
     headers=IF_MATCH,
+    response="notifications.responses:SettingsAnswer",
 )
 route(
     "GET",
@@ -50,6 +53,7 @@ route(
     "notifications.settings_api:get_settings",
     caller="portal",
     summary="Queue settings",
+    response="notifications.responses:SettingsAnswer",
 )
 route(
     "PUT",
@@ -59,6 +63,7 @@ route(
     summary="Replace a queue's settings",
     body=QUEUE,
     headers=IF_MATCH,
+    response="notifications.responses:SettingsAnswer",
 )
 route(
     "PATCH",
@@ -68,6 +73,7 @@ route(
     summary="Merge-patch a queue's settings",
     body=QUEUE,
     headers=IF_MATCH,
+    response="notifications.responses:SettingsAnswer",
 )
 
 # Ringtones and whisper clips: the same six routes each.
@@ -83,6 +89,7 @@ for prefix, kind, what in (
         caller="portal",
         summary=f"List {what}s",
         args=args,
+        response="notifications.responses:ClipList",
     )
     route(
         "POST",
@@ -94,6 +101,7 @@ for prefix, kind, what in (
         params=("name",),
         ok=(201,),
         args=args,
+        response="notifications.responses:ClipAnswer",
     )
     route(
         "GET",
@@ -102,6 +110,7 @@ for prefix, kind, what in (
         caller="portal",
         summary=f"One {what}",
         args=args,
+        response="notifications.responses:ClipAnswer",
     )
     route(
         "PUT",
@@ -112,6 +121,7 @@ for prefix, kind, what in (
         body=BINARY,
         params=("name",),
         args=args,
+        response="notifications.responses:ClipAnswer",
     )
     route(
         "DELETE",
@@ -120,6 +130,7 @@ for prefix, kind, what in (
         caller="portal",
         summary=f"Delete a {what}",
         args=args,
+        response="notifications.responses:Deleted",
     )
     route(
         "GET",
@@ -128,6 +139,7 @@ for prefix, kind, what in (
         caller="portal",
         summary=f"Short-lived playable URL of a {what}",
         args=args,
+        response="notifications.responses:ClipPreview",
     )
 
 route(
@@ -137,6 +149,7 @@ route(
     caller="portal",
     summary="Whisper / countdown / tone for the agent's session",
     params=("format",),
+    response="notifications.responses:AnnouncementAnswer",
 )
 route(
     "GET",
@@ -144,6 +157,7 @@ route(
     "notifications.agent_api:get_alert",
     caller="portal",
     summary="Ring now, wait or stop: the server-decided alert of the assigned agent",
+    response="notifications.responses:AlertAnswer",
 )
 route(
     "POST",
@@ -151,6 +165,7 @@ route(
     "notifications.agent_api:answer",
     caller="portal",
     summary="The assigned agent answered (repeating alerts stop)",
+    response="notifications.responses:Answered",
 )
 route(
     "POST",
