@@ -24,6 +24,7 @@ route(
     summary="Request a SmartAction",
     body="smartactions.actions:CreateRequest",
     ok=(200, 201),
+    response="smartactions.responses:AgentRequestAnswer",
 )
 route(
     "GET",
@@ -31,6 +32,7 @@ route(
     "smartactions.handlers:agent_list",
     caller="portal",
     summary="SmartAction requests of a session",
+    response="smartactions.responses:AgentRequests",
 )
 route(
     "GET",
@@ -38,6 +40,7 @@ route(
     "smartactions.handlers:agent_get",
     caller="portal",
     summary="One SmartAction request",
+    response="smartactions.responses:AgentRequestAnswer",
 )
 route(
     "GET",
@@ -45,6 +48,7 @@ route(
     "smartactions.attachments:list_for_agent",
     caller="portal",
     summary="Chat attachments of a session",
+    response="smartactions.responses:Attachments",
 )
 route(
     "POST",
@@ -53,6 +57,7 @@ route(
     caller="portal",
     summary="Pause / resume call recording",
     body="smartactions.redact:RedactBody",
+    response="smartactions.responses:Redaction",
 )
 route(
     "GET",
@@ -60,6 +65,7 @@ route(
     "smartactions.handlers:sdk_list",
     caller="sdk",
     summary="Open SmartAction requests for the end user",
+    response="smartactions.responses:EndUserRequests",
 )
 route(
     "POST",
@@ -69,6 +75,7 @@ route(
     summary="Stream a photo / screenshot / video",
     body=BINARY,
     ok=(200, 201),
+    response="smartactions.responses:EndUserRequestAnswer",
 )
 route(
     "POST",
@@ -78,6 +85,7 @@ route(
     summary="Get a signed upload URL",
     body="smartactions.uploads:UploadTicket",
     ok=(201,),
+    response="smartactions.responses:UploadTicketAnswer",
 )
 route(
     "POST",
@@ -87,6 +95,7 @@ route(
     summary="Check an object uploaded by signed URL",
     body="smartactions.uploads:VerifyUpload",
     ok=(200, 201),
+    response="smartactions.responses:EndUserRequestAnswer",
 )
 route(
     "POST",
@@ -95,6 +104,7 @@ route(
     caller="sdk",
     summary="Answer a verification / text request",
     body="smartactions.actions:Fulfil",
+    response="smartactions.responses:EndUserRequestAnswer",
 )
 route(
     "POST",
@@ -103,6 +113,7 @@ route(
     caller="sdk",
     summary="Decline a request",
     body="smartactions.actions:Decline",
+    response="smartactions.responses:EndUserRequestAnswer",
 )
 route(
     "POST",
@@ -113,6 +124,7 @@ route(
     body=BINARY,
     query="smartactions.attachments:AttachmentQuery",
     ok=(201,),
+    response="smartactions.responses:AttachmentAnswer",
 )
 route(
     "GET",
