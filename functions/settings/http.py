@@ -31,6 +31,7 @@ api, audit, files, messages, preview = lazy_modules(
 router = Router("settings_http")
 route = router.route
 IF_MATCH = ("If-Match",)
+RESOURCE = "settings.responses:Resource"
 
 
 def _model(kind: Kind) -> str:
@@ -50,6 +51,7 @@ def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> N
         body=_model(kind),
         headers=IF_MATCH,
         ok=(200, 201) if create else (200,),
+        response=RESOURCE,
         args=args,
     )
     route(
@@ -60,6 +62,7 @@ def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> N
         summary=f"Merge-patch the {what} (RFC 7386)",
         body=MERGE_PATCH,
         headers=IF_MATCH,
+        response=RESOURCE,
         args=args,
     )
     if named:
@@ -89,6 +92,7 @@ for kind, what in (
         caller="portal",
         summary=f"The {what} and its ETag",
         args={"kind": kind},
+        response=RESOURCE,
     )
     _writes(path, "settings.api:center_write", kind, what, named=False)
 
@@ -108,6 +112,7 @@ for kind, what in (
         caller="portal",
         summary=f"Every {what}",
         args={"kind": kind},
+        response="settings.responses:Resources",
     )
     route(
         "GET",
@@ -116,6 +121,7 @@ for kind, what in (
         caller="portal",
         summary=f"One {what} and its ETag",
         args={"kind": kind},
+        response=RESOURCE,
     )
     _writes(f"{path}/<key>", "settings.api:center_write", kind, what, named=True)
 
@@ -125,6 +131,7 @@ route(
     "settings.api:queue_list",
     caller="portal",
     summary="The queue tree (the caller's queues)",
+    response="settings.responses:QueueTree",
 )
 route(
     "POST",
@@ -134,6 +141,7 @@ route(
     summary="Create a queue (top level, or under a parent)",
     body="settings.resources:NewQueue",
     ok=(201,),
+    response=RESOURCE,
 )
 route(
     "GET",
@@ -141,6 +149,7 @@ route(
     "settings.api:queue_get",
     caller="portal",
     summary="A queue's own settings and its ETag",
+    response=RESOURCE,
 )
 _writes(
     "/settings/queues/<qid>", "settings.api:queue_write", QUEUES, "queue's own settings", named=True
@@ -153,6 +162,7 @@ route(
     summary="Move a queue and its sub-queues in the tree (If-Match: the queue's ETag)",
     body="settings.api:QueueMove",
     headers=IF_MATCH,
+    response=RESOURCE,
 )
 route(
     "POST",
@@ -171,6 +181,7 @@ route(
     summary="Upload message audio (.mp3, checked by content); reference it as {audio: name}",
     body=BINARY,
     ok=(201,),
+    response="settings.responses:AudioUpload",
 )
 route(
     "POST",
@@ -179,6 +190,7 @@ route(
     caller="portal",
     summary="Every after-hours decision a proposed change would alter in the next 14 days",
     body="settings.preview:ChangePreview",
+    response="settings.responses:PreviewAnswer",
 )
 route(
     "GET",
@@ -187,6 +199,7 @@ route(
     caller="portal",
     summary="Settings changes, newest first: who, when, resource, diff before -> after",
     query="settings.audit:AuditQuery",
+    response="settings.responses:AuditPage",
 )
 route(
     "GET",
@@ -205,6 +218,7 @@ route(
     body=BINARY,
     params=("dry_run",),
     headers=IF_MATCH,
+    response="settings.responses:ImportReport",
 )
 
 
