@@ -19,18 +19,18 @@ class Thing(BaseModel):
     size: int = Field(ge=0)
 
 
-router = Router("t")
-
-
-@router.route("/things", ["POST"])
 def create(request: flask.Request) -> tuple[dict, int]:
     body = parse_body(request, Thing)
     return body.model_dump(), 201
 
 
-@router.route("/boom", ["GET"])
 def boom(request: flask.Request) -> dict:
     raise RuntimeError("bug")
+
+
+router = Router("t")
+router.route("POST", "/things", f"{__name__}:create", caller="public", summary="create")
+router.route("GET", "/boom", f"{__name__}:boom", caller="public", summary="boom")
 
 
 app = flask.Flask("t")
