@@ -146,6 +146,35 @@ def body_example(r: Route) -> Any | None:
     return value
 
 
+_demo_view: tuple[dict[str, Any], str] | None = None
+
+
+def response_example(r: Route) -> Any | None:
+    """A Settings API resource as GET answers it for the demo center (data, ETag and config
+    version computed as the API computes them)."""
+    global _demo_view
+    kind = r.args.get("kind")
+    if kind is None or not hasattr(kind, "get") or not (r.response or "").endswith(":Resource"):
+        return None
+    from settings.resources import etag
+
+    from core.config.loader import load_file
+    from core.config.store import config_hash
+
+    if _demo_view is None:
+        cfg = load_file(DEMO_CONFIG)
+        _demo_view = (cfg.model_dump(mode="json"), config_hash(cfg))
+    data, version = _demo_view
+    keys = kind.keys(data)
+    key = keys[0] if keys else None
+    value = kind.get(data, key)
+    if value is None:
+        return None
+    out = {"resource": kind.resource(key), "etag": etag(value), "version": version, "data": value}
+    resolve(r.response).model_validate(out)  # an example that no longer fits fails here
+    return out
+
+
 def errors_of(r: Route) -> list[int]:
     """The refusals a route documents: its caller type's, those its inputs imply, and the
     ones it declares."""
@@ -209,6 +238,9 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
     ok_content: dict[str, Any]
     if r.response:
         ok_content = {r.produces: {"schema": comp.add(resolve(r.response), "serialization")}}
+        example = response_example(r)
+        if example is not None:
+            ok_content[r.produces]["example"] = example
     elif r.produces == JSON:
         ok_content = {JSON: {"schema": {"type": "object"}}}
     elif r.produces.startswith(("audio/", "application/octet-stream")):
