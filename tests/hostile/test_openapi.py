@@ -51,3 +51,24 @@ def test_security_schemes_and_operations() -> None:
                 else:
                     assert op["security"] == [{caller: []}] and caller in schemes
                 assert "4XX" in op["responses"]
+
+
+def test_make_docs_renders_offline(tmp_path: Path) -> None:
+    """`make docs` turns a description into a self-contained page: its operations are
+    there and no script is loaded from elsewhere."""
+    import re
+    import subprocess
+
+    spec = ROOT / "docs" / "openapi" / "recordings_http.yaml"
+    out = subprocess.run(
+        ["bash", "scripts/docs.sh", str(tmp_path), str(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    page = (tmp_path / "recordings_http.html").read_text()
+    assert "Short-lived URL of a recording" in page
+    assert not re.search(r"<script[^>]+src=", page), "a script is loaded from elsewhere"
+    assert 'href="recordings_http.html"' in (tmp_path / "index.html").read_text()
