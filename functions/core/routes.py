@@ -25,18 +25,98 @@ BINARY = "binary"  # raw bytes (uploads, config files)
 MERGE_PATCH = "merge-patch"  # a JSON object merged into the resource (RFC 7386)
 BODY_KINDS = (FORM, BINARY, MERGE_PATCH)
 
+
+@dataclass(frozen=True)
+class Caller:
+    label: str  # who, for the README's route table
+    # How it authenticates, as an OpenAPI security scheme (None: the URL itself carries the
+    # authorization, or the route is public).
+    scheme: dict[str, str] | None
+
+
 # Caller types: who may call a route and how it authenticates (docs/openapi/README.md).
-CALLERS = {
-    "twilio": "carrier (Twilio-signed)",
-    "sdk": "SDK end user (end-user JWT or visitor token)",
-    "apps": "back office (Apps API Basic: subdomain / API token)",
-    "portal": "portal user (Identity Platform or service-account ID token)",
-    "cx": "Dialogflow CX (webhook secret)",
-    "crm_key": "CRM (key + TOTP second factor)",
-    "task": "Cloud Tasks (OIDC token + signed body)",
-    "viewer": "chat viewer token",
-    "signed_url": "signed URL (the URL is the authorization)",
-    "public": "anyone",
+CALLERS: dict[str, Caller] = {
+    "twilio": Caller(
+        "carrier (Twilio-signed)",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Twilio-Signature",
+            "description": "HMAC-SHA1 (base64) of the configured public URL plus the sorted "
+            "form parameters, keyed with the Twilio auth token.",
+        },
+    ),
+    "sdk": Caller(
+        "SDK end user (end-user JWT or visitor token)",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "End-user JWT (HS256, company secret; claims iat, exp, identifier) "
+            "or a visitor token issued by POST /sdk/visitors.",
+        },
+    ),
+    "apps": Caller(
+        "back office (Apps API Basic: subdomain / API token)",
+        {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Apps API: username = company subdomain, password = API token.",
+        },
+    ),
+    "portal": Caller(
+        "portal user (Identity Platform or service-account ID token)",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Identity Platform ID token of a person, or a Google "
+            "service-account ID token (audience: this function's URL) of automation "
+            "(docs/signin.md); the verified email names a config user, whose roles, "
+            "permissions and teams come from the applied config.",
+        },
+    ),
+    "cx": Caller(
+        "Dialogflow CX (webhook secret)",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Webhook-Secret",
+            "description": "Shared secret configured on the Dialogflow CX webhook.",
+        },
+    ),
+    "crm_key": Caller(
+        "CRM (key + TOTP second factor)",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-CRM-Key",
+            "description": "A key from RECORDINGS_CRM_KEYS (the CRM reading recordings), "
+            "always with its second factor: X-CRM-TOTP (RFC 6238 code of the key's enrolled "
+            "secret, usable once) on POST /recordings/session, and the session it returns in "
+            "X-CRM-Session on GET /recordings/{sid}/url.",
+        },
+    ),
+    "task": Caller(
+        "Cloud Tasks (OIDC token + signed body)",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Recording-Task-Signature",
+            "description": "HMAC-SHA256 of the task body (Cloud Tasks calls only).",
+        },
+    ),
+    "viewer": Caller(
+        "chat viewer token",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Chat viewer token from POST /chats/{session_id}/view.",
+        },
+    ),
+    "signed_url": Caller("signed URL (the URL is the authorization)", None),
+    "public": Caller("anyone", None),
 }
 
 
