@@ -63,7 +63,12 @@ DEMO_CONFIG = ROOT / "emulators" / "demo" / "contact-center.yaml"  # the tests' 
 # The refusal a caller type gets without valid credentials (the authorization matrix
 # checks the same codes).
 REFUSAL = {"twilio": (403,), "signed_url": (403,), "task": (401, 403), "public": ()}
-ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+def error_ref() -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
 ERROR_TEXT = {
     400: "a field is missing or invalid (the error names it)",
     401: "no valid credentials of this route's caller type",
@@ -257,7 +262,7 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
     for code in errors_of(r):
         responses[str(code)] = {
             "description": ERROR_TEXT.get(code, "refused"),
-            "content": ERROR_REF,
+            "content": error_ref(),
         }
     if r.limited:
         responses["429"] = {
@@ -269,11 +274,11 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
                     "schema": {"type": "integer", "minimum": 1},
                 }
             },
-            "content": ERROR_REF,
+            "content": error_ref(),
         }
     responses["4XX"] = {
         "description": "refused: the error names the field and the problem",
-        "content": ERROR_REF,
+        "content": error_ref(),
     }
     op["responses"] = responses
     return op
@@ -318,8 +323,15 @@ def build(fn: str) -> dict[str, Any]:
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Every schema written out where it is used: no &anchors / *aliases for a reader."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render(fn: str) -> str:
-    return yaml.safe_dump(build(fn), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(build(fn), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def described(doc: dict[str, Any]) -> set[tuple[str, str]]:
