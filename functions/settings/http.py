@@ -79,11 +79,12 @@ def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> N
 
 
 # Center-wide sections: one document each.
-for kind, what in (
+SECTIONS: tuple[tuple[Kind, str], ...] = (
     (CENTER, "support center details"),
     (CENTER_HOURS, "center hours selection"),
     (DEFLECTION, "deflection per channel"),
-):
+)
+for kind, what in SECTIONS:
     path = f"/settings/{kind.name}"
     route(
         "GET",
@@ -97,13 +98,14 @@ for kind, what in (
     _writes(path, "settings.api:center_write", kind, what, named=False)
 
 # Named entries of the config: a list, and one entry by its key.
-for kind, what in (
+NAMED: tuple[tuple[Kind, str], ...] = (
     (HOURS, "named schedule"),
     (LANGUAGES, "language and its messages"),
     (TEAMS, "team"),
     (USERS, "user"),
     (ROLES, "custom role"),
-):
+)
+for kind, what in NAMED:
     path = f"/settings/{kind.name}"
     route(
         "GET",
