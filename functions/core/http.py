@@ -95,7 +95,7 @@ class Router:
         endpoint = f"{method} {path}"
         if endpoint in self._routes:
             raise ValueError(f"{self.name}: {endpoint} is declared twice")
-        self._map.add(Rule(path, endpoint=endpoint, methods=[method]))
+        self._map.add(_MatchRule(path, endpoint=endpoint, methods=[method]))
         self._routes[endpoint] = r
         return r
 

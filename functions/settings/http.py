@@ -24,10 +24,6 @@ from settings.resources import (
     Kind,
 )
 
-api, audit, files, messages, preview = lazy_modules(
-    "settings", "api", "audit", "files", "messages", "preview"
-)
-
 router = Router("settings_http")
 route = router.route
 IF_MATCH = ("If-Match",)
