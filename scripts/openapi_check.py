@@ -254,11 +254,12 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
         ok_content = {r.produces: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {}
     for code in r.ok:
-        responses[str(code)] = (
-            {"description": "no content"}
-            if code == 204
-            else {"description": "success", "content": ok_content}
-        )
+        if code == 204:
+            responses[str(code)] = {"description": "no content"}
+        elif code == 304:
+            responses[str(code)] = {"description": "not modified since the If-None-Match ETag"}
+        else:
+            responses[str(code)] = {"description": "success", "content": ok_content}
     for code in errors_of(r):
         responses[str(code)] = {
             "description": ERROR_TEXT.get(code, "refused"),

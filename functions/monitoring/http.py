@@ -14,13 +14,16 @@ from core.http import Router
 
 router = Router("monitoring_http")
 route = router.route
+POLL = ("If-None-Match",)  # lists the console polls every second
 
 route(
     "GET",
     "/calls",
     "monitoring.listing:list_sessions",
     caller="portal",
-    summary="Live calls",
+    summary="Live calls (ETag; 304 when unchanged since If-None-Match)",
+    headers=POLL,
+    ok=(200, 304),
     query="monitoring.listing:ListQuery",
     args={"kind": "call"},
     response="monitoring.responses:SessionList",
@@ -30,7 +33,9 @@ route(
     "/chats",
     "monitoring.listing:list_sessions",
     caller="portal",
-    summary="Live chats",
+    summary="Live chats (ETag; 304 when unchanged since If-None-Match)",
+    headers=POLL,
+    ok=(200, 304),
     query="monitoring.listing:ListQuery",
     args={"kind": "chat"},
     response="monitoring.responses:SessionList",
@@ -86,7 +91,9 @@ route(
     "/agents",
     "monitoring.agents:list_agents",
     caller="portal",
-    summary="The Agents page: presence and current session",
+    summary="The Agents page: presence and current session (ETag, If-None-Match)",
+    headers=POLL,
+    ok=(200, 304),
     query="monitoring.agents:AgentsQuery",
     response="monitoring.responses:AgentList",
 )
@@ -153,9 +160,18 @@ route(
     "/audit",
     "monitoring.audit:read",
     caller="portal",
-    summary="The audit log",
+    summary="The audit log (ETag; 304 when unchanged since If-None-Match)",
+    headers=POLL,
+    ok=(200, 304),
     query="monitoring.audit:AuditQuery",
     response="monitoring.responses:AuditPage",
+)
+route(
+    "GET",
+    "/me",
+    "monitoring.me:me",
+    caller="portal",
+    summary="The caller's roles, permissions, teams and queues",
 )
 
 

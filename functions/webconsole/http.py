@@ -113,10 +113,31 @@ def config(request: flask.Request) -> flask.Response:
     return json_response(body, headers={"Cache-Control": "no-cache"})
 
 
-router.route("/", ["GET"])(index)
-router.route("/index.html", ["GET"])(index)
-router.route("/config.json", ["GET"])(config)
-router.route("/assets/<path:name>", ["GET"])(asset)
+# The handlers are in this module: a public static page has nothing to load lazily.
+for _path in ("/", "/index.html"):
+    router.route(
+        "GET",
+        _path,
+        "webconsole.http:index",
+        caller="public",
+        summary="The web console's page",
+        produces="text/html",
+    )
+router.route(
+    "GET",
+    "/config.json",
+    "webconsole.http:config",
+    caller="public",
+    summary="Public config of the console (Firebase, URLs)",
+)
+router.route(
+    "GET",
+    "/assets/<path:name>",
+    "webconsole.http:asset",
+    caller="public",
+    summary="Hashed build assets of the console (immutable)",
+    produces="application/octet-stream",
+)
 
 
 def handle(request: flask.Request) -> flask.Response:

@@ -91,6 +91,7 @@ EXPECT: dict[tuple[str, str, str], Expect] = {
     ("monitoring_http", "GET", "/chats"): Expect(lacking="alex"),
     ("monitoring_http", "GET", "/audit"): Expect(lacking="mona"),
     ("monitoring_http", "GET", "/agents"): Expect(lacking="alex"),
+    ("monitoring_http", "GET", "/me"): Expect(may=("alex", "mona")),
     # sam (support) asking for alex (billing): another team's agent looks missing.
     ("monitoring_http", "POST", "/agents/<agent_id>/monitor"): Expect(lacking="alex", other="sam"),
     ("monitoring_http", "POST", "/calls/<session_id>/monitor/mode"): Expect(
