@@ -278,3 +278,51 @@ def write_results(bench: str, figures: dict[str, dict[str, object]], **extra: ob
     print(f"results: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", end="")
     print(f"  (targets missed: {', '.join(missed)})" if missed else "  (every target met)")
     return path
+
+
+class Report:
+    """One bench's figures, written as JSON for `make bench` (table, charts):
+
+    the `write_results` shape, {"bench": name, "figures": {name: figure(...)}}, plus
+    "latency": {label: {"p50_ms", "p99_ms", "rps", "baseline"}} and
+    "memory": {label: {"mib", "baseline"}} for the charts (bench.charts).
+
+    `op` "<=" (lower is better) or ">="; the target applies to the ratio (value /
+    baseline) when `on="ratio"`, else to the value.
+    """
+
+    def __init__(self, bench: str) -> None:
+        self.bench = bench
+        self.figures: dict[str, dict[str, object]] = {}
+        self.latencies: dict[str, dict[str, object]] = {}
+        self.memories: dict[str, dict[str, object]] = {}
+
+    def figure(
+        self,
+        name: str,
+        value: float,
+        *,
+        baseline: float | None = None,
+        target: float | None = None,
+        op: str = "<=",
+        on: str = "value",
+        unit: str = "",
+    ) -> dict[str, object]:
+        better = "lower" if op == "<=" else "higher"
+        fig = figure(value, baseline=baseline, target=target, on=on, better=better, unit=unit)
+        self.figures[name] = fig
+        return fig
+
+    def latency(self, label: str, stats: Stats, *, baseline: bool = False) -> None:
+        self.latencies[label] = {
+            "p50_ms": round(stats.p50_ms, 3),
+            "p99_ms": round(stats.p99_ms, 3),
+            "rps": round(stats.rps, 1),
+            "baseline": baseline,
+        }
+
+    def memory(self, label: str, mib: float, *, baseline: bool = False) -> None:
+        self.memories[label] = {"mib": round(mib, 1), "baseline": baseline}
+
+    def write(self) -> Path:
+        return write_results(self.bench, self.figures, latency=self.latencies, memory=self.memories)

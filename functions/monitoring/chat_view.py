@@ -27,7 +27,7 @@ from core.errors import ApiError, forbidden, not_found, unauthorized
 from core.http import parse_query
 from core.sessions import store
 from core.settings import settings
-from monitoring import access, audit, bodies, cursor
+from monitoring import access, audit, bodies, cursor, live
 from monitoring.listen import monitors_of, remove_entries
 
 ISSUER = "contact-center-chat-viewer"
@@ -109,6 +109,7 @@ def start(request: flask.Request, session_id: str) -> Any:
         return cur | {"monitors": [*(cur.get("monitors") or []), entry]}, []
 
     new, _ = store.mutate(session_id, mut, also=audit.writer(record))
+    live.refresh(session_id)  # no session event: the list row now
     current = monitors_of(new or {}, who, "view")
     if current and current[0]["id"] != entry["id"]:  # a concurrent start won
         return _viewer_response(session_id, current[0], False)

@@ -23,7 +23,7 @@ from core.auth.portal import Principal
 from core.errors import ApiError
 from core.http import parse_body
 from core.sessions import store
-from monitoring import access, audit, bodies, carrier_ops
+from monitoring import access, audit, bodies, carrier_ops, live
 
 log = logs.get("monitoring.listen")
 
@@ -170,6 +170,7 @@ def begin(
 
     try:
         new, _ = store.mutate(session_id, mut, also=audit.writer(record))
+        live.refresh(session_id)  # no session event: the list row now
     except Exception:
         # Never leave a silent listener on the call that the session does not show.
         carrier_ops.remove_participant(conference, participant)
@@ -244,6 +245,7 @@ def switch_mode(
 
     try:
         new, _ = store.mutate(session_id, mut, also=write_audit)
+        live.refresh(session_id)  # no session event: the list row now
     except Exception:
         # The record still says `current`: put the carrier leg back so both agree (a
         # barging supervisor the record shows as a silent listener would be worse).
@@ -287,6 +289,7 @@ def remove_entries(
             audit.writer(records[m["id"]])(txn, new_doc)
 
     store.mutate(session_id, mut, also=write_audit)
+    live.refresh(session_id)  # no session event: the list row now
     return removed, bool(removed)
 
 

@@ -1,33 +1,39 @@
 """Lists of live (queued / connected) calls and chats, scoped to the caller's teams.
 
-Every filter becomes an indexed Firestore filter (infra/firestore.indexes.json); search
-terms are resolved against the config (agent names, queue paths) or matched exactly
-(session id, end-user id / name / phone / email), each a separate indexed query merged
-on the sort key. Sorted by age: oldest first.
+A page reads the live-sessions projection of its kind (monitoring.live: a fixed number of
+documents, whatever the filter) and filters, scopes, searches, sorts and pages in memory.
+Search terms are resolved against the config (agent names, queue paths) or matched
+exactly (session id, end-user id / name / phone / email); any may match. Sorted by age:
+oldest first; keyset cursors on (created_at, id).
+
+A weak ETag names what the page shows (rows, cursor, caller, query) apart from the clocks
+derived from it (ages, waits), so a console polling every second gets 304 with
+If-None-Match while nothing changed.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 import flask
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import clients
 from core.auth.portal import Principal
 from core.config.store import get_view
 from core.config.view import CenterView
 from core.errors import bad_request
 from core.http import conditional_json, parse_query
 from core.sessions.model import CHAT_CHANNELS
-from core.sessions.store import COLLECTION
-from monitoring import access, paging, views
+from monitoring import access, cursor, live, views
 
 SORT_FIELD = "created_at"
 _SESSION_ID = re.compile(r"^(CA|CH)[0-9a-fA-F]{32}$")
 _PHONE = re.compile(r"^\+[0-9]{6,15}$")
+
+Row = dict[str, Any]
 
 
 class ListQuery(BaseModel):
@@ -59,13 +65,13 @@ def allowed_queues(who: Principal, view: CenterView, q: ListQuery) -> set[str] |
     return allowed
 
 
-def _search_terms(
+def _search(
     view: CenterView, text: str, allowed: set[str] | None, agent: str | None
-) -> list[tuple[str, str, list[str]]]:
-    """(field, op, values) alternatives for a search string; any may match."""
+) -> Callable[[Row], bool]:
+    """A predicate for a search string: any alternative may match."""
     text = text.strip()
     needle = text.casefold()
-    # Exact end-user matches, only on the fields the text can be (fewer queries per page).
+    # Exact end-user matches, only on the fields the text can be.
     if _SESSION_ID.match(text):
         fields = ["id", "end_user.id"]
     elif _PHONE.match(text):
@@ -74,31 +80,38 @@ def _search_terms(
         fields = ["end_user.email", "end_user.id"]
     else:
         fields = ["end_user.id", "end_user.name"]
-    alts: list[tuple[str, str, list[str]]] = [(f, "==", [text]) for f in fields]
-    agents = [
+    agents = {
         uid
         for uid, u in view.cfg.users.items()
         if needle in uid.casefold() or needle in u.name.casefold()
-    ]
-    if agent is not None:  # the agent filter already pins agent_id
-        agents = [agent] if agent in agents else []
-        if agents:
-            alts.append(("agent_id", "pinned", agents))
-    elif agents:
-        alts.append(("agent_id", "in", agents))
-    queues = [qid for qid, node in view.queues.items() if needle in node.path.casefold()]
+    }
+    pinned = agent is not None and agent in agents  # the agent filter already pins it
+    if agent is not None:
+        agents = set()
+    queues = {qid for qid, node in view.queues.items() if needle in node.path.casefold()}
     if allowed is not None:
-        queues = [qid for qid in queues if qid in allowed]
-    if queues:
-        alts.append(("queue_id", "in", queues))
-    return alts
+        queues &= allowed
+
+    def value(row: Row, field: str) -> Any:
+        if field.startswith("end_user."):
+            return (row.get("end_user") or {}).get(field.removeprefix("end_user."))
+        return row.get(field)
+
+    def match(row: Row) -> bool:
+        return (
+            pinned
+            or any(value(row, f) == text for f in fields)
+            or row.get("agent_id") in agents
+            or row.get("queue_id") in queues
+        )
+
+    return match
 
 
-def build_queries(
+def matcher(
     kind: str, who: Principal, view: CenterView, q: ListQuery, now: float
-) -> list[Any]:
-    from google.cloud.firestore_v1.base_query import FieldFilter
-
+) -> Callable[[Row], bool] | None:
+    """The predicate of a page's rows (None: nothing can match)."""
     if q.channel is not None:
         ok = q.channel == "voice" if kind == "call" else q.channel in CHAT_CHANNELS
         if not ok:
@@ -107,44 +120,39 @@ def build_queries(
         raise bad_request("query.agent", "unknown user")
     allowed = allowed_queues(who, view, q)
     if allowed is not None and not allowed:
-        return []
+        return None
+    cutoff = None if q.older_than_minutes is None else now - q.older_than_minutes * 60
+    search = None if q.q is None else _search(view, q.q, allowed, q.agent)
 
-    base = clients.firestore().collection(COLLECTION).where(filter=FieldFilter("kind", "==", kind))
-    # One equality query per status (not `status in`): each is a plain composite-index
-    # range, the queries run side by side, and a queue `in` filter keeps all 30 values.
-    statuses = [q.status] if q.status is not None else ["queued", "connected"]
-    if q.channel is not None:
-        base = base.where(filter=FieldFilter("channel", "==", q.channel))
-    if q.agent is not None:
-        base = base.where(filter=FieldFilter("agent_id", "==", q.agent))
-    if q.older_than_minutes is not None:
-        base = base.where(filter=FieldFilter(SORT_FIELD, "<=", now - q.older_than_minutes * 60))
-    per_chunk = paging.MAX_IN  # Firestore allows at most 30 disjunctions per query
+    def match(row: Row) -> bool:
+        return (
+            row.get("kind") == kind
+            and (q.status is None or row.get("status") == q.status)
+            and (q.channel is None or row.get("channel") == q.channel)
+            and (q.agent is None or row.get("agent_id") == q.agent)
+            and (allowed is None or row.get("queue_id") in allowed)
+            and (cutoff is None or float(row.get(SORT_FIELD) or 0) <= cutoff)
+            and (search is None or search(row))
+        )
 
-    def scoped(query: Any, queues: set[str] | None) -> list[Any]:
-        by_status = [query.where(filter=FieldFilter("status", "==", st)) for st in statuses]
-        if queues is None:
-            return by_status
-        return [
-            sq.where(filter=FieldFilter("queue_id", "in", chunk))
-            for sq in by_status
-            for chunk in paging.chunks(queues, per_chunk)
-        ]
+    return match
 
-    if q.q is None:
-        return scoped(base, allowed)
-    out: list[Any] = []
-    for field, op, values in _search_terms(view, q.q, allowed, q.agent):
-        if op == "pinned":
-            out += scoped(base, allowed)
-        elif field == "queue_id":
-            out += scoped(base, set(values))  # already intersected with `allowed`
-        elif op == "in":
-            for chunk in paging.chunks(values, per_chunk):
-                out += scoped(base.where(filter=FieldFilter(field, "in", chunk)), allowed)
-        else:
-            out += scoped(base.where(filter=FieldFilter(field, "==", values[0])), allowed)
-    return out
+
+def page(
+    rows: list[Row], match: Callable[[Row], bool], limit: int, after: str | None
+) -> tuple[list[Row], str | None]:
+    """The `limit` oldest matching rows after the cursor, and the next cursor."""
+    start = cursor.decode(after) if after else None
+
+    def key(r: Row) -> tuple[float, str]:
+        return (float(r.get(SORT_FIELD) or 0), str(r["id"]))
+
+    hits = [r for r in rows if match(r) and (start is None or key(r) > start)]
+    hits.sort(key=key)
+    out = hits[:limit]
+    more = len(hits) > limit
+    nxt = cursor.encode(*key(out[-1])) if more and out else None
+    return out, nxt
 
 
 def list_sessions(request: flask.Request, kind: str) -> flask.Response:
@@ -152,12 +160,10 @@ def list_sessions(request: flask.Request, kind: str) -> flask.Response:
     q = parse_query(request, ListQuery)
     view = get_view()
     now = time.time()
-    queries = build_queries(kind, who, view, q, now)
-    if not queries:
-        return conditional_json(request, {"items": [], "next_cursor": None})
-    page = paging.fetch(queries, SORT_FIELD, descending=False, limit=q.limit, after=q.cursor)
-    items = [views.row(d, who, view, now) for d in page.rows]
-    body = {"items": items, "next_cursor": page.next_cursor}
+    match = matcher(kind, who, view, q, now)
+    rows, nxt = ([], None) if match is None else page(live.rows(kind), match, q.limit, q.cursor)
+    items = [views.row(d, who, view, now) for d in rows]
+    body = {"items": items, "next_cursor": nxt}
     # The console polls every second with If-None-Match: unchanged rows answer 304.
-    tag = {"items": views.without_clocks(items), "next_cursor": page.next_cursor}
+    tag = {"items": views.without_clocks(items), "next_cursor": nxt}
     return conditional_json(request, body, tag)

@@ -16,12 +16,15 @@ def put_session(suite: Any) -> Callable[..., dict[str, Any]]:
     """Write a session document as the sessions capability would leave it."""
     from core import clients
     from core.sessions.store import COLLECTION
+    from monitoring import live
 
     def _put(session_id: str | None = None, **kw: Any) -> dict[str, Any]:
         channel = kw.get("channel", "voice")
         session_id = session_id or sid("CA" if channel == "voice" else "CH")
         doc = session_doc(session_id, **kw)
         clients.firestore().collection(COLLECTION).document(session_id).set(doc)
+        # What the session's event does through monitoring_on_event: the live lists' row.
+        live.refresh(session_id)
         return doc
 
     return _put
