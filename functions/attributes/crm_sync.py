@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from attributes import redirection, visitors
+from attributes import visitors
 from attributes.profile import public_profile
 from core import logs
 from core.crm import choice
@@ -87,11 +87,6 @@ def write_profile(doc: dict[str, Any], source: str) -> bool:
         return False
     store.set_fields(doc["id"], {"crm_sync": {"state": "ok", "ticket_id": tid, "at": time.time()}})
     return True
-
-
-def after_change(doc: dict[str, Any], source: str) -> None:
-    if redirection.in_crm_record(doc.get("queue_id")):
-        write_profile(doc, source)
 
 
 def write_note(doc: dict[str, Any], note: str) -> bool:

@@ -1,6 +1,7 @@
 """Profile flags on a session: one write path for every input (SDK custom data, Apps API,
 SIP headers, virtual agent), so each change updates the profile, keeps the history,
-publishes one event and reaches the CRM record the same way.
+publishes one event and reaches the CRM record the same way: from that event, in order,
+once per change (attributes.crm_events, the attributes_on_event function).
 
 Later writes win: changes are applied in commit order inside a Firestore transaction.
 A change that alters nothing writes nothing and publishes nothing.
@@ -12,7 +13,6 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from attributes import crm_sync
 from attributes.profile import label_for, labels_for, public_profile
 from core import logs
 from core.errors import not_found
@@ -65,13 +65,17 @@ def apply(
         if detail:
             entry["detail"] = detail
         history = [*(cur.get("profile_history") or []), entry][-HISTORY_KEEP:]
+        # The change's number on this session: the CRM consumer writes changes in order.
+        seq = int(cur.get("profile_seq") or 0) + 1
         doc = dict(cur) | {
             "profile": profile,
             "profile_history": history,
+            "profile_seq": seq,
             "attributes": attrs,
             "updated_at": now,
         }
         data = {
+            "seq": seq,
             "source": source,
             "set": values,
             "before": before,
@@ -87,8 +91,8 @@ def apply(
     assert doc is not None
     changed = bool(staged)
     if changed:
+        # The CRM record follows from the event (attributes.crm_events), off this path.
         log.info("profile of %s set by %s: %s", session_id, source, values)
-        crm_sync.after_change(doc, source)
     return doc, changed
 
 

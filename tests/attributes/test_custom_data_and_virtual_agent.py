@@ -6,7 +6,7 @@ import time
 
 import jwt
 
-from tests.helpers.attributes import make_call, start_chat, zendesk
+from tests.helpers.attributes import make_call, profile_notes, start_chat, wait_ticket
 
 PUBLIC = "https://attributes.example.test"
 SECRET = "local-company-secret-at-least-32-bytes!"
@@ -42,9 +42,10 @@ def test_signed_custom_data_sets_flags(suite, attrs_config, app_client, sdk_toke
     doc = store.get(session["id"])
     assert doc["attributes"]["sdk_custom_data"]["plan"]["value"] == "gold"
     assert doc["profile_history"][0]["source"] == "sdk_custom_data"
-    # in_crm_record on the Billing tree: the chat's ticket carries the tags.
-    t = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == session["id"]]
-    assert len(t) == 1 and {"cc_verified_customer", "cc_repeat_customer"} <= set(t[0]["tags"])
+    # in_crm_record on the Billing tree: the chat's ticket carries the tags (written by
+    # attributes_on_event from the change's event).
+    t = wait_ticket(suite, session["id"], lambda t: len(profile_notes(t)) >= 1)
+    assert {"cc_verified_customer", "cc_repeat_customer"} <= set(t["tags"])
 
 
 def test_bad_custom_data_creates_no_session(suite, attrs_config, app_client, sdk_token) -> None:

@@ -7,7 +7,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.helpers.attributes import REDIRECTION, call_sid, make_call, with_redirection, zendesk
+from tests.helpers.attributes import (
+    REDIRECTION,
+    call_sid,
+    make_call,
+    profile_notes,
+    wait_ticket,
+    with_redirection,
+)
 from tests.helpers.common import twilio_signed
 
 PUBLIC = "https://attributes.example.test"
@@ -163,11 +170,10 @@ def test_inbound_headers_set_flags_then_redirect_carries_them(
     doc = store.get(sid)
     assert doc["attributes"]["sip_redirect"]["data_parameters"]["X-Repeat-Customer"] == "true"
 
-    # in_crm_record: the ticket carries the flag tags and the redirection note, once.
+    # in_crm_record: the ticket carries the flag tags (both changes, written by
+    # attributes_on_event) and the redirection note, once.
     assert _post(client, "/twilio/sip/redirect", {"CallSid": sid}).status_code == 200
-    tickets = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == sid]
-    assert len(tickets) == 1
-    t = tickets[0]
+    t = wait_ticket(suite, sid, lambda t: len(profile_notes(t)) >= 2)
     assert {"cc_verified_customer", "cc_repeat_customer"} <= set(t["tags"])
     assert "cc_bad_actor" not in t["tags"]
     notes = [c["body"] for c in t["comments"] if "redirected to external SIP" in c["body"]]

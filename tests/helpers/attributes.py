@@ -7,6 +7,7 @@ import base64
 import copy
 import os
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -117,3 +118,25 @@ def start_chat(client: Any, token: str, queue_id: str = "billing-refunds", **ext
 
 def zendesk(suite: Any, path: str) -> Any:
     return requests.get(f"{suite.url('zendesk')}/_control/{path}", timeout=10).json()
+
+
+def profile_notes(ticket: dict[str, Any]) -> list[str]:
+    """The CRM writes of profile changes on a ticket (one private note each)."""
+    return [c["body"] for c in ticket.get("comments", []) if "Customer profile:" in c["body"]]
+
+
+def wait_ticket(
+    suite: Any, session_id: str, ready: Callable[[dict[str, Any]], bool], timeout: float = 60.0
+) -> dict[str, Any]:
+    """The session's one ticket once `ready` (the CRM consumer works after the request)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [t for t in zendesk(suite, "tickets")["tickets"] if t["external_id"] == session_id]
+        assert len(found) <= 1, "one ticket per session"
+        if found and ready(found[0]):
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"ticket of {session_id} never ready: {found}")
+        time.sleep(0.3)
