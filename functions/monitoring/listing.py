@@ -6,16 +6,18 @@ Search terms are resolved against the config (agent names, queue paths) or match
 exactly (session id, end-user id / name / phone / email); any may match. Sorted by age:
 oldest first; keyset cursors on (created_at, id).
 
-A weak ETag names what the page shows (rows, cursor, caller, query) apart from the clocks
-derived from it (ages, waits), so a console polling every second gets 304 with
-If-None-Match while nothing changed.
+The ETag covers what the page shows apart from the clocks derived from it (ages, waits),
+so a console polling every second gets 304 with If-None-Match while nothing changed.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import islice
 from typing import Any, Literal
 
 import flask
@@ -139,20 +141,27 @@ def matcher(
 
 
 def page(
-    rows: list[Row], match: Callable[[Row], bool], limit: int, after: str | None
+    sorted_shards: list[list[tuple[live.Key, Row]]],
+    match: Callable[[Row], bool],
+    limit: int,
+    after: str | None,
 ) -> tuple[list[Row], str | None]:
-    """The `limit` oldest matching rows after the cursor, and the next cursor."""
+    """The `limit` oldest matching rows after the cursor, and the next cursor: each shard
+    from the cursor on (a bisection), merged in order, read until limit + 1 match."""
     start = cursor.decode(after) if after else None
-
-    def key(r: Row) -> tuple[float, str]:
-        return (float(r.get(SORT_FIELD) or 0), str(r["id"]))
-
-    hits = [r for r in rows if match(r) and (start is None or key(r) > start)]
-    hits.sort(key=key)
+    streams = [
+        islice(rows, bisect_right(rows, start, key=lambda kr: kr[0]) if start else 0, None)
+        for rows in sorted_shards
+    ]
+    hits: list[tuple[live.Key, Row]] = []
+    for kr in heapq.merge(*streams, key=lambda kr: kr[0]):
+        if match(kr[1]):
+            hits.append(kr)
+            if len(hits) > limit:
+                break
     out = hits[:limit]
-    more = len(hits) > limit
-    nxt = cursor.encode(*key(out[-1])) if more and out else None
-    return out, nxt
+    nxt = cursor.encode(*out[-1][0]) if len(hits) > limit and out else None
+    return [row for _, row in out], nxt
 
 
 def list_sessions(request: flask.Request, kind: str) -> flask.Response:
@@ -161,7 +170,7 @@ def list_sessions(request: flask.Request, kind: str) -> flask.Response:
     view = get_view()
     now = time.time()
     match = matcher(kind, who, view, q, now)
-    rows, nxt = ([], None) if match is None else page(live.rows(kind), match, q.limit, q.cursor)
+    rows, nxt = ([], None) if match is None else page(live.shards(kind), match, q.limit, q.cursor)
     items = [views.row(d, who, view, now) for d in rows]
     body = {"items": items, "next_cursor": nxt}
     # The console polls every second with If-None-Match: unchanged rows answer 304.

@@ -20,9 +20,12 @@ never conflict; a shard is id-hashed, so a session stays in one place through tr
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import random
+import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from core import clients, logs
@@ -125,17 +128,71 @@ def refresh(session_id: str) -> str:
     raise AssertionError("unreachable")
 
 
-def rows(kind: str) -> list[dict[str, Any]]:
-    """Every live row of one kind: SHARDS document reads in one batch."""
+Key = tuple[float, str]
+
+
+def key_of(row: dict[str, Any]) -> Key:
+    """The list's sort key: age (created_at), then id."""
+    return (float(row.get("created_at") or 0), str(row.get("id")))
+
+
+@dataclass
+class _Shard:
+    update_time: Any
+    raw: dict[str, str]  # session id -> the row as stored
+    rows: list[tuple[Key, dict[str, Any]]]  # decoded, sorted by key
+
+
+_cache: dict[str, _Shard] = {}
+_lock = threading.Lock()
+_NO_FIELD = "_"  # a field mask naming no stored field: the read returns metadata only
+
+
+def _decode(name: str, snap: Any) -> _Shard:
+    """A shard from its document, decoding only rows that changed since the cached one."""
+    old = _cache.get(name)
+    raw: dict[str, str] = (snap.to_dict() or {}).get("rows") or {}
+    known = old.raw if old else {}
+    decoded = dict((row["id"], (k, row)) for k, row in (old.rows if old else []))
+    rows = []
+    for sid, text in raw.items():
+        hit = decoded.get(sid) if known.get(sid) == text else None
+        if hit is None:
+            row = json.loads(text)
+            hit = (key_of(row), row)
+        rows.append(hit)
+    rows.sort(key=lambda kr: kr[0])
+    return _Shard(snap.update_time, raw, rows)
+
+
+def shards(kind: str) -> list[list[tuple[Key, dict[str, Any]]]]:
+    """Every live row of one kind, as SHARDS lists sorted by key.
+
+    One metadata-only batch read of the kind's documents tells which changed since this
+    instance last read them (their update time); only those are read in full, and only
+    their changed rows decoded. So a page costs SHARDS document reads, plus one per shard
+    that changed, and what it shows is never older than the documents at the first read.
+    """
     db = clients.firestore()
-    refs = [db.collection(COLLECTION).document(doc_id(kind, s)) for s in range(SHARDS)]
-    out: list[dict[str, Any]] = []
-    for snap in db.get_all(refs, field_paths=["rows"]):
-        if not snap.exists:
-            continue
-        for raw in ((snap.to_dict() or {}).get("rows") or {}).values():
-            out.append(json.loads(raw))
-    return out
+    names = [doc_id(kind, s) for s in range(SHARDS)]
+    refs = {n: db.collection(COLLECTION).document(n) for n in names}
+    stale: list[str] = []
+    with _lock:
+        for snap in db.get_all(list(refs.values()), field_paths=[_NO_FIELD]):
+            cached = _cache.get(snap.id)
+            if not snap.exists:
+                _cache[snap.id] = _Shard(None, {}, [])
+            elif cached is None or cached.update_time != snap.update_time:
+                stale.append(snap.id)
+        if stale:
+            for snap in db.get_all([refs[n] for n in stale], field_paths=["rows"]):
+                _cache[snap.id] = _decode(snap.id, snap) if snap.exists else _Shard(None, {}, [])
+        return [_cache[n].rows for n in names]
+
+
+def rows(kind: str) -> list[dict[str, Any]]:
+    """Every live row of one kind (oldest first)."""
+    return [row for _, row in heapq.merge(*shards(kind), key=lambda kr: kr[0])]
 
 
 def rebuild(kinds: tuple[str, ...] = KINDS) -> int:
