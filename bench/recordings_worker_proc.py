@@ -14,6 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 
+def _rss_kib() -> int:
+    """Resident memory now (VmRSS), to compare with the peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 def main() -> None:
     from recordings import worker
 
@@ -24,9 +32,12 @@ def main() -> None:
 
             clients.firestore(), clients.storage_client(), clients.tasks()
             worker.run("RE" + "0" * 32, 0)  # unknown recording: a read, nothing else
-            out = {"warm": True}
+            out = {"warm": True, "rss_kib": _rss_kib()}
         elif task.get("rss"):
-            out = {"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            out = {
+                "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "rss_kib": _rss_kib(),
+            }
         else:
             out = worker.run(task["recording_sid"], int(task["gen"]))
         print(json.dumps(out), flush=True)

@@ -16,7 +16,7 @@ import heapq
 import re
 import time
 from bisect import bisect_right
-from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal
 
@@ -67,10 +67,29 @@ def allowed_queues(who: Principal, view: CenterView, q: ListQuery) -> set[str] |
     return allowed
 
 
-def _search(
-    view: CenterView, text: str, allowed: set[str] | None, agent: str | None
-) -> Callable[[Row], bool]:
-    """A predicate for a search string: any alternative may match."""
+@dataclass
+class Search:
+    """What a search string may match; any alternative will do."""
+
+    exact: list[tuple[str, str]]  # (row field, value): session id, end-user id / name / ...
+    agents: set[str]  # agents whose id or name contains the text
+    queues: set[str]  # queues whose path contains it (within scope)
+    pinned: bool  # the agent filter names a matching agent: every row of theirs matches
+
+    def __call__(self, row: Row) -> bool:
+        return (
+            self.pinned
+            or any(live.field_of(row, f) == v for f, v in self.exact)
+            or row.get("agent_id") in self.agents
+            or row.get("queue_id") in self.queues
+        )
+
+    def only_exact(self) -> bool:
+        """True when only exact matches can match: the shards' indexes answer it."""
+        return not (self.pinned or self.agents or self.queues)
+
+
+def _search(view: CenterView, text: str, allowed: set[str] | None, agent: str | None) -> Search:
     text = text.strip()
     needle = text.casefold()
     # Exact end-user matches, only on the fields the text can be.
@@ -93,26 +112,33 @@ def _search(
     queues = {qid for qid, node in view.queues.items() if needle in node.path.casefold()}
     if allowed is not None:
         queues &= allowed
+    return Search([(f, text) for f in fields], agents, queues, pinned)
 
-    def value(row: Row, field: str) -> Any:
-        if field.startswith("end_user."):
-            return (row.get("end_user") or {}).get(field.removeprefix("end_user."))
-        return row.get(field)
 
-    def match(row: Row) -> bool:
+@dataclass
+class Filter:
+    """A page's filters and scope (without the search)."""
+
+    kind: str
+    q: ListQuery
+    allowed: set[str] | None
+    cutoff: float | None
+    search: Search | None
+
+    def __call__(self, row: Row) -> bool:
+        q = self.q
         return (
-            pinned
-            or any(value(row, f) == text for f in fields)
-            or row.get("agent_id") in agents
-            or row.get("queue_id") in queues
+            row.get("kind") == self.kind
+            and (q.status is None or row.get("status") == q.status)
+            and (q.channel is None or row.get("channel") == q.channel)
+            and (q.agent is None or row.get("agent_id") == q.agent)
+            and (self.allowed is None or row.get("queue_id") in self.allowed)
+            and (self.cutoff is None or float(row.get(SORT_FIELD) or 0) <= self.cutoff)
+            and (self.search is None or self.search(row))
         )
 
-    return match
 
-
-def matcher(
-    kind: str, who: Principal, view: CenterView, q: ListQuery, now: float
-) -> Callable[[Row], bool] | None:
+def matcher(kind: str, who: Principal, view: CenterView, q: ListQuery, now: float) -> Filter | None:
     """The predicate of a page's rows (None: nothing can match)."""
     if q.channel is not None:
         ok = q.channel == "voice" if kind == "call" else q.channel in CHAT_CHANNELS
@@ -125,38 +151,33 @@ def matcher(
         return None
     cutoff = None if q.older_than_minutes is None else now - q.older_than_minutes * 60
     search = None if q.q is None else _search(view, q.q, allowed, q.agent)
+    return Filter(kind, q, allowed, cutoff, search)
 
-    def match(row: Row) -> bool:
-        return (
-            row.get("kind") == kind
-            and (q.status is None or row.get("status") == q.status)
-            and (q.channel is None or row.get("channel") == q.channel)
-            and (q.agent is None or row.get("agent_id") == q.agent)
-            and (allowed is None or row.get("queue_id") in allowed)
-            and (cutoff is None or float(row.get(SORT_FIELD) or 0) <= cutoff)
-            and (search is None or search(row))
-        )
 
-    return match
+def _candidates(shard: live.Shard, match: Filter) -> list[live.Entry]:
+    """The shard's rows that may match, sorted: an exact-only search reads the index."""
+    s = match.search
+    if s is None or not s.only_exact():
+        return shard.rows
+    hits = {e[1]["id"]: e for f, v in s.exact for e in shard.exact(f, v)}
+    return sorted(hits.values(), key=lambda e: e[0])
 
 
 def page(
-    sorted_shards: list[list[tuple[live.Key, Row]]],
-    match: Callable[[Row], bool],
-    limit: int,
-    after: str | None,
+    shards: list[live.Shard], match: Filter, limit: int, after: str | None
 ) -> tuple[list[Row], str | None]:
     """The `limit` oldest matching rows after the cursor, and the next cursor: each shard
     from the cursor on (a bisection), merged in order, read until limit + 1 match."""
     start = cursor.decode(after) if after else None
-    streams = [
-        islice(rows, bisect_right(rows, start, key=lambda kr: kr[0]) if start else 0, None)
-        for rows in sorted_shards
-    ]
-    hits: list[tuple[live.Key, Row]] = []
-    for kr in heapq.merge(*streams, key=lambda kr: kr[0]):
-        if match(kr[1]):
-            hits.append(kr)
+    streams = []
+    for shard in shards:
+        rows = _candidates(shard, match)
+        first = bisect_right(rows, start, key=lambda e: e[0]) if start else 0
+        streams.append(islice(rows, first, None))
+    hits: list[live.Entry] = []
+    for entry in heapq.merge(*streams, key=lambda e: e[0]):
+        if match(entry[1]):
+            hits.append(entry)
             if len(hits) > limit:
                 break
     out = hits[:limit]

@@ -25,7 +25,7 @@ import json
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core import clients, logs
@@ -101,7 +101,7 @@ def refresh(session_id: str) -> str:
     db = clients.firestore()
     sref = store.ref(session_id)
     shard = shard_of(session_id)
-    field = FieldPath("rows", session_id).to_api_repr()
+    path = FieldPath("rows", session_id).to_api_repr()
 
     @firestore.transactional
     def txn(t: Any) -> str:
@@ -111,9 +111,9 @@ def refresh(session_id: str) -> str:
         for kind in KINDS:
             ref = db.collection(COLLECTION).document(doc_id(kind, shard))
             if live and doc is not None and kind == doc["kind"]:
-                t.set(ref, {"rows": {session_id: _encode(row_of(doc))}}, merge=[field])
+                t.set(ref, {"rows": {session_id: _encode(row_of(doc))}}, merge=[path])
             elif doc is None or kind == doc.get("kind"):
-                t.set(ref, {"rows": {session_id: firestore.DELETE_FIELD}}, merge=[field])
+                t.set(ref, {"rows": {session_id: firestore.DELETE_FIELD}}, merge=[path])
         return "set" if live else "removed"
 
     for attempt in range(6):
@@ -136,19 +136,45 @@ def key_of(row: dict[str, Any]) -> Key:
     return (float(row.get("created_at") or 0), str(row.get("id")))
 
 
+# Fields a search matches exactly (monitoring.listing), indexed per shard.
+EXACT_FIELDS = ("id", "end_user.id", "end_user.name", "end_user.phone", "end_user.email")
+Entry = tuple[Key, dict[str, Any]]
+
+
+def field_of(row: dict[str, Any], name: str) -> Any:
+    if name.startswith("end_user."):
+        return (row.get("end_user") or {}).get(name.removeprefix("end_user."))
+    return row.get(name)
+
+
 @dataclass
-class _Shard:
+class Shard:
     update_time: Any
     raw: dict[str, str]  # session id -> the row as stored
-    rows: list[tuple[Key, dict[str, Any]]]  # decoded, sorted by key
+    rows: list[Entry]  # decoded, sorted by key
+    index: dict[tuple[str, Any], list[Entry]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for entry in self.rows:  # in key order, so each list is sorted too
+            for name in EXACT_FIELDS:
+                value = field_of(entry[1], name)
+                if value is not None:
+                    self.index.setdefault((name, value), []).append(entry)
+
+    def exact(self, name: str, value: Any) -> list[Entry]:
+        """The rows whose `name` equals `value`, sorted by key."""
+        return self.index.get((name, value), [])
 
 
-_cache: dict[str, _Shard] = {}
+_EMPTY = Shard(None, {}, [])
+
+
+_cache: dict[str, Shard] = {}
 _lock = threading.Lock()
 _NO_FIELD = "_"  # a field mask naming no stored field: the read returns metadata only
 
 
-def _decode(name: str, snap: Any) -> _Shard:
+def _decode(name: str, snap: Any) -> Shard:
     """A shard from its document, decoding only rows that changed since the cached one."""
     old = _cache.get(name)
     raw: dict[str, str] = (snap.to_dict() or {}).get("rows") or {}
@@ -162,10 +188,10 @@ def _decode(name: str, snap: Any) -> _Shard:
             hit = (key_of(row), row)
         rows.append(hit)
     rows.sort(key=lambda kr: kr[0])
-    return _Shard(snap.update_time, raw, rows)
+    return Shard(snap.update_time, raw, rows)
 
 
-def shards(kind: str) -> list[list[tuple[Key, dict[str, Any]]]]:
+def shards(kind: str) -> list[Shard]:
     """Every live row of one kind, as SHARDS lists sorted by key.
 
     One metadata-only batch read of the kind's documents tells which changed since this
@@ -181,18 +207,18 @@ def shards(kind: str) -> list[list[tuple[Key, dict[str, Any]]]]:
         for snap in db.get_all(list(refs.values()), field_paths=[_NO_FIELD]):
             cached = _cache.get(snap.id)
             if not snap.exists:
-                _cache[snap.id] = _Shard(None, {}, [])
+                _cache[snap.id] = _EMPTY
             elif cached is None or cached.update_time != snap.update_time:
                 stale.append(snap.id)
         if stale:
             for snap in db.get_all([refs[n] for n in stale], field_paths=["rows"]):
-                _cache[snap.id] = _decode(snap.id, snap) if snap.exists else _Shard(None, {}, [])
-        return [_cache[n].rows for n in names]
+                _cache[snap.id] = _decode(snap.id, snap) if snap.exists else _EMPTY
+        return [_cache[n] for n in names]
 
 
 def rows(kind: str) -> list[dict[str, Any]]:
     """Every live row of one kind (oldest first)."""
-    return [row for _, row in heapq.merge(*shards(kind), key=lambda kr: kr[0])]
+    return [row for _, row in heapq.merge(*(s.rows for s in shards(kind)), key=lambda e: e[0])]
 
 
 def rebuild(kinds: tuple[str, ...] = KINDS) -> int:
