@@ -228,6 +228,7 @@ def rebuild(kinds: tuple[str, ...] = KINDS) -> int:
     """
     from google.cloud.firestore_v1.base_query import FieldFilter
 
+    started = time.time()
     db = clients.firestore()
     shards: dict[str, dict[str, str]] = {doc_id(k, s): {} for k in kinds for s in range(SHARDS)}
     n = 0
@@ -240,5 +241,17 @@ def rebuild(kinds: tuple[str, ...] = KINDS) -> int:
                 n += 1
     for name, content in shards.items():
         db.collection(COLLECTION).document(name).set({"rows": content})
+    # A session that changed while this ran may have had its refresh overwritten above:
+    # refresh those again (a minute of slack for clocks).
+    since = db.collection(store.COLLECTION).where(
+        filter=FieldFilter("updated_at", ">=", started - 60)
+    )
+    for snap in since.stream():
+        refresh(snap.id)
     log.info("live-sessions projection rebuilt: %d live sessions", n)
     return n
+
+
+if __name__ == "__main__":  # once per deployment that starts the projection: `python -m`
+    logs.configure()
+    print(f"{rebuild()} live sessions in the projection")

@@ -182,3 +182,21 @@ def test_etag_answers_304_until_the_list_changes(served) -> None:
     _settle(served, {s})
     changed = served.mon("GET", path, "ada", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_rebuild_fills_the_projection_from_the_sessions(served, suite) -> None:
+    """A first deployment: sessions written before the consumer existed get their rows."""
+    from core import clients
+    from core.sessions.store import COLLECTION
+    from monitoring import live
+    from tests.monitoring.conftest import session_doc
+
+    before, ended = sid("CA"), sid("CA")
+    db = clients.firestore()
+    db.collection(COLLECTION).document(before).set(session_doc(before, queue_id=QUEUE))
+    db.collection(COLLECTION).document(ended).set(
+        session_doc(ended, queue_id=QUEUE, status="ended")
+    )
+    assert _listed(served, {before, ended}) == {}  # no event, no row
+    assert live.rebuild() >= 1
+    assert _listed(served, {before, ended}) == {before: ("connected", "alex")}
