@@ -15,8 +15,8 @@ from typing import Any
 
 import requests
 
-from tests.conftest import push_headers
-from tests.monitoring.conftest import sid
+from tests.helpers.common import push_headers
+from tests.helpers.monitoring import sid
 
 QUEUE = "billing-refunds"
 CREATE = {"channel": "voice", "queue_id": QUEUE, "queue_path": "Billing > Refunds"}
@@ -189,7 +189,7 @@ def test_rebuild_fills_the_projection_from_the_sessions(served, suite) -> None:
     from core import clients
     from core.sessions.store import COLLECTION
     from monitoring import live
-    from tests.monitoring.conftest import session_doc
+    from tests.helpers.monitoring import session_doc
 
     before, ended = sid("CA"), sid("CA")
     db = clients.firestore()
