@@ -16,7 +16,7 @@ import pytest
 
 from tests.helpers.common import ROOT
 
-FIGURE_KEYS = {"value", "baseline", "ratio", "target", "met", "unit", "op", "on"}
+FIGURE_KEYS = {"value", "baseline", "ratio", "target", "met", "unit", "target_on", "better"}
 
 
 # Five benches, each with its own emulator suite: longer than the default test timeout on
