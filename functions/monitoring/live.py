@@ -235,7 +235,7 @@ def rebuild(kinds: tuple[str, ...] = KINDS) -> int:
     for status in sorted(LIVE_STATUSES):
         q = db.collection(store.COLLECTION).where(filter=FieldFilter("status", "==", status))
         for snap in q.stream():
-            doc = snap.to_dict()
+            doc = snap.to_dict() or {}
             if doc.get("kind") in kinds:
                 shards[doc_id(doc["kind"], shard_of(snap.id))][snap.id] = _encode(row_of(doc))
                 n += 1
