@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from tests.console.conftest import axe_violations, sign_in
+from tests.helpers.console import axe_violations, sign_in
 
 SECTIONS = ("center", "deflection", "queues", "languages", "notifications", "people", "history")
 SUPPORT = ["support", "support-internet", "support-mobile"]

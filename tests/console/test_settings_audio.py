@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from tests.console.conftest import axe_violations, sign_in
+from tests.helpers.console import axe_violations, sign_in
 from tests.helpers.notifications import mp3_frames
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(400)

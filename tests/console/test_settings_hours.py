@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from tests.console.conftest import axe_violations, sign_in
+from tests.helpers.console import axe_violations, sign_in
 
 NY = ZoneInfo("America/New_York")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from tests.console.conftest import sign_in
+from tests.helpers.console import sign_in
 
 # Each function answers its first request after a cold start (imports), which on a
 # loaded CI machine takes seconds: the first wait of a page allows for it.
