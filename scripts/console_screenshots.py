@@ -31,6 +31,14 @@ PAGES: list[tuple[str, str, str]] = [
     ("agents", "/agents", "agents-table"),
     ("audit", "/audit", "audit-table"),
     ("account", "/account", "account-roles"),
+    # The Settings pages (console/src/pages/settings).
+    ("settings-center", "/settings/center", "hours-day-mon"),
+    ("settings-deflection", "/settings/deflection", "deflection-voice"),
+    ("settings-queues", "/settings/queues", "queue-form"),
+    ("settings-languages", "/settings/languages", "language-form"),
+    ("settings-notifications", "/settings/notifications", "tone-row"),
+    ("settings-people", "/settings/people", "people-row"),
+    ("settings-history", "/settings/history", "history-export"),
 ]
 
 
