@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CrmError(Exception):
     """Base class."""
@@ -13,6 +15,16 @@ class RateLimited(CrmError):
     def __init__(self, retry_after: float | None, message: str = "rate limited") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+    @classmethod
+    def from_response(cls, resp: Any, message: str) -> RateLimited:
+        """From a 429 / limit answer: its Retry-After seconds, if it gave a number."""
+        raw = resp.headers.get("Retry-After")
+        try:
+            after = max(0.0, float(raw)) if raw is not None else None
+        except ValueError:
+            after = None
+        return cls(after, message)
 
 
 class Transient(CrmError):

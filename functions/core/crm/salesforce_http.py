@@ -52,7 +52,7 @@ def _login() -> dict[str, str]:
     if resp.status_code >= 500:
         raise Transient(f"oauth: HTTP {resp.status_code}")
     if resp.status_code == 429:
-        raise RateLimited(_retry_after(resp), "oauth: rate limited")
+        raise RateLimited.from_response(resp, "oauth: rate limited")
     if resp.status_code >= 400:
         raise Permanent(resp.status_code, f"oauth: {resp.text[:300]}")
     body = resp.json()
@@ -68,14 +68,6 @@ def _auth(refresh: bool = False) -> dict[str, str]:
             _token.clear()
             _token.update(_login())
         return dict(_token)
-
-
-def _retry_after(resp: Any) -> float | None:
-    raw = resp.headers.get("Retry-After")
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
-        return None
 
 
 def request(
@@ -114,7 +106,7 @@ def request(
         break
     text = resp.text[:300] if resp.status_code >= 400 else ""
     if resp.status_code == 429 or (resp.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in text):
-        raise RateLimited(_retry_after(resp), f"{method} {path}: API limit")
+        raise RateLimited.from_response(resp, f"{method} {path}: API limit")
     if resp.status_code >= 500:
         raise Transient(f"{method} {path}: HTTP {resp.status_code}")
     if resp.status_code == 401:
@@ -175,7 +167,7 @@ def soap(operation: str, body_xml: str, *, lane: budget.Lane = budget.GENERAL) -
         if resp.status_code >= 500 and resp.status_code != 500:
             raise Transient(f"soap {operation}: HTTP {resp.status_code}")
         if resp.status_code == 429:
-            raise RateLimited(_retry_after(resp), f"soap {operation}: rate limited")
+            raise RateLimited.from_response(resp, f"soap {operation}: rate limited")
         try:
             root = ET.fromstring(resp.content)
         except ET.ParseError:
@@ -195,7 +187,7 @@ def soap(operation: str, body_xml: str, *, lane: budget.Lane = budget.GENERAL) -
         if code == "INVALID_SESSION_ID" and attempt == 0:
             continue  # token expired: log in again once
         if code == "REQUEST_LIMIT_EXCEEDED":
-            raise RateLimited(_retry_after(resp), f"soap {operation}: API limit")
+            raise RateLimited.from_response(resp, f"soap {operation}: API limit")
         if code in ("INVALID_SESSION_ID", "SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
             raise Transient(f"soap {operation}: {code}")
         raise Permanent(500, f"soap {operation}: {code}: {text}")

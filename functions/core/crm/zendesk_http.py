@@ -37,14 +37,6 @@ def reset() -> None:
         _session.cache_clear()
 
 
-def _retry_after(resp: Any) -> float | None:
-    raw = resp.headers.get("Retry-After")
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
-        return None
-
-
 def call(
     method: str,
     path: str,
@@ -93,7 +85,7 @@ def _classified(resp: Any, method: str, path: str) -> dict[str, Any]:
     from core.crm.errors import TooLarge
 
     if resp.status_code == 429:
-        raise RateLimited(_retry_after(resp), f"{method} {path}: rate limited")
+        raise RateLimited.from_response(resp, f"{method} {path}: rate limited")
     if resp.status_code >= 500:
         raise Transient(f"{method} {path}: HTTP {resp.status_code}")
     if resp.status_code == 413:
