@@ -16,7 +16,10 @@ if [ $rc -eq 5 ]; then
   exit 1
 fi
 echo "test: the served tests again, against cloud-shaped functions (SUITE_MODE=cloud)"
-SUITE_MODE=cloud .venv/bin/python -m pytest -m served "$@"
+# The console's browser tests stay in the first pass: the browser signs in through the
+# Firebase JS SDK, which reaches Identity Platform at Google's fixed address, and their API
+# calls are the served routes this pass already covers.
+SUITE_MODE=cloud .venv/bin/python -m pytest -m "served and not browser" "$@"
 cloud_rc=$?
 # A selection with no served test in it (e.g. `make test PYTEST_ARGS=tests/infra`) has
 # nothing to run a second time.
