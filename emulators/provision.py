@@ -64,17 +64,34 @@ def provision(suite: Suite) -> None:
         _restore(old)
 
 
-def push_endpoint(suite: Suite, name: str) -> str:
+def push_endpoint(suite: Suite, name: str, url: str | None = None) -> str:
     """Where the subscription of event function `name` pushes: the function's URL (as in
-    the cloud), or in cloud mode the OIDC relay, which adds the push account's token."""
+    the cloud), or in cloud mode the OIDC relay, which adds the push account's token.
+    `url`: another instance of the function (a variant the suite started)."""
     from urllib.parse import quote
 
     from core.manifest import manifest
 
-    target = suite.function_url(name) + manifest().oidc.push_path
+    url = url or suite.function_url(name)
     if suite.cloud:
-        return f"{suite.url('oidc')}/push?to={quote(suite.function_url(name), safe='')}"
-    return target
+        return f"{suite.url('oidc')}/push?to={quote(url, safe='')}"
+    return url + manifest().oidc.push_path
+
+
+def repoint_push(suite: Suite, name: str, url: str | None = None) -> None:
+    """Send event function `name`'s pushes to `url` (a variant), or back to the function."""
+    from google.cloud import pubsub_v1
+
+    old = _with_env(suite)
+    try:
+        pubsub_v1.SubscriberClient().modify_push_config(
+            request={
+                "subscription": f"projects/{suite.project}/subscriptions/{name}-push",
+                "push_config": {"push_endpoint": push_endpoint(suite, name, url)},
+            }
+        )
+    finally:
+        _restore(old)
 
 
 def push_subscription_request(

@@ -6,22 +6,32 @@ merge() (the visitor's Contact is deleted, its Cases move to the real Contact)."
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 
 from tests.helpers.attributes import basic, make_call, with_redirection
+from tests.helpers.common import person_token
 
 
 @pytest.fixture(scope="module")
-def sf(functions: Any) -> dict[str, str]:
-    """attributes_http and sessions_http served with CRM=salesforce."""
+def sf(functions: Any) -> Iterator[dict[str, str]]:
+    """attributes_http and sessions_http served with CRM=salesforce, and the session events
+    pushed to an attributes_on_event with CRM=salesforce (it writes profiles to the CRM)."""
+    from emulators.provision import repoint_push
+
     env = {"CRM": "salesforce", "APPS_API_RATE_LIMIT": "100000"}
-    return {
-        name: functions.start_variant(name, env) for name in ("attributes_http", "sessions_http")
+    urls = {
+        name: functions.start_variant(name, env)
+        for name in ("attributes_http", "sessions_http", "attributes_on_event")
     }
+    repoint_push(functions, "attributes_on_event", urls.pop("attributes_on_event"))
+    try:
+        yield urls
+    finally:
+        repoint_push(functions, "attributes_on_event")
 
 
 def _records(suite: Any, sobject: str, deleted: bool = False) -> list[dict[str, Any]]:
@@ -93,7 +103,7 @@ def test_profile_flags_reach_the_sessions_salesforce_case(
 
 
 def test_visitor_contact_and_merge_use_salesforce(
-    suite: Any, demo: Any, sf: dict[str, str], sdk_token: Any, portal_token: Any
+    suite: Any, demo: Any, sf: dict[str, str], sdk_token: Any
 ) -> None:
     from core.sessions import store
 
@@ -115,7 +125,8 @@ def test_visitor_contact_and_merge_use_salesforce(
     r = requests.post(
         f"{sessions}/agent/sessions/{sid}/assign",
         json={"agent_id": "alex"},
-        headers={"Authorization": f"Bearer {portal_token('router')}"},
+        # The variant function is its own audience for a service account's ID token.
+        headers={"Authorization": f"Bearer {person_token('router', audience=sessions)}"},
         timeout=30,
     )
     assert r.status_code == 200, r.text

@@ -30,7 +30,11 @@ def test_page_assets_and_config(functions: Any, console_build: Path) -> None:
 
     cfg = requests.get(base + "/config.json", timeout=30).json()
     assert cfg["firebase"]["projectId"] == functions.project
-    assert cfg["authEmulator"] == f"http://{functions.env()['FIREBASE_AUTH_EMULATOR_HOST']}"
+    # Cloud-shaped functions are never told of the Auth emulator (CLOUD_WITHHELD_ENV).
+    emulator = (
+        None if functions.cloud else f"http://{functions.env()['FIREBASE_AUTH_EMULATOR_HOST']}"
+    )
+    assert cfg["authEmulator"] == emulator
     assert cfg["functions"]["monitoring_http"] == functions.function_url("monitoring_http")
     assert cfg["functions"]["console_http"] == base
 
