@@ -75,7 +75,7 @@ def row_of(doc: dict[str, Any]) -> dict[str, Any]:
         k: m[k] for k in ("wait_seconds", "whisper_seconds", "countdown_seconds") if k in m
     }
     out["monitors"] = [
-        {k: x.get(k) for k in ("user_id", "mode", "kind") if k in x}
+        {k: x.get(k) for k in ("user_id", "name", "mode", "kind") if k in x}
         for x in doc.get("monitors") or []
     ]
     carrier = doc.get("carrier") or {}

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from emulators.signin import DEMO_PASSWORD
-from tests.helpers.common import DEMO_CONFIG, DEMO_SERVICE_ACCOUNT
+from tests.helpers.common import DEMO_CONFIG, DEMO_SERVICE_ACCOUNT, wait_listed
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -61,8 +61,7 @@ def test_person_signs_in_and_monitors_then_ends_a_chat(
     chat_id = start_chat(fn, sdk_token)
     mon = fn("monitoring_http")
 
-    r = requests.get(f"{mon}/chats", headers=bearer(token), timeout=30)
-    assert r.status_code == 200, r.text
+    r = wait_listed(f"{mon}/chats", bearer(token), chat_id)
     assert chat_id in json.dumps(r.json())
     r = requests.get(f"{mon}/chats/{chat_id}", headers=bearer(token), timeout=30)
     assert r.status_code == 200, r.text

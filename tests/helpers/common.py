@@ -4,6 +4,8 @@ are in tests/conftest.py)."""
 from __future__ import annotations
 
 import os
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,16 @@ def clear_firestore(suite: Suite) -> None:
         f"http://{host}/emulator/v1/projects/{suite.project}/databases/(default)/documents",
         method="DELETE",
     )
-    urllib.request.urlopen(req, timeout=30).read()
+    # The emulator answers 409 while a transaction (an event consumer's) holds a document:
+    # try again shortly rather than fail the next test's setup.
+    for attempt in range(10):
+        try:
+            urllib.request.urlopen(req, timeout=30).read()
+            return
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409 or attempt == 9:
+                raise
+            time.sleep(0.5)
 
 
 def twilio_signed(url: str, params: dict[str, str], token: str | None = None) -> dict[str, str]:
@@ -189,3 +200,17 @@ def demo_dict() -> dict[str, Any]:
     import yaml
 
     return dict(yaml.safe_load(DEMO_CONFIG.read_text()))
+
+
+def wait_listed(url: str, headers: dict[str, str], needle: str, timeout: float = 20.0) -> Any:
+    """GET a live list until `needle` is in it: a session reaches the lists through its
+    event (monitoring_on_event keeps the projection), a moment after the write."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        r = requests.get(url, headers=headers, timeout=30)
+        assert r.status_code == 200, r.text
+        if needle in r.text or time.monotonic() > deadline:
+            return r
+        time.sleep(0.25)

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from emulators.suite import Suite
+from tests.helpers.common import wait_listed
 from tests.helpers.deflection import MON_NIGHT, MON_NOON
 
 VERIFIED = {"label": "Verified", "value": True, "type": "boolean"}
@@ -110,7 +111,7 @@ def test_sdk_call_is_placed_tied_listed_and_ended_by_the_carrier(
 
     # The billing team's manager sees it among the calls, not the chats.
     monitoring = functions.function_url("monitoring_http")
-    calls = requests.get(f"{monitoring}/calls", headers=_auth(portal_token("mona")), timeout=30)
+    calls = wait_listed(f"{monitoring}/calls", _auth(portal_token("mona")), sid)
     assert sid in [c["id"] for c in calls.json()["items"]], calls.text
     chats = requests.get(f"{monitoring}/chats", headers=_auth(portal_token("mona")), timeout=30)
     assert chats.status_code == 200 and sid not in [c["id"] for c in chats.json()["items"]]
