@@ -13,7 +13,7 @@ from typing import Any
 from attributes import visitors
 from attributes.profile import public_profile
 from core import logs
-from core.crm import choice
+from core.crm import choice, session_ticket
 from core.crm.errors import CrmError
 from core.crm.records import CrmId
 from core.sessions import store
@@ -43,10 +43,19 @@ def contact_for(doc: dict[str, Any]) -> CrmId:
 
 
 def ticket_for(doc: dict[str, Any]) -> CrmId:
-    """The session's ticket (created once, found again by external_id on a retry)."""
+    """The session's ticket, created once (core/crm/session_ticket.py)."""
     crm = doc.get("crm") or {}
     if crm.get("ticket_id"):
         return crm["ticket_id"]
+    sid = doc["id"]
+
+    def known() -> CrmId | None:
+        return ((store.get(sid) or {}).get("crm") or {}).get("ticket_id")
+
+    return session_ticket.once(sid, lambda: _create_ticket(store.get(sid) or doc), known)
+
+
+def _create_ticket(doc: dict[str, Any]) -> CrmId:
     requester = contact_for(doc)
     kind = "Call" if doc.get("kind") == "call" else "Chat"
     subject = f"{kind} {doc['id']}" + (f" - {doc['queue_path']}" if doc.get("queue_path") else "")

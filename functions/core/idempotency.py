@@ -70,6 +70,14 @@ def release(key: str) -> None:
     _ref(key).delete()
 
 
+def result(key: str) -> dict[str, Any] | None:
+    """What `done` recorded for the key, or None while it is not done."""
+    snap = _ref(key).get()
+    if not snap.exists or snap.get("state") != "done":
+        return None
+    return dict(snap.to_dict().get("result") or {})
+
+
 def is_done(key: str) -> bool:
     snap = _ref(key).get()
     return snap.exists and snap.get("state") == "done"

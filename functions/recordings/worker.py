@@ -33,6 +33,7 @@ import time
 from typing import Any
 
 from core import logs
+from core.crm import session_ticket
 from core.crm.choice import crm_for, recording_sink
 from core.crm.errors import Permanent, RateLimited, TooLarge, Transient
 from core.crm.recording_sink import Delivery, Part, RecordingSink
@@ -303,21 +304,27 @@ class Run:
         from core.sessions import store as sessions
 
         session_id = self.doc.get("session_id") or self.doc.get("call_sid") or self.sid
-        session = sessions.get(session_id)
-        target = ((session or {}).get("crm") or {}).get("ticket_id")
-        if not target:
+
+        def known() -> str | None:
+            return ((sessions.get(session_id) or {}).get("crm") or {}).get("ticket_id")
+
+        def make() -> str:
             # Also covers a ticket we created before losing the answer: it carries the
             # session id as its external key.
-            target = self.sink.find_target(session_id)
-        if not target:
+            found = self.sink.find_target(session_id)
+            if found:
+                return found
             self.write(target_state="creating")
-            target = self.sink.create_target(
+            made = self.sink.create_target(
                 session_id,
                 f"Call {self.doc.get('call_sid')}",
                 f"Ticket created for the recording of call {self.doc.get('call_sid')}.",
             )
-            if session is not None:
-                self._link_session(session_id, str(target))
+            if sessions.get(session_id) is not None:
+                self._link_session(session_id, str(made))
+            return made
+
+        target = session_ticket.once(session_id, make, known)
         self.write(target=str(target), target_state="set")
 
     def _link_session(self, session_id: str, target: str) -> None:
