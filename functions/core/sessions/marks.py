@@ -178,6 +178,8 @@ def write(batch: list[Mark]) -> None:
     """Commit marks now: one batch of creates, or a per-session replay if any exists."""
     from google.api_core.exceptions import AlreadyExists, Conflict, FailedPrecondition
 
+    from core.firestore_encode import add_create
+
     db = clients.firestore()
     wb = db.batch()
     staged: list[events.Event] = []
@@ -189,8 +191,8 @@ def write(batch: list[Mark]) -> None:
             m.event_data(),
             m.at,
         )
-        wb.create(store.ref(m.session_id), m.document())
-        wb.create(events.ref(ev.event_id), events.outbox_doc(ev, m.event_key()))
+        add_create(wb, store.ref(m.session_id), m.document())
+        add_create(wb, events.ref(ev.event_id), events.outbox_doc(ev, m.event_key()))
         staged.append(ev)
     try:
         wb.commit()

@@ -1,0 +1,82 @@
+"""Document creates for the hottest write path, encoded straight into protobuf.
+
+The Firestore client encodes every field through proto-plus wrappers: about 0.65 ms of CPU
+for a new session and its outbox event, as much as the IVR webhook's own handling, and
+the batch writer shares the instance's CPU with the webhooks. Building the same `Write`
+with the protobuf classes the client itself marshals to takes about 0.18 ms.
+
+Only plain JSON-like values (None, bool, int, float, str, dict, list) are encoded here;
+a document with anything else (timestamps, sentinels, references) goes through the
+client's own `create`, so the result is always what `WriteBatch.create` would send.
+`tests/core/test_firestore_encode.py` checks that byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.cloud.firestore_v1.types import common, document, write
+
+_Value = document.Value.pb()
+_Map = document.MapValue.pb()
+_Array = document.ArrayValue.pb()
+_Document = document.Document.pb()
+_Write = write.Write.pb()
+_Precondition = common.Precondition.pb()
+_INT64 = range(-(2**63), 2**63)
+
+
+class _NotPlain(Exception):
+    """A value this module leaves to the client's encoder."""
+
+
+def _value(v: Any) -> Any:
+    if v is None:
+        return _Value(null_value=0)
+    if v is True or v is False:
+        return _Value(boolean_value=v)
+    t = type(v)
+    if t is str:
+        return _Value(string_value=v)
+    if t is float:
+        return _Value(double_value=v)
+    if t is int and v in _INT64:
+        return _Value(integer_value=v)
+    if t is dict:
+        return _Value(map_value=_Map(fields=_fields(v)))
+    if t is list or t is tuple:
+        return _Value(array_value=_Array(values=[_value(x) for x in v]))
+    raise _NotPlain
+
+
+def _fields(d: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        if type(k) is not str:
+            raise _NotPlain
+        out[k] = _value(v)
+    return out
+
+
+def create_write(ref: Any, data: dict[str, Any]) -> Any | None:
+    """The `Write` that creates `ref` with `data` (fails if it exists), or None when the
+    data holds something other than plain values."""
+    try:
+        fields = _fields(data)
+    except _NotPlain:
+        return None
+    pb = _Write(
+        update=_Document(name=ref._document_path, fields=fields),
+        current_document=_Precondition(exists=False),
+    )
+    return write.Write.wrap(pb)
+
+
+def add_create(batch: Any, ref: Any, data: dict[str, Any]) -> None:
+    """`batch.create(ref, data)`, encoded here when the data is plain."""
+    w = create_write(ref, data)
+    if w is None:
+        batch.create(ref, data)
+    else:
+        # The batch's own list of pending writes, the one `create` appends to.
+        batch._add_write_pbs([w])

@@ -1,0 +1,106 @@
+"""The hot path's own encoding of a create is exactly what the Firestore client sends."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+
+def _ref(path: str) -> Any:
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    db = firestore.Client(project="demo-encode", credentials=AnonymousCredentials())
+    return db.document(path)
+
+
+def _client_bytes(ref: Any, data: dict[str, Any]) -> bytes:
+    from google.cloud.firestore_v1 import _helpers
+
+    (w,) = _helpers.pbs_for_create(ref._document_path, data)
+    return type(w).pb(w).SerializeToString(deterministic=True)
+
+
+def _ours(ref: Any, data: dict[str, Any]) -> bytes:
+    from core.firestore_encode import create_write
+
+    w = create_write(ref, data)
+    assert w is not None
+    return type(w).pb(w).SerializeToString(deterministic=True)
+
+
+def _mark_docs() -> list[dict[str, Any]]:
+    from core.sessions import events
+    from core.sessions.marks import Mark
+
+    m = Mark(
+        "CA" + "0" * 32,
+        "deflected",
+        {
+            "channel": "voice",
+            "queue_id": "billing-refunds",
+            "queue_path": "Billing > Refunds",
+            "end_user": {"phone": "+15551234567"},
+        },
+        {"deflection": {"reason": "after_hours", "option": "voicemail"}},
+    )
+    ev = events.Event("e1", m.session_id, "session.status_changed", m.event_data(), m.at)
+    return [m.document(), events.outbox_doc(ev, m.event_key())]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        *_mark_docs(),
+        {
+            "none": None,
+            "t": True,
+            "f": False,
+            "zero": 0,
+            "big": 2**62,
+            "neg": -5,
+            "x": 1.5,
+            "s": "서울 ☎",
+            "empty_map": {},
+            "empty_list": [],
+            "nested": {"a": [1, "b", {"c": None, "d": [True]}], "dotted.key": 1},
+            "tuple": (1, 2),
+        },
+    ],
+)
+def test_plain_documents_encode_byte_for_byte(data: dict[str, Any]) -> None:
+    ref = _ref("sessions/CA1")
+    assert _ours(ref, data) == _client_bytes(ref, data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},
+        {"n": 2**64},
+        {"b": b"bytes"},
+        {"nested": {"when": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)}},
+    ],
+)
+def test_anything_else_is_left_to_the_client(data: dict[str, Any]) -> None:
+    from core.firestore_encode import create_write
+
+    assert create_write(_ref("sessions/CA1"), data) is None
+
+
+def test_add_create_puts_the_write_in_the_batch_as_create_would() -> None:
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    from core.firestore_encode import add_create
+
+    db = firestore.Client(project="demo-encode", credentials=AnonymousCredentials())
+    data = _mark_docs()[0]
+    ours, theirs = db.batch(), db.batch()
+    add_create(ours, db.document("sessions/CA1"), data)
+    theirs.create(db.document("sessions/CA1"), data)
+    assert [type(w).pb(w) for w in ours._write_pbs] == [type(w).pb(w) for w in theirs._write_pbs]
+    add_create(ours, db.document("sessions/CA2"), {"at": datetime.datetime.now(datetime.UTC)})
+    assert len(ours._write_pbs) == 2
