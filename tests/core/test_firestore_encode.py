@@ -67,6 +67,7 @@ def _mark_docs() -> list[dict[str, Any]]:
             "empty_list": [],
             "nested": {"a": [1, "b", {"c": None, "d": [True]}], "dotted.key": 1},
             "tuple": (1, 2),
+            "aware": datetime.datetime(2026, 11, 27, 1, 2, 3, 456789, tzinfo=datetime.UTC),
         },
     ],
 )
@@ -78,10 +79,10 @@ def test_plain_documents_encode_byte_for_byte(data: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        {"at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},
+        {"at": datetime.datetime(2026, 1, 1)},  # naive: the client decides what it means
         {"n": 2**64},
         {"b": b"bytes"},
-        {"nested": {"when": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)}},
+        {"nested": {"when": datetime.datetime(2026, 1, 1)}},
     ],
 )
 def test_anything_else_is_left_to_the_client(data: dict[str, Any]) -> None:
@@ -102,5 +103,36 @@ def test_add_create_puts_the_write_in_the_batch_as_create_would() -> None:
     add_create(ours, db.document("sessions/CA1"), data)
     theirs.create(db.document("sessions/CA1"), data)
     assert [type(w).pb(w) for w in ours._write_pbs] == [type(w).pb(w) for w in theirs._write_pbs]
-    add_create(ours, db.document("sessions/CA2"), {"at": datetime.datetime.now(datetime.UTC)})
+    add_create(ours, db.document("sessions/CA2"), {"at": datetime.datetime.now()})
     assert len(ours._write_pbs) == 2
+
+
+def test_flag_updates_encode_byte_for_byte() -> None:
+    import time
+
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    from core import ttl
+    from core.firestore_encode import add_updates
+
+    db = firestore.Client(project="demo-encode", credentials=AnonymousCredentials())
+    now = time.time()
+    flags = {
+        "published": True,
+        "published_at": now,
+        ttl.FIELD: ttl.expire_at(86400, now),
+        "when": datetime.datetime(2026, 11, 27, 1, 2, 3, 456789, tzinfo=datetime.UTC),
+    }
+    refs = [db.document(f"session_events/e{i}") for i in range(3)]
+    ours, theirs = db.batch(), db.batch()
+    add_updates(ours, refs, flags)
+    for r in refs:
+        theirs.update(r, flags)
+    assert [type(w).pb(w) for w in ours._write_pbs] == [type(w).pb(w) for w in theirs._write_pbs]
+    # A field path that needs quoting, or a naive datetime, is left to the client.
+    odd = {"a.b": 1, "naive": datetime.datetime(2026, 1, 1)}
+    ours, theirs = db.batch(), db.batch()
+    add_updates(ours, refs[:1], odd)
+    theirs.update(refs[0], odd)
+    assert [type(w).pb(w) for w in ours._write_pbs] == [type(w).pb(w) for w in theirs._write_pbs]

@@ -156,11 +156,12 @@ def _flag_published(event_ids: list[str]) -> None:
             "published_at": now,
             ttl.FIELD: ttl.expire_at(PUBLISHED_KEEP_SECONDS, now),
         }
+        from core.firestore_encode import add_updates
+
         db = clients.firestore()
         for start in range(0, len(event_ids), 500):  # Firestore's writes per batch
             wb = db.batch()
-            for eid in event_ids[start : start + 500]:
-                wb.update(ref(eid), flags)
+            add_updates(wb, [ref(eid) for eid in event_ids[start : start + 500]], flags)
             wb.commit()
     except Exception:  # noqa: BLE001 - still flagged unpublished: flush_outbox republishes
         log.exception("flagging %d events published failed", len(event_ids))
