@@ -101,6 +101,33 @@ def test_concurrent_duplicate_callbacks_publish_once(suite, demo, subscribe) -> 
     assert len(ended) == 1
 
 
+def test_a_replayed_change_whose_event_exists_stages_nothing(suite, demo) -> None:
+    """Events are created without a read; when one exists already (a replayed change), the
+    commit fails and the change is run again reading them: a duplicate change, so the
+    session keeps the first write, the first event is kept, nothing new is staged."""
+    from core.sessions import events, store
+
+    sid = call_sid()
+    store.ensure(sid, "queued", {"channel": "voice"})
+    key = f"{sid}:test:replayed"
+
+    def change(note: str) -> store.Mutator:
+        def mut(cur: dict | None) -> tuple[dict | None, list]:
+            assert cur is not None
+            return cur | {"note": note}, [("test.changed", {"note": note}, key)]
+
+        return mut
+
+    doc, staged = store.mutate(sid, change("first"))
+    assert doc["note"] == "first" and len(staged) == 1
+    first_id = staged[0].event_id
+    _, staged = store.mutate(sid, change("second"))
+    assert staged == []
+    assert store.get(sid)["note"] == "first"
+    kept = events.ref(first_id).get().to_dict()
+    assert kept["data"] == {"note": "first"}
+
+
 def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch) -> None:
     from core.sessions import events, store
 

@@ -63,11 +63,14 @@ def mutate(
     The mutator may run more than once (transaction retries); it must be pure. `also`
     runs only when the session is written, inside the same transaction (writes only).
     """
-    from google.api_core.exceptions import Aborted
+    from google.api_core.exceptions import Aborted, AlreadyExists
     from google.cloud import firestore
 
     db = clients.firestore()
     r = ref(session_id)
+    # Events are created blind first (no read); a duplicate fails the commit, and the
+    # change is run again with the events read (events.stage_all).
+    check_events = False
 
     @firestore.transactional
     def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
@@ -75,7 +78,7 @@ def mutate(
         current = snap.to_dict() if snap.exists else None
         new_doc, to_stage = mutator(current)
         # Event reads must precede writes in a Firestore transaction.
-        staged = events.stage_all(t, session_id, list(to_stage))
+        staged = events.stage_all(t, session_id, list(to_stage), check=check_events)
         if new_doc is not None and (staged or not to_stage):
             t.set(r, new_doc)
             if also is not None:
@@ -84,18 +87,24 @@ def mutate(
 
     # Many writers on one session (duplicate callbacks, supervisors) contend for its lock;
     # retry whole transactions with jittered pauses before giving up with a 503.
-    for attempt in range(4):
+    attempt = 0
+    while True:
         try:
             doc, staged = txn(db.transaction(max_attempts=10))
             break
+        except AlreadyExists:
+            if check_events:
+                raise
+            check_events = True  # one of the events exists: run it again, reading them
         except (ValueError, Aborted) as exc:
             if isinstance(exc, ValueError) and "attempts" not in str(exc):
                 raise  # a real bug, not contention
-            if attempt == 3:
+            attempt += 1
+            if attempt == 4:
                 raise ApiError(
                     503, "contention", "session is busy, retry", headers={"Retry-After": "1"}
                 ) from exc
-            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
     events.publish(list(staged), wait=False)
     return doc, staged
 
