@@ -95,6 +95,7 @@ def write_results_md(out: Path, results: Path, raw: list[str], charts: list[Path
         f"{time.strftime('%Y-%m-%d', time.gmtime())},"
         f" on a {os.cpu_count()}-core {platform.machine()} {platform.system()} machine"
         f" (Python {platform.python_version()}), everything on loopback.",
+        "Where the time and memory go, and how the figures moved: [PROFILES.md](PROFILES.md).",
         "",
         "## Targets",
         "",
