@@ -23,6 +23,11 @@ Mutator = Callable[
 AlsoWrite = Callable[[Any, dict[str, Any]], None]
 
 
+# Whole-transaction retries before a 503: a double click or a burst of callbacks on one
+# session waits up to about two seconds for its turn rather than failing.
+CONTENTION_ATTEMPTS = 6
+
+
 def ref(session_id: str) -> Any:
     return clients.firestore().collection(COLLECTION).document(session_id)
 
@@ -100,11 +105,11 @@ def mutate(
             if isinstance(exc, ValueError) and "attempts" not in str(exc):
                 raise  # a real bug, not contention
             attempt += 1
-            if attempt == 4:
+            if attempt == CONTENTION_ATTEMPTS:
                 raise ApiError(
                     503, "contention", "session is busy, retry", headers={"Retry-After": "1"}
                 ) from exc
-            time.sleep(random.uniform(0.02, 0.1) * attempt)
+            time.sleep(random.uniform(0.05, 0.15) * attempt)
     events.publish(list(staged), wait=False)
     return doc, staged
 
