@@ -14,7 +14,8 @@ from core.errors import ApiError, bad_request, conflict, not_found
 from core.http import json_response, parse_body, read_json
 from core.merge_patch import check_keys
 from settings import access, messages, writes
-from settings.resources import QUEUES, Kind, NewQueue, clean, etag, find_queue, walk
+from settings.models import NewQueue
+from settings.resources import QUEUES, Kind, clean, etag, find_queue, walk
 
 # -- center-wide resources -------------------------------------------------------------
 

@@ -30,10 +30,6 @@ IF_MATCH = ("If-Match",)
 RESOURCE = "settings.responses:Resource"
 
 
-def _model(kind: Kind) -> str:
-    return f"{kind.model.__module__}:{kind.model.__name__}"
-
-
 def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> None:
     """PUT, PATCH (and DELETE for a named entry) of one resource."""
     args = {} if kind is QUEUES else {"kind": kind}
@@ -44,7 +40,7 @@ def _writes(path: str, handler: str, kind: Kind, what: str, *, named: bool) -> N
         handler,
         caller="portal",
         summary=f"Replace the {what}" + (" (or create it)" if create else ""),
-        body=_model(kind),
+        body=kind.model_ref,
         headers=IF_MATCH,
         ok=(200, 201) if create else (200,),
         response=RESOURCE,
@@ -137,7 +133,7 @@ route(
     "settings.api:queue_create",
     caller="portal",
     summary="Create a queue (top level, or under a parent)",
-    body="settings.resources:NewQueue",
+    body="settings.models:NewQueue",
     ok=(201,),
     response=RESOURCE,
 )

@@ -11,47 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, create_model
+from core.routes import resolve
 
-from core.config.loader import format_loc
-from core.config.schema.common import Ident, Strict
-from core.config.schema.deflection import CenterDeflection
-from core.config.schema.hours import HoursSelection, HoursSpec
-from core.config.schema.messages import LanguageConfig
-from core.config.schema.people import Role, Team, User
-from core.config.schema.queues import Queue
-from core.config.schema.root import Center
-from core.config.store import canonical_json
+if TYPE_CHECKING:  # pragma: no cover - the models load with the first request that needs one
+    from pydantic import BaseModel
 
 CENTER_FIELDS = ("name", "timezone", "support_email", "default_language", "stuck_session_hours")
-# A queue's own settings: its sub-queues are resources of their own, and its notification
-# overrides are edited through the notifications API (which checks the tone library).
-QUEUE_OWN = tuple(f for f in Queue.model_fields if f not in ("id", "children", "notifications"))
-
-
-def _subset(name: str, model: type[BaseModel], fields: tuple[str, ...], doc: str) -> Any:
-    defs = {f: (model.model_fields[f].annotation, model.model_fields[f]) for f in fields}
-    # The fields are picked at run time, which create_model's overloads cannot type.
-    out = create_model(name, __base__=Strict, **defs)  # type: ignore[call-overload]
-    out.__doc__ = doc
-    return out
-
-
-CenterDetails = _subset(
-    "CenterDetails", Center, CENTER_FIELDS, "Support center details (name, zone, email, language)."
-)
-QueueSettings = _subset(
-    "QueueSettings", Queue, QUEUE_OWN, "A queue's own settings (not its sub-queues)."
-)
-NewQueue = create_model(
-    "NewQueue",
-    __base__=QueueSettings,
-    id=(Ident, ...),
-    parent=(str | None, None),
-)
-NewQueue.__doc__ = "A queue to create: its id, its parent (none: top level) and its settings."
+# What a queue's own settings leave out (settings.models.QUEUE_OWN is the rest).
+QUEUE_KEPT = ("id", "children", "notifications")
 
 
 def clean(value: Any) -> Any:
@@ -64,6 +33,8 @@ def clean(value: Any) -> Any:
 
 
 def etag(value: Any) -> str:
+    from core.config.store import canonical_json
+
     return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:32]
 
 
@@ -88,8 +59,13 @@ class Kind:
     """One kind of resource. `key` is the id in the URL (None for singletons)."""
 
     name: str  # URL segment, e.g. "hours"
-    model: type[BaseModel]  # what a PUT body must be
+    model_ref: str  # "package.module:Model" of what a PUT body must be
     center_wide: bool = True  # False: scoped to a queue (team-scoped editors may edit)
+
+    @property
+    def model(self) -> type[BaseModel]:
+        model: type[BaseModel] = resolve(self.model_ref)
+        return model
 
     def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -171,6 +147,8 @@ class QueueKind(Kind):
             _, q, _, _ = find_queue(data, str(key))
         except KeyError:
             return None
+        from settings.models import QUEUE_OWN
+
         return clean({f: q.get(f) for f in QUEUE_OWN})
 
     def put(self, data: dict[str, Any], key: str | None, value: dict[str, Any] | None) -> None:
@@ -178,11 +156,13 @@ class QueueKind(Kind):
         if value is None:
             siblings.remove(q)
             return
-        kept = {k: q[k] for k in ("id", "children", "notifications") if k in q}
+        kept = {k: q[k] for k in QUEUE_KEPT if k in q}
         q.clear()
         q.update(kept | value)
 
     def loc(self, data: dict[str, Any], key: str | None) -> str:
+        from core.config.loader import format_loc
+
         try:
             return format_loc(find_queue(data, str(key))[0])
         except KeyError:
@@ -192,12 +172,18 @@ class QueueKind(Kind):
         return [q["id"] for _, q, _, _ in walk(data["queues"])]
 
 
-CENTER = Section("center", CenterDetails, where=("center",), fields=CENTER_FIELDS)
-CENTER_HOURS = Section("center/hours", HoursSelection, where=("center", "hours"))
-DEFLECTION = Section("deflection", CenterDeflection, where=("center", "deflection"))
-HOURS = Named("hours", HoursSpec, collection="hours")
-LANGUAGES = Named("languages", LanguageConfig, collection="languages")
-TEAMS = Named("teams", Team, collection="teams")
-USERS = Named("users", User, collection="users")
-ROLES = Named("roles", Role, collection="roles")
-QUEUES = QueueKind("queues", QueueSettings, center_wide=False)
+# The models are named, not imported: the router declares these at import, and a new
+# instance should not build the config schema before a request needs it.
+CENTER = Section("center", "settings.models:CenterDetails", where=("center",), fields=CENTER_FIELDS)
+CENTER_HOURS = Section(
+    "center/hours", "core.config.schema.hours:HoursSelection", where=("center", "hours")
+)
+DEFLECTION = Section(
+    "deflection", "core.config.schema.deflection:CenterDeflection", where=("center", "deflection")
+)
+HOURS = Named("hours", "core.config.schema.hours:HoursSpec", collection="hours")
+LANGUAGES = Named("languages", "core.config.schema.messages:LanguageConfig", collection="languages")
+TEAMS = Named("teams", "core.config.schema.people:Team", collection="teams")
+USERS = Named("users", "core.config.schema.people:User", collection="users")
+ROLES = Named("roles", "core.config.schema.people:Role", collection="roles")
+QUEUES = QueueKind("queues", "settings.models:QueueSettings", center_wide=False)

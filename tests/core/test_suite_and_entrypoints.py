@@ -76,6 +76,33 @@ def test_handlers_are_imported_lazily() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_cold_start_builds_no_config_model() -> None:
+    """The first answer of a new instance (the cold-start bench's unknown path) imports each
+    HTTP function's router but not the config schema nor the request models built from it:
+    those load with the first request that reads or writes the config."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, sys, main, flask; "
+        "app = flask.Flask('t'); "
+        "mods = [f.module for f in main.manifest().http]; "
+        "ctx = app.test_request_context('/__cold_start_probe'); ctx.push(); "
+        "codes = [importlib.import_module(m).handle(flask.request).status_code for m in mods]; "
+        "heavy = ('core.config.schema', 'settings.models', 'email_validator', 'yaml'); "
+        "print(set(codes), [m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "functions",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip() == "{404} []"
+
+
 def test_manifest_is_consistent() -> None:
     from deflection import scheduled
     from recordings import tasks
