@@ -17,7 +17,7 @@ import flask
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from core import logs
+from core import inflight, logs
 from core.errors import ApiError, bad_request, from_validation
 from core.routes import Route
 from core.settings import settings
@@ -114,6 +114,10 @@ class Router:
         return fn
 
     def dispatch(self, request: flask.Request) -> flask.Response:
+        with inflight.request():
+            return self._cors_dispatch(request)
+
+    def _cors_dispatch(self, request: flask.Request) -> flask.Response:
         origin = request.headers.get("Origin")
         if origin and origin in settings().console_origins:
             if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):

@@ -138,3 +138,59 @@ def test_sigterm_mid_burst_loses_no_answered_mark(suite: Suite, demo: Any) -> No
         if d.exists
     )
     assert staged == len(ids)
+
+
+def test_a_lone_mark_is_committed_at_once_and_busy_ones_are_batched(
+    suite, demo, monkeypatch
+) -> None:
+    """The writer lets marks gather only while other requests are in flight: after an idle
+    instance's last answer its CPU is throttled, so a lone call's mark must not wait."""
+    import threading
+    import time
+
+    from core import inflight
+    from core.sessions import marks, store
+
+    def mark(sid: str) -> marks.Mark:
+        return marks.Mark(sid, "queued", {"channel": "voice", "queue_id": "billing-refunds"})
+
+    commits: list[int] = []
+    real_write = marks.write
+
+    def counting(batch: list[marks.Mark]) -> None:
+        commits.append(len(batch))
+        real_write(batch)
+
+    monkeypatch.setattr(marks, "LINGER_SECONDS", 4.0)  # long enough to tell the cases apart
+    marks.write, saved = counting, marks.write  # type: ignore[assignment]
+    try:
+        # One request, nothing else in flight: committed without the linger.
+        with inflight.request():
+            marks.record(mark("CA" + "1" * 32))
+        t0 = time.monotonic()
+        assert marks.flush(10.0)
+        assert time.monotonic() - t0 < 2.0
+        assert store.get("CA" + "1" * 32) is not None
+
+        # Another request still being answered: marks recorded meanwhile share a commit.
+        commits.clear()
+        busy = threading.Event()
+
+        def other_request() -> None:
+            with inflight.request():
+                busy.wait(5)
+
+        t = threading.Thread(target=other_request)
+        t.start()
+        try:
+            for i in range(5):
+                with inflight.request():
+                    marks.record(mark(f"CA{i:032d}"))
+                time.sleep(0.002)
+        finally:
+            busy.set()
+            t.join()
+        assert marks.flush(10.0)
+        assert sum(commits) == 5 and len(commits) < 5, commits
+    finally:
+        marks.write = saved  # type: ignore[assignment]
