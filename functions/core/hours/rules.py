@@ -47,9 +47,9 @@ def naive_bounds(day: dt.date, iv: Minutes) -> tuple[dt.datetime, dt.datetime]:
 @lru_cache(maxsize=256)
 def holiday_names(country: str, subdiv: str | None, year: int) -> dict[dt.date, str]:
     """Public holidays of one year (the `holidays` package is slow to expand: cache)."""
-    import holidays
+    from core.hours.holiday_calendars import country_holidays
 
-    return dict(holidays.country_holidays(country, subdiv=subdiv, years=year).items())
+    return dict(country_holidays(country, subdiv=subdiv, years=year).items())
 
 
 _hol_lock = threading.Lock()

@@ -93,10 +93,10 @@ class HoursSpec(Strict):
     @model_validator(mode="after")
     def _holiday_country_known(self) -> HoursSpec:
         if self.holidays is not None:
-            import holidays as hol
+            from core.hours.holiday_calendars import country_holidays
 
             try:
-                hol.country_holidays(self.holidays.country, subdiv=self.holidays.subdiv)
+                country_holidays(self.holidays.country, subdiv=self.holidays.subdiv)
             except NotImplementedError as exc:
                 raise ValueError(f"holidays: {exc}") from exc
         return self
