@@ -6,7 +6,6 @@ output line: the run's outcome, or {"peak_rss_kib": n} when asked with {"rss": t
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from pathlib import Path
 
@@ -14,12 +13,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 
-def _rss_kib() -> int:
-    """Resident memory now (VmRSS), to compare with the peak."""
+def _status_kib(field: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
+
+
+def _rss_kib() -> int:
+    """Resident memory now (VmRSS), to compare with the peak."""
+    return _status_kib("VmRSS")
+
+
+def _peak_rss_kib() -> int:
+    """This process's own peak (VmHWM). Not getrusage's ru_maxrss: Linux carries the
+    parent's peak over into it across the fork and exec that started this worker (the
+    bench process, far larger), so it reported the bench's size, not the worker's."""
+    return _status_kib("VmHWM")
 
 
 def main() -> None:
@@ -35,7 +45,7 @@ def main() -> None:
             out = {"warm": True, "rss_kib": _rss_kib()}
         elif task.get("rss"):
             out = {
-                "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "peak_rss_kib": _peak_rss_kib(),
                 "rss_kib": _rss_kib(),
             }
         else:
