@@ -92,10 +92,14 @@ class Served:
     def __init__(
         self, target: str, source: Path, env: dict[str, str] | None = None, wait: bool = True
     ) -> None:
+        from core.manifest import manifest
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {
             **os.environ,
+            # The runtime environment every deployed function gets (functions/manifest.json).
+            **manifest().runtime.env,
             **(env or {}),
             "PORT": str(self.port),
             "PUBLIC_URL": self.url,

@@ -43,9 +43,14 @@ CLOSED_AT = "2026-06-02T03:30:00Z"
 def serve(
     suite: Suite, source: Path, target: str, port: int, extra: dict[str, str]
 ) -> subprocess.Popen:
+    from core.manifest import manifest
+
     env = {
         **os.environ,
         **suite.env(),
+        # The runtime environment every deployed function gets (functions/manifest.json);
+        # the bare baseline runs under the same runtime.
+        **manifest().runtime.env,
         "PORT": str(port),
         "PYTHONPATH": str(ROOT / "functions"),
         "CONFIG_CACHE_SECONDS": "15",

@@ -78,6 +78,13 @@ def plain_copy(tw: str, zd: str, seconds: int, bps: int) -> float:
     return elapsed
 
 
+def worker_env() -> dict[str, str]:
+    """A worker runs with the runtime environment every deployed function gets."""
+    from core.manifest import manifest
+
+    return {**os.environ, **manifest().runtime.env}
+
+
 def pipeline(tw: str, zd: str, seconds: int, bps: int) -> dict[str, Any]:
     import functions_framework
     from twilio.request_validator import RequestValidator
@@ -103,7 +110,7 @@ def pipeline(tw: str, zd: str, seconds: int, bps: int) -> dict[str, Any]:
     worker = subprocess.Popen(
         [sys.executable, "-m", "bench.recordings_worker_proc"],
         cwd=ROOT,
-        env=dict(os.environ),
+        env=worker_env(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -427,9 +427,11 @@ class Suite:
             "PYTHONPATH": str(FUNCTIONS_DIR),
             "FUNCTION_TARGET": name,
         }
+        m = _manifest()
+        # The runtime's own environment (glibc's malloc arenas), as Terraform deploys it.
+        own |= m.runtime.env
         if not self.cloud:
             return self.env() | own
-        m = _manifest()
         fn = m.function(name)
         given = m.secret_env(fn)
         # The Auth emulator's unsigned ID tokens are an emulator affordance: a cloud-shaped

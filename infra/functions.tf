@@ -45,7 +45,7 @@ resource "google_cloudfunctions2_function" "fn" {
     service_account_email          = google_service_account.fn[each.key].email
 
     # PUBLIC_URL: the function's own URL, computed (not read back) to avoid a cycle.
-    environment_variables = merge(local.common_env, {
+    environment_variables = merge(local.common_env, local.runtime_env, {
       PUBLIC_URL = local.function_urls[each.key]
     })
 

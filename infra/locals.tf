@@ -32,6 +32,9 @@ locals {
   # Secret Manager secrets (no versions here: ops add them, see README.md) => env var.
   secrets = local.manifest.secrets
 
+  # The runtime's own environment (glibc's malloc arenas), the same for every function.
+  runtime_env = local.manifest.runtime.env
+
   prefix          = var.name_prefix != "" ? var.name_prefix : var.project_id
   recordings_name = var.recordings_bucket_name != "" ? var.recordings_bucket_name : "${local.prefix}-recordings"
   media_name      = var.media_bucket_name != "" ? var.media_bucket_name : "${local.prefix}-media"

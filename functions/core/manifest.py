@@ -92,6 +92,13 @@ class PushDelivery(_Model):
     maximum_backoff_seconds: int = Field(ge=0, le=600)
 
 
+class Runtime(_Model):
+    """The process environment of every function's runtime (read by the C library and
+    the interpreter, not by core.settings): Terraform, the suite and the benches set it."""
+
+    env: dict[str, str] = Field(default_factory=dict)
+
+
 class Manifest(_Model):
     topics: tuple[str, ...]
     schedules: dict[str, dict[str, str]]
@@ -99,6 +106,7 @@ class Manifest(_Model):
     functions: dict[str, Function]
     oidc: Oidc
     push_delivery: PushDelivery
+    runtime: Runtime = Field(default_factory=Runtime)
 
     @model_validator(mode="before")
     @classmethod

@@ -88,6 +88,7 @@ def test_every_function_runs_with_only_its_manifest_secrets(cloud: Suite) -> Non
         assert "EMULATOR_UNAUTHENTICATED_PUSH" not in env
         assert env["THREADS"] == str(fn.concurrency)
         assert env["CLOUD_RUN_TIMEOUT_SECONDS"] == str(fn.timeout_seconds)
+        assert m.runtime.env and m.runtime.env.items() <= env.items(), fn.name
         for var in m.secret_env(fn):  # random and strong, never the local default
             assert len(env[var]) >= 32 and not env[var].startswith("local-"), var
 

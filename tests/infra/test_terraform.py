@@ -147,6 +147,17 @@ def test_function_sizing_comes_from_the_manifest() -> None:
         assert key not in tf.variables(), f"var.{key} would shadow the manifest"
 
 
+def test_runtime_environment_comes_from_the_manifest() -> None:
+    """glibc's MALLOC_ARENA_MAX and the like: declared once, deployed to every function
+    (the emulator suite and the benches read the same manifest key)."""
+    assert tf.locals_()["runtime_env"] == "${local.manifest.runtime.env}"
+    svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
+    assert "local.runtime_env" in svc["environment_variables"]
+    env = MANIFEST["runtime"]["env"]
+    assert env == {"MALLOC_ARENA_MAX": "2"}
+    assert not set(env) & set(tf.locals_()["common_env"]), "declared twice"
+
+
 def test_every_function_has_its_own_service_account() -> None:
     fn = tf.resource("google_cloudfunctions2_function", "fn")
     assert fn["for_each"] == "${local.functions}"
