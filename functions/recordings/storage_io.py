@@ -16,8 +16,8 @@ from core import clients
 from core.crm.streams import Readable
 from core.settings import settings
 
-CHUNK = 1 << 20  # bytes per queued block
-DEPTH = 8  # queued blocks (bounds memory: DEPTH * CHUNK)
+CHUNK = 1 << 18  # bytes per queued block
+DEPTH = 4  # queued blocks (bounds memory: DEPTH * CHUNK)
 
 
 class StorageError(Exception):
