@@ -8,6 +8,7 @@ PUBSUB_EMULATOR_HOST and STORAGE_EMULATOR_HOST themselves; Cloud Tasks needs a c
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from typing import TYPE_CHECKING, Any, cast
 
@@ -57,8 +58,17 @@ def storage_client() -> storage.Client:
     return storage.Client(project=s.google_cloud_project)
 
 
+# google-api-core's long-running-operations package registers an asyncio REST transport
+# whenever aiohttp is importable, and twilio installs aiohttp. We call Cloud Tasks over
+# synchronous gRPC only; that unused transport would import aiohttp, yarl and multidict
+# into the instance (about 8 MiB). A None entry makes its optional import fail as it does
+# when the extra is not installed; every other transport is unchanged.
+_UNUSED_ASYNC_REST = "google.api_core.operations_v1.transports.rest_asyncio"
+
+
 @functools.cache
 def tasks() -> tasks_v2.CloudTasksClient:
+    sys.modules.setdefault(_UNUSED_ASYNC_REST, cast(Any, None))
     from google.cloud import tasks_v2
 
     s = settings()

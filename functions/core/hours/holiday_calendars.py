@@ -32,7 +32,7 @@ def _bare_countries_package() -> None:
             return  # a layout we do not know: let the package import itself
         package = importlib.util.module_from_spec(spec)  # its __path__, not executed
         sys.modules[_PACKAGE] = package
-        holidays.countries = package  # type: ignore[attr-defined]
+        holidays.countries = package
 
 
 def country_holidays(
