@@ -10,7 +10,7 @@ from pydantic import BaseModel, create_model
 from core.config.schema.common import Ident, Strict
 from core.config.schema.queues import Queue
 from core.config.schema.root import Center
-from settings.resources import CENTER_FIELDS, QUEUE_KEPT
+from settings.fields import CENTER_FIELDS, QUEUE_KEPT
 
 # A queue's own settings: its sub-queues are resources of their own, and its notification
 # overrides are edited through the notifications API (which checks the tone library).

@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.routes import resolve
+from settings.fields import CENTER_FIELDS, QUEUE_KEPT
 
 if TYPE_CHECKING:  # pragma: no cover - the models load with the first request that needs one
     from pydantic import BaseModel
-
-CENTER_FIELDS = ("name", "timezone", "support_email", "default_language", "stuck_session_hours")
-# What a queue's own settings leave out (settings.models.QUEUE_OWN is the rest).
-QUEUE_KEPT = ("id", "children", "notifications")
 
 
 def clean(value: Any) -> Any:
