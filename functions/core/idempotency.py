@@ -23,8 +23,12 @@ def _ref(key: str) -> Any:
     return clients.firestore().collection(COLLECTION).document(doc_id)
 
 
-def claim(key: str, lease_seconds: float = 120.0) -> bool:
-    """True if the caller should do the work now (first claim, or a stale lease)."""
+def claim(key: str, lease_seconds: float = 120.0, *, owner: str | None = None) -> bool:
+    """True if the caller should do the work now (first claim, or a stale lease).
+
+    `owner` names who holds the claim: the same owner may take a running claim over at
+    once (a retry of the very work a crashed run claimed, which its own lease already
+    makes the only one running)."""
     from google.cloud import firestore
 
     ref = _ref(key)
@@ -35,7 +39,9 @@ def claim(key: str, lease_seconds: float = 120.0) -> bool:
         snap = ref.get(transaction=t)
         if snap.exists:
             d = snap.to_dict()
-            if d.get("state") == "done" or d.get("lease_until", 0) > now:
+            if d.get("state") == "done":
+                return False
+            if d.get("lease_until", 0) > now and (owner is None or d.get("owner") != owner):
                 return False
         t.set(
             ref,
@@ -43,6 +49,7 @@ def claim(key: str, lease_seconds: float = 120.0) -> bool:
                 "key": key,
                 "state": "running",
                 "lease_until": now + lease_seconds,
+                "owner": owner,
                 "at": now,
                 ttl.FIELD: ttl.expire_at(KEEP_SECONDS, now),
             },

@@ -324,7 +324,9 @@ class Run:
                 self._link_session(session_id, str(made))
             return made
 
-        target = session_ticket.once(session_id, make, known)
+        # The recording's own lease makes this run the only one working on it, so a run
+        # after a crash takes over the claim its predecessor left.
+        target = session_ticket.once(session_id, make, known, owner=f"recording:{self.sid}")
         self.write(target=str(target), target_state="set")
 
     def _link_session(self, session_id: str, target: str) -> None:

@@ -60,3 +60,28 @@ def test_an_abandoned_claim_is_taken_over_and_finds_the_ticket_it_made(suite, at
     again = crm_sync.ticket_for(store.get(sid))
     assert again == first
     assert len(_tickets(suite, sid)) == 1
+
+
+def test_a_retry_of_the_same_work_takes_its_crashed_claim_over_at_once(suite, attrs_config) -> None:
+    """A recording delivery killed while creating the ticket: its retry (the only run of
+    that recording, by the recording's own lease) goes on at once instead of waiting out
+    the claim; another writer still waits for it."""
+    import time
+
+    from core import idempotency
+    from core.crm import session_ticket
+
+    sid = make_call("billing-refunds")
+    key = f"crm-ticket:{sid}"
+    assert idempotency.claim(key, lease_seconds=60.0, owner="recording:RE1")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append("x")
+        return "4242"
+
+    t0 = time.monotonic()
+    assert session_ticket.once(sid, make, lambda: None, owner="recording:RE1") == "4242"
+    assert time.monotonic() - t0 < 5.0 and made == ["x"]
+    # Done now: anyone else gets the recorded id without making anything.
+    assert session_ticket.once(sid, make, lambda: None) == "4242" and made == ["x"]

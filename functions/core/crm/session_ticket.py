@@ -17,19 +17,27 @@ from core.crm.errors import Transient
 from core.crm.records import CrmId
 
 # Creating a ticket takes well under a second; a claim older than this was abandoned.
-LEASE_SECONDS = 30.0
-WAIT_SECONDS = 20.0
+LEASE_SECONDS = 15.0
+# A waiter outlasts the lease, so it takes an abandoned claim over instead of failing.
+WAIT_SECONDS = LEASE_SECONDS + 5.0
 
 
-def once(session_id: str, make: Callable[[], CrmId], known: Callable[[], CrmId | None]) -> CrmId:
+def once(
+    session_id: str,
+    make: Callable[[], CrmId],
+    known: Callable[[], CrmId | None],
+    *,
+    owner: str | None = None,
+) -> CrmId:
     """The session's ticket id: `known()` if recorded, else `make()` run by one writer.
 
     `make` must find an existing ticket by the session's external id before creating one,
-    and record the id where `known` reads it.
+    and record the id where `known` reads it. `owner` lets a retry of the same work take
+    its crashed predecessor's claim over at once (see core.idempotency.claim).
     """
     key = f"crm-ticket:{session_id}"
     deadline = time.monotonic() + WAIT_SECONDS
-    while not idempotency.claim(key, lease_seconds=LEASE_SECONDS):
+    while not idempotency.claim(key, lease_seconds=LEASE_SECONDS, owner=owner):
         made = (idempotency.result(key) or {}).get("ticket_id") or known()
         if made:
             return made
