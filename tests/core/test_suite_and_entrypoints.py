@@ -55,16 +55,11 @@ def test_main_py_defines_every_function_of_the_manifest() -> None:
         assert "def handle(" in source.read_text(), fn.module
 
 
-def test_handlers_are_imported_lazily() -> None:
-    """Importing main (a cold start) loads no handler module."""
+def _fresh_python(code: str) -> str:
+    """What `code` prints in a new interpreter started in functions/ (a cold instance)."""
     import subprocess
     import sys
 
-    code = (
-        "import sys, main; "
-        "mods = [m.module for m in main.manifest().functions.values()]; "
-        "print([m for m in mods if m in sys.modules])"
-    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT / "functions",
@@ -73,16 +68,23 @@ def test_handlers_are_imported_lazily() -> None:
         check=True,
         env={"PATH": "/usr/bin:/bin"},
     )
-    assert out.stdout.strip() == "[]"
+    return out.stdout.strip()
+
+
+def test_handlers_are_imported_lazily() -> None:
+    """Importing main (a cold start) loads no handler module."""
+    code = (
+        "import sys, main; "
+        "mods = [m.module for m in main.manifest().functions.values()]; "
+        "print([m for m in mods if m in sys.modules])"
+    )
+    assert _fresh_python(code) == "[]"
 
 
 def test_a_cold_start_builds_no_config_model() -> None:
     """The first answer of a new instance (the cold-start bench's unknown path) imports each
     HTTP function's router but not the config schema nor the request models built from it:
     those load with the first request that reads or writes the config."""
-    import subprocess
-    import sys
-
     code = (
         "import importlib, sys, main, flask; "
         "app = flask.Flask('t'); "
@@ -92,15 +94,7 @@ def test_a_cold_start_builds_no_config_model() -> None:
         "heavy = ('core.config.schema', 'settings.models', 'email_validator', 'yaml'); "
         "print(set(codes), [m for m in heavy if m in sys.modules])"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT / "functions",
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "/usr/bin:/bin"},
-    )
-    assert out.stdout.strip() == "{404} []"
+    assert _fresh_python(code) == "{404} []"
 
 
 def test_manifest_is_consistent() -> None:
