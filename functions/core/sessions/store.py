@@ -73,9 +73,11 @@ def mutate(
 
     db = clients.firestore()
     r = ref(session_id)
-    # Events are created blind first (no read); a duplicate fails the commit, and the
-    # change is run again with the events read (events.stage_all).
-    check_events = False
+    # Events are read before they are staged (a duplicate change stages nothing).
+    # events.stage_all can also create them blind, one read fewer, with a rerun on
+    # AlreadyExists; not used: under concurrent writers on one session the emulator's
+    # lock handling of the failed commit was seen to stall a request for 20 s.
+    check_events = True
 
     @firestore.transactional
     def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
