@@ -76,31 +76,18 @@ def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str)
 
 
 def stage_all(
-    txn: Any,
-    session_id: str,
-    items: list[tuple[str, dict[str, Any], str]],
-    *,
-    check: bool = True,
+    txn: Any, session_id: str, items: list[tuple[str, dict[str, Any], str]]
 ) -> list[Event]:
     """`stage` for several events of one change: every read first, then the writes (a
-    Firestore transaction refuses a read after a write). Duplicates are skipped.
-
-    With check=False nothing is read: each event is a *create*, so a duplicate makes the
-    whole commit fail with AlreadyExists and the caller runs the change again with
-    check=True. A duplicate is rare (a replayed callback that still changes the session),
-    and skipping the read saves one round trip on every session write.
-    """
+    Firestore transaction refuses a read after a write). Duplicates are skipped."""
     db = clients.firestore()
     refs = [db.collection(COLLECTION).document(event_id_for(key)) for _, _, key in items]
-    fresh = [not ref.get(transaction=txn).exists for ref in refs] if check else [True] * len(refs)
+    fresh = [not ref.get(transaction=txn).exists for ref in refs]
     out: list[Event] = []
     for (type_, data, key), ref, new in zip(items, refs, fresh, strict=True):
         if new:
             ev = Event(ref.id, session_id, type_, data, time.time())
-            if check:
-                txn.set(ref, outbox_doc(ev, key))
-            else:
-                txn.create(ref, outbox_doc(ev, key))
+            txn.set(ref, outbox_doc(ev, key))
             out.append(ev)
     return out
 

@@ -68,16 +68,11 @@ def mutate(
     The mutator may run more than once (transaction retries); it must be pure. `also`
     runs only when the session is written, inside the same transaction (writes only).
     """
-    from google.api_core.exceptions import Aborted, AlreadyExists
+    from google.api_core.exceptions import Aborted
     from google.cloud import firestore
 
     db = clients.firestore()
     r = ref(session_id)
-    # Events are read before they are staged (a duplicate change stages nothing).
-    # events.stage_all can also create them blind, one read fewer, with a rerun on
-    # AlreadyExists; not used: under concurrent writers on one session the emulator's
-    # lock handling of the failed commit was seen to stall a request for 20 s.
-    check_events = True
 
     @firestore.transactional
     def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
@@ -85,7 +80,7 @@ def mutate(
         current = snap.to_dict() if snap.exists else None
         new_doc, to_stage = mutator(current)
         # Event reads must precede writes in a Firestore transaction.
-        staged = events.stage_all(t, session_id, list(to_stage), check=check_events)
+        staged = events.stage_all(t, session_id, list(to_stage))
         if new_doc is not None and (staged or not to_stage):
             t.set(r, new_doc)
             if also is not None:
@@ -99,10 +94,6 @@ def mutate(
         try:
             doc, staged = txn(db.transaction(max_attempts=10))
             break
-        except AlreadyExists:
-            if check_events:
-                raise
-            check_events = True  # one of the events exists: run it again, reading them
         except (ValueError, Aborted) as exc:
             if isinstance(exc, ValueError) and "attempts" not in str(exc):
                 raise  # a real bug, not contention
