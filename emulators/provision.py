@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from emulators.suite import Suite
 
 BUCKETS = ("recordings", "media")
+SOFT_DELETE_SECONDS = 0  # every bucket's soft_delete_policy in infra/storage.tf
 QUEUES = ("recording-delivery", "scheduled-callbacks")
 
 
@@ -48,10 +49,15 @@ def provision(suite: Suite) -> None:
                 pass
         gcs = storage.Client(project=suite.project, credentials=AnonymousCredentials())
         for b in BUCKETS:
+            # As infra/storage.tf declares them: no soft delete, so a deleted recording is
+            # gone (the emulator, like Cloud Storage, keeps deleted objects 7 days by default).
+            # The emulator takes the policy on a patch only, not with the create.
             try:
-                gcs.create_bucket(b)
+                bucket = gcs.create_bucket(b)
             except Conflict:
-                pass
+                bucket = gcs.bucket(b)
+            bucket.soft_delete_policy.retention_duration_seconds = SOFT_DELETE_SECONDS
+            bucket.patch()
         channel = grpc.insecure_channel(f"127.0.0.1:{suite.ports['tasks']}")
         tasks = tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
         parent = f"projects/{suite.project}/locations/us-central1"

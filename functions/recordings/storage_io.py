@@ -60,21 +60,41 @@ class Corrupt(StorageError):
     """Our copy is not what the carrier sent (size or bytes): ingest it again."""
 
 
+def crc32c() -> Any:
+    """A CRC32C checksum, the one Cloud Storage keeps for every object (MD5 is missing on
+    composite objects) and the cheapest to take: C code, ~30 times faster than MD5."""
+    import google_crc32c
+
+    return google_crc32c.Checksum()
+
+
+def crc32c_b64(checksum: Any) -> str:
+    """As the object resource carries it: base64 of the big-endian 4 bytes."""
+    import base64
+
+    return base64.b64encode(checksum.digest()).decode()
+
+
 class Hashing:
-    """Passes reads through, hashing what passed (what we streamed is what we check)."""
+    """Passes reads through, hashing what passed (what we streamed is what we check): the
+    CRC32C to compare with the bucket's, the SHA-256 kept as the recording's fingerprint."""
 
     def __init__(self, source: Readable) -> None:
         import hashlib
 
         self._src = source
-        self.md5, self.sha256, self.size = hashlib.md5(usedforsecurity=False), hashlib.sha256(), 0
+        self.crc32c, self.sha256, self.size = crc32c(), hashlib.sha256(), 0
 
     def read(self, n: int = -1) -> bytes:
         data = self._src.read(n)
-        self.md5.update(data)
+        self.crc32c.update(data)
         self.sha256.update(data)
         self.size += len(data)
         return data
+
+    def crc32c_hex(self) -> str:
+        """The CRC32C of the bytes so far, as a stretch notes it."""
+        return str(self.crc32c.hexdigest().decode())
 
     def skip(self, n: int) -> None:
         """Read and hash `n` bytes without passing them on, a block at a time."""
@@ -96,35 +116,34 @@ def _reload(sid: str, timeout: float) -> Any:
     return b
 
 
-def verify(sid: str, size: int, md5_b64: str, timeout: float) -> dict[str, Any]:
+def verify(sid: str, size: int, crc32c_sent: str, timeout: float) -> dict[str, Any]:
     """Read the object's metadata back: it must be complete (size) and byte-identical
-    (the bucket's own MD5 of what it stored against ours of what we sent)."""
+    (the bucket's own CRC32C of what it stored against ours of what we sent)."""
     b = _reload(sid, timeout)
     if int(b.size or 0) != size:
         raise Corrupt(f"verify: stored {b.size} bytes, expected {size}")
-    if size and b.md5_hash != md5_b64:
-        raise Corrupt("verify: the stored object's MD5 differs from what we sent")
-    return {"generation": b.generation, "md5": b.md5_hash}
+    if size and b.crc32c != crc32c_sent:
+        raise Corrupt("verify: the stored object's CRC32C differs from what we sent")
+    return {"generation": b.generation, "crc32c": b.crc32c}
 
 
 def read_back(
     sid: str, size: int, stretches: list[dict[str, Any]], timeout: float
 ) -> dict[str, Any]:
     """Stream the stored object once (bounded memory) and check it: `size` bytes, each
-    stretch [start, end) with the MD5 (hex) noted when it was streamed in, and the whole
-    with the bucket's own MD5 (so what was read is what is stored). Returns the object's
-    generation, its MD5 (base64) and the SHA-256 (hex) of its bytes."""
-    import base64
+    stretch [start, end) with the CRC32C (hex) noted when it was streamed in, and the whole
+    with the bucket's own CRC32C (so what was read is what is stored). Returns the object's
+    generation, its CRC32C (base64) and the SHA-256 (hex) of its bytes."""
     import hashlib
 
     b = _reload(sid, timeout)
     if int(b.size or 0) != size:
         raise Corrupt(f"verify: stored {b.size} bytes, expected {size}")
-    whole, sha = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+    whole, sha = crc32c(), hashlib.sha256()
     reader = RangeReader(sid, 0, size, timeout)
     try:
         for st in stretches:
-            part, left = hashlib.md5(usedforsecurity=False), int(st["end"]) - int(st["start"])
+            part, left = crc32c(), int(st["end"]) - int(st["start"])
             while left > 0:
                 data = reader.read(min(CHUNK, left))
                 if not data:
@@ -133,7 +152,7 @@ def read_back(
                 whole.update(data)
                 sha.update(data)
                 left -= len(data)
-            if part.hexdigest() != st["md5"]:
+            if part.hexdigest().decode() != st.get("crc32c"):
                 raise Corrupt(
                     f"verify: bytes {st['start']}-{int(st['end']) - 1} differ from those streamed"
                 )
@@ -141,10 +160,10 @@ def read_back(
         raise StorageError(f"verify: {exc}") from None
     finally:
         reader.close()
-    md5 = base64.b64encode(whole.digest()).decode()
-    if size and b.md5_hash != md5:
-        raise StorageError("verify: what was read differs from the bucket's own MD5")
-    return {"generation": b.generation, "md5": md5, "sha256": sha.hexdigest()}
+    crc = crc32c_b64(whole)
+    if size and b.crc32c != crc:
+        raise StorageError("verify: what was read differs from the bucket's own CRC32C")
+    return {"generation": b.generation, "crc32c": crc, "sha256": sha.hexdigest()}
 
 
 def upload(

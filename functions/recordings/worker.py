@@ -11,7 +11,7 @@ Exactly once as the CRM sees it:
 - a part is marked sent only after the CRM answered; our object is deleted only after the
   CRM confirmed every part. The carrier's copy is deleted as soon as ours is complete and
   verified (size, and its bytes against the hashes of what was streamed in: the bucket's
-  MD5 when one run streamed it all, a read-back when the ingest spanned runs), before
+  CRC32C when one run streamed it all, a read-back when the ingest spanned runs), before
   delivery.
 
 Retries are ours: on a transient failure the run gives the lease back, bumps the
@@ -26,7 +26,6 @@ bytes the bucket has; the parts the CRM has).
 
 from __future__ import annotations
 
-import base64
 import math
 import threading
 import time
@@ -45,6 +44,19 @@ from recordings.config import rec_settings
 log = logs.get("recordings.worker")
 # A commit refused for stale tokens is retried at once after re-uploading, this often.
 COMMIT_ROUNDS = 3
+
+
+def chunk_size(unit: int, left: int, sent: int, took: float, budget_left: float) -> int:
+    """The next ingest chunk: a whole number of `unit`s, as many as half the run's
+    remaining budget carries at the rate this run has seen (one unit before any rate is
+    known), at most what is left. Few chunks spare round trips and the storage emulator,
+    which rewrites its whole partial file per chunk; the half leaves the margin should the
+    link slow down. A chunk that dies midway loses nothing: the next run asks the session
+    what the bucket persisted."""
+    if sent <= 0 or took <= 0:
+        return min(unit, left)
+    fits = int(sent / took * max(0.0, budget_left) / 2)
+    return min(left, unit * max(1, fits // unit))
 
 
 class HandOn(Exception):  # noqa: N818 - not an error: the run's budget is used up
@@ -190,8 +202,8 @@ class Run:
             except storage_io.SessionGone:
                 log.info("recording %s: upload session expired, ingesting again", self.sid)
                 ing = {}
-        # Each run's stretch of the carrier's stream, with the MD5 of the bytes it read:
-        # [{start, end, md5}], contiguous from 0. The bucket never has less than the last
+        # Each run's stretch of the carrier's stream, with the CRC32C of the bytes it read:
+        # [{start, end, crc32c}], contiguous from 0. The bucket never has less than the last
         # end (a stretch grows only after the bucket confirmed its chunk).
         stretches: list[dict[str, Any]] = list(ing.get("streamed") or [])
         hashed = stretches[-1]["end"] if stretches else 0
@@ -209,18 +221,25 @@ class Run:
                 elif size != ing["size"]:
                     raise carrier_media.CarrierError(f"media size {size}, was {ing['size']}")
                 stream = storage_io.Hashing(raw)
-                mine = {"start": hashed, "end": hashed, "md5": stream.md5.hexdigest()}
+                mine = {"start": hashed, "end": hashed, "crc32c": stream.crc32c_hex()}
                 stretches.append(mine)
                 if offset > hashed:
                     # The bucket took these bytes in a run that died before it noted their
                     # hash: read them again from the carrier (hashed, not re-sent).
                     stream.skip(offset - hashed)
-                    mine |= {"end": offset, "md5": stream.md5.hexdigest()}
+                    mine |= {"end": offset, "crc32c": stream.crc32c_hex()}
                     self.write(ingest=ing | {"offset": offset, "streamed": stretches})
+                began, first = time.monotonic(), offset
                 while obj is None:
                     if offset:
                         self.check_budget(f"ingest at byte {offset} of {size}")
-                    n = min(self.rs.ingest_chunk_bytes, size - offset)
+                    n = chunk_size(
+                        self.rs.ingest_chunk_bytes,
+                        size - offset,
+                        offset - first,
+                        time.monotonic() - began,
+                        self.rs.run_budget_seconds - (time.monotonic() - self._started),
+                    )
                     upto, obj = storage_io.upload_chunk(
                         ing["session"], stream, offset, n, size, ctype, timeout
                     )
@@ -230,7 +249,7 @@ class Run:
                         self.write(ingest=ing | {"offset": upto, "streamed": stretches})
                         raise storage_io.StorageError(f"bucket kept {upto} of {offset + n}")
                     offset = upto
-                    mine |= {"end": offset, "md5": stream.md5.hexdigest()}
+                    mine |= {"end": offset, "crc32c": stream.crc32c_hex()}
                     ing["offset"] = offset
                     if obj is None:
                         self.write(ingest=ing | {"streamed": stretches})
@@ -251,7 +270,7 @@ class Run:
                 "bucket": settings().recordings_bucket,
                 "name": storage_io.object_name(self.sid),
                 "generation": checked.get("generation") or (obj or {}).get("generation"),
-                "md5": checked["md5"],
+                "crc32c": checked["crc32c"],
                 "verified_by": checked["verified_by"],
             },
             part_size=self.rs.part_size,
@@ -269,17 +288,17 @@ class Run:
         """Our copy must be complete (the size the carrier announced) and byte-identical to
         what the carrier streamed, before the carrier's copy may go.
 
-        One run streamed it all: the bucket's own MD5 against ours of the stream (no read).
+        One run streamed it all: the bucket's own CRC32C against ours of the stream (no read).
         Several runs did: no one hash saw every byte (a hash's state cannot be saved), so
-        the object is read back once, each run's stretch checked against the MD5 that run
+        the object is read back once, each run's stretch checked against the CRC32C that run
         noted, and the SHA-256 taken from what the bucket holds."""
         ends = [0] + [s["end"] for s in stretches]
         if not stretches or ends[-1] != size or [s["start"] for s in stretches] != ends[:-1]:
             raise storage_io.Corrupt(f"streamed stretches do not cover 0-{size}: {ends}")
         timeout = self.rs.http_timeout_seconds
         if stream is not None and len(stretches) == 1 and stream.size == size:
-            md5 = base64.b64encode(stream.md5.digest()).decode()
-            checked = storage_io.verify(self.sid, size, md5, timeout)
+            crc = storage_io.crc32c_b64(stream.crc32c)
+            checked = storage_io.verify(self.sid, size, crc, timeout)
             return checked | {"sha256": stream.sha256.hexdigest(), "verified_by": "streamed"}
         checked = storage_io.read_back(self.sid, size, stretches, timeout)
         return checked | {"verified_by": "read_back"}

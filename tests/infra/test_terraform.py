@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.settings import Settings
-from emulators.provision import BUCKETS, QUEUES
+from emulators.provision import BUCKETS, QUEUES, SOFT_DELETE_SECONDS
 from tests.infra import tf
 
 MANIFEST = tf.manifest()
@@ -345,6 +345,14 @@ def test_recordings_bucket_never_keeps_anything_past_seven_days() -> None:
     assert var["default"] <= 7
     assert "var.recordings_lifecycle_age_days <= 7" in var["validation"][0]["condition"]
     assert "google_storage_bucket_object_retention" not in tf.all_text()
+
+
+def test_buckets_keep_no_deleted_object_as_the_emulators_are_provisioned() -> None:
+    for name in BUCKETS:
+        b = tf.resource("google_storage_bucket", name)
+        assert tf.block(b, "soft_delete_policy")["retention_duration_seconds"] == (
+            SOFT_DELETE_SECONDS
+        ), name
 
 
 def test_media_bucket_private_with_its_own_lifecycle() -> None:

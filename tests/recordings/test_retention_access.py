@@ -43,6 +43,13 @@ def test_sweeper_alerts_at_day_6_and_deletes_at_day_7(
     assert kinds == sorted([("recording.undelivered", old.sid), ("recording.expired", oldest.sid)])
     assert pipe.doc(oldest.sid)["status"] == "expired"
     assert not pipe.object_exists(oldest.sid) and pipe.carrier_deleted(oldest.sid)
+    # Gone, not kept as a soft-deleted object (the bucket as infra/storage.tf declares it).
+    from core import clients
+    from core.settings import settings
+
+    bucket = clients.storage_client().bucket(settings().recordings_bucket)
+    kept = bucket.list_blobs(prefix=f"recordings/{oldest.sid}", soft_deleted=True)
+    assert [b.name for b in kept] == []
     assert pipe.object_exists(old.sid) and pipe.object_exists(young.sid)
     # The expired recording's outstanding task is now stale: nothing reaches the CRM.
     requests.delete(f"{suite.url('zendesk')}/_control/faults", timeout=10)

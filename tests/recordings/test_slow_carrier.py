@@ -10,7 +10,6 @@ down (6 MB at 1 MB/s with a 1.5 s budget); the slow one is the real thing (1 GiB
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import Any
 
@@ -111,6 +110,12 @@ def _rec_bytes(rec: Any, start: int, end: int) -> bytes:
     return data[start:end]
 
 
+def _crc32c_hex(data: bytes) -> str:
+    import google_crc32c
+
+    return google_crc32c.Checksum(data).hexdigest().decode()
+
+
 def _hand_on_once(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch, seconds: int) -> Any:
     """A recording whose first run hands on mid-ingest (a few chunks in the bucket)."""
     monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.2")
@@ -143,7 +148,7 @@ def test_a_resumed_copy_that_differs_from_what_was_streamed_is_ingested_again(
     ing = pipe.doc(rec.sid)["ingest"]
     first_session = ing["session"]
     stretches = [dict(s) for s in ing["streamed"]]
-    stretches[0]["md5"] = hashlib.md5(b"not what was streamed").hexdigest()  # noqa: S324
+    stretches[0]["crc32c"] = _crc32c_hex(b"not what was streamed")
     state.ref(rec.sid).update({"ingest.streamed": stretches})
 
     ran: list[dict[str, Any]] = []
@@ -180,9 +185,7 @@ def test_bytes_the_bucket_took_unnoted_are_fetched_again_and_checked(
     ing = pipe.doc(rec.sid)["ingest"]
     noted = ing["offset"] - chunk  # as if the last chunk's note was never written
     assert noted >= 0
-    stretches = [
-        {"start": 0, "end": noted, "md5": hashlib.md5(_rec_bytes(rec, 0, noted)).hexdigest()}  # noqa: S324
-    ]
+    stretches = [{"start": 0, "end": noted, "crc32c": _crc32c_hex(_rec_bytes(rec, 0, noted))}]
     state.ref(rec.sid).update({"ingest.streamed": stretches})
     seen = len(_media_ranges(pipe.suite, rec.sid))
 
@@ -190,6 +193,21 @@ def test_bytes_the_bucket_took_unnoted_are_fetched_again_and_checked(
     d = pipe.assert_delivered(rec, 2_000_000)
     assert d["object"]["verified_by"] == "read_back"
     assert _media_ranges(pipe.suite, rec.sid)[seen] == f"bytes={noted}-"
+
+
+def test_ingest_chunks_grow_to_what_half_the_remaining_budget_carries() -> None:
+    from recordings.worker import chunk_size
+
+    unit = 16 * MIB
+    assert chunk_size(unit, 1024 * MIB, 0, 0.0, 1200) == unit  # no rate seen yet
+    assert chunk_size(unit, 5 * MIB, 0, 0.0, 1200) == 5 * MIB  # the last, short chunk
+    # 80 MiB/s with 1,199 s left: the rest of a 1 GiB file in one chunk.
+    assert chunk_size(unit, 1008 * MIB, unit, 0.2, 1199) == 1008 * MIB
+    # 5 MiB/s with 100 s left: 250 MiB fit in half of it, in whole units.
+    assert chunk_size(unit, 4096 * MIB, unit, 3.2, 100) == 15 * unit
+    # Past the budget (the run hands on before the next chunk) or a crawling link: one unit.
+    assert chunk_size(unit, 4096 * MIB, unit, 3.2, -5) == unit
+    assert chunk_size(unit, 4096 * MIB, unit, 3000.0, 100) == unit
 
 
 def test_tasks_get_a_deadline_as_long_as_the_function_may_run(pipe: Pipeline) -> None:
@@ -220,12 +238,11 @@ def test_one_gib_at_5_mib_per_second_with_the_production_settings(
     pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """1 GiB over a 5 MiB/s carrier link: about 205 s of transfer, inside one run with the
-    production budget and deadline (larger chunks only spare the storage emulator, which
-    rewrites its whole partial file on every chunk)."""
+    production budget and deadline."""
     for key in ("RECORDINGS_RUN_BUDGET_SECONDS", "RECORDINGS_TASK_DEADLINE_SECONDS"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(128 * MIB))
-    monkeypatch.setenv("RECORDINGS_PART_SIZE", str(50_000_000))
+    for key in ("RECORDINGS_INGEST_CHUNK_BYTES", "RECORDINGS_PART_SIZE"):
+        monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "60")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "60")
     reset_caches()
