@@ -124,8 +124,11 @@ class Run:
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None
         # One state write at a time from this run: the heartbeat and the run's own writes
-        # in two concurrent transactions on one document would make Firestore abort one.
+        # would otherwise fail each other's preconditions.
         self._lock = threading.Lock()
+        # The document as this run last wrote it, with its update time: the next write is
+        # one conditional update (state.write_fenced), unless someone else wrote since.
+        self._known: state.Known | None = None
         self._renewed = time.monotonic()
         self._started = time.monotonic()
 
@@ -155,10 +158,7 @@ class Run:
                 if self._stop.is_set() or time.monotonic() - self._renewed < every:
                     continue  # the run's own writes renewed it lately
                 try:
-                    state.write(
-                        self.sid, self.lease, lambda cur: {}, lease_seconds=self.rs.lease_seconds
-                    )
-                    self._renewed = time.monotonic()
+                    self._fenced(lambda cur: {})
                 except state.LeaseLost:
                     return  # the run's own next write says so
                 except Exception as exc:  # a missed beat is retried at the next one
@@ -167,10 +167,22 @@ class Run:
     # -- state helpers --------------------------------------------------------------
     def write(self, **changes: Any) -> None:
         with self._lock:
-            self.doc = state.write(
-                self.sid, self.lease, lambda cur: changes, lease_seconds=self.rs.lease_seconds
-            )
-            self._renewed = time.monotonic()
+            self._fenced(lambda cur: changes)
+
+    def _fenced(self, changes: Any) -> None:
+        """One lease-fenced write that extends the lease (the caller holds the lock)."""
+        self._known = state.write_fenced(
+            self.sid, self.lease, changes, self.rs.lease_seconds, known=self._known
+        )
+        self.doc = self._known[0]
+        self._renewed = time.monotonic()
+
+    def release(self, changes: dict[str, Any]) -> None:
+        """Give the lease back with final changes; the heartbeat renews nothing after."""
+        with self._lock:
+            self._stop.set()
+            self.doc = state.release(self.sid, self.lease, changes, known=self._known)
+            self._known = None
 
     # -- the stages ---------------------------------------------------------------------
     def drive(self) -> dict[str, Any]:
@@ -485,13 +497,7 @@ class Run:
             carrier_media.delete(self.sid, self.rs.http_timeout_seconds)
             deleted["carrier"] = time.time()
             self.write(deleted=deleted)
-        with self._lock:
-            self._stop.set()  # given back: no renewal after this
-            self.doc = state.release(
-                self.sid,
-                self.lease,
-                {"status": "done", "done_at": time.time(), "delay_reason": None},
-            )
+        self.release({"status": "done", "done_at": time.time(), "delay_reason": None})
         log.info("recording %s delivered and deleted", self.sid)
 
     # -- outcomes -----------------------------------------------------------------------
@@ -504,9 +510,7 @@ class Run:
         # leaves a task that waits out the lease and carries on (never a recording
         # without a task).
         tasks.enqueue(self.sid, gen, at=at)
-        self.doc = state.release(
-            self.sid,
-            self.lease,
+        self.release(
             {
                 "gen": gen,
                 "attempts": attempts + 1,
@@ -531,7 +535,7 @@ class Run:
         attempt counted; it resumes from what is saved."""
         gen = int(self.doc.get("gen", 0)) + 1
         tasks.enqueue(self.sid, gen)  # before the lease is given back (see reschedule)
-        self.doc = state.release(self.sid, self.lease, {"gen": gen, "next_at": time.time()})
+        self.release({"gen": gen, "next_at": time.time()})
         logs.event(
             log,
             f"recording {self.sid}: run budget used, carrying on in a new task ({where})",
@@ -553,9 +557,7 @@ class Run:
         return self.reschedule("file_too_large", error)
 
     def fail(self, error: str) -> dict:
-        self.doc = state.release(
-            self.sid,
-            self.lease,
+        self.release(
             {"status": "failed", "last_error": error[:500], "failed_at": time.time()},
         )
         alert("recording.delivery_failed", self.sid, error)
