@@ -47,6 +47,7 @@ def apply(
     values = {f: bool(v) for f, v in values.items() if f in PROFILE_FLAGS}
     allowed = tuple(kinds) if kinds is not None else None
     now = time.time()
+    event_key = f"{session_id}:profile:{key}"
 
     def mut(cur: dict[str, Any] | None) -> tuple[dict[str, Any] | None, list]:
         if cur is None or (allowed is not None and cur.get("kind") not in allowed):
@@ -85,9 +86,9 @@ def apply(
         }
         if detail:
             data["detail"] = detail
-        return doc, [(EVENT_TYPE, data, f"{session_id}:profile:{key}")]
+        return doc, [(EVENT_TYPE, data, event_key)]
 
-    doc, staged = store.mutate(session_id, mut)
+    doc, staged = store.mutate(session_id, mut, event_keys=[event_key])
     assert doc is not None
     changed = bool(staged)
     if changed:

@@ -6,6 +6,8 @@ import json
 import secrets
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.helpers.common import pull_all, twilio_signed
 
 PUBLIC = "https://sessions.example.test"
@@ -101,15 +103,17 @@ def test_concurrent_duplicate_callbacks_publish_once(suite, demo, subscribe) -> 
     assert len(ended) == 1
 
 
-def test_a_replayed_change_whose_event_exists_stages_nothing(suite, demo) -> None:
-    """Events are created without a read; when one exists already (a replayed change), the
-    commit fails and the change is run again reading them: a duplicate change, so the
+@pytest.mark.parametrize("known_keys", [False, True], ids=["read-after", "read-with-session"])
+def test_a_replayed_change_whose_event_exists_stages_nothing(suite, demo, known_keys) -> None:
+    """The outbox event is read in the change's transaction (after the session, or with
+    it when the caller names the key beforehand): a replayed change finds it, so the
     session keeps the first write, the first event is kept, nothing new is staged."""
     from core.sessions import events, store
 
     sid = call_sid()
     store.ensure(sid, "queued", {"channel": "voice"})
     key = f"{sid}:test:replayed"
+    keys = [key] if known_keys else []
 
     def change(note: str) -> store.Mutator:
         def mut(cur: dict | None) -> tuple[dict | None, list]:
@@ -118,14 +122,71 @@ def test_a_replayed_change_whose_event_exists_stages_nothing(suite, demo) -> Non
 
         return mut
 
-    doc, staged = store.mutate(sid, change("first"))
+    doc, staged = store.mutate(sid, change("first"), event_keys=keys)
     assert doc["note"] == "first" and len(staged) == 1
     first_id = staged[0].event_id
-    _, staged = store.mutate(sid, change("second"))
+    _, staged = store.mutate(sid, change("second"), event_keys=keys)
     assert staged == []
     assert store.get(sid)["note"] == "first"
     kept = events.ref(first_id).get().to_dict()
     assert kept["data"] == {"note": "first"}
+
+
+def test_known_event_keys_are_read_in_the_sessions_round_trip(suite, demo, monkeypatch) -> None:
+    from core import clients
+    from core.sessions import store
+
+    sid = call_sid()
+    store.ensure(sid, "queued", {"channel": "voice"})
+    api = clients.firestore()._firestore_api
+    reads: list[int] = []
+    real = api.batch_get_documents
+
+    def counting(*a, **k):
+        reads.append(len((k.get("request") or {}).get("documents", [])))
+        return real(*a, **k)
+
+    monkeypatch.setattr(api, "batch_get_documents", counting)
+
+    def mut(note: str, key: str) -> store.Mutator:
+        return lambda cur: (cur | {"note": note}, [("test.changed", {"note": note}, key)])
+
+    store.mutate(sid, mut("a", f"{sid}:a"))
+    assert reads == [1, 1]  # the session, then its event
+    reads.clear()
+    store.mutate(sid, mut("b", f"{sid}:b"), event_keys=[f"{sid}:b"])
+    assert reads == [2]  # both in one batch get
+
+
+def test_published_flags_of_unawaited_publishes_are_written_together(
+    suite, demo, monkeypatch
+) -> None:
+    """publish(wait=False) leaves the flags to one writer that gathers them for
+    FLAG_LINGER_SECONDS: five publishes in a row, one flag commit, every event flagged."""
+    import time
+
+    from core.sessions import events
+
+    commits: list[list[str]] = []
+    real = events._flag_published
+    monkeypatch.setattr(events, "_flag_published", lambda ids: (commits.append(ids), real(ids)))
+    evs = []
+    for i in range(5):
+        sid, key = call_sid(), f"test:flags:{i}:{secrets.token_hex(4)}"
+        ev = events.Event(events.event_id_for(key), sid, "test.flagged", {"i": i}, time.time())
+        events.ref(ev.event_id).set(events.outbox_doc(ev, key))
+        evs.append(ev)
+    for ev in evs:
+        events.publish([ev], wait=False)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        docs = [events.ref(ev.event_id).get().to_dict() for ev in evs]
+        if all(d["published"] for d in docs):
+            break
+        time.sleep(0.05)
+    assert all(d["published"] for d in docs), docs
+    assert sorted(sum(commits, [])) == sorted(ev.event_id for ev in evs)
+    assert len(commits) == 1, commits
 
 
 def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch) -> None:

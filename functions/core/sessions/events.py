@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,7 @@ from core.settings import settings
 
 COLLECTION = "session_events"
 PUBLISHED_KEEP_SECONDS = 30 * ttl.DAY
+FLAG_LINGER_SECONDS = 0.1
 log = logs.get("sessions.events")
 
 
@@ -76,13 +79,23 @@ def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str)
 
 
 def stage_all(
-    txn: Any, session_id: str, items: list[tuple[str, dict[str, Any], str]]
+    txn: Any,
+    session_id: str,
+    items: list[tuple[str, dict[str, Any], str]],
+    exists: Mapping[str, bool] | None = None,
 ) -> list[Event]:
     """`stage` for several events of one change: every read first, then the writes (a
-    Firestore transaction refuses a read after a write). Duplicates are skipped."""
+    Firestore transaction refuses a read after a write). Duplicates are skipped.
+    `exists`: keys whose outbox documents this transaction already read."""
     db = clients.firestore()
+    exists = exists or {}
     refs = [db.collection(COLLECTION).document(event_id_for(key)) for _, _, key in items]
-    fresh = [not ref.get(transaction=txn).exists for ref in refs]
+    unread = [ref for (_, _, key), ref in zip(items, refs, strict=True) if key not in exists]
+    found = {s.reference.path for s in txn.get_all(unread) if s.exists} if unread else set()
+    fresh = [
+        not exists[key] if key in exists else ref.path not in found
+        for (_, _, key), ref in zip(items, refs, strict=True)
+    ]
     out: list[Event] = []
     for (type_, data, key), ref, new in zip(items, refs, fresh, strict=True):
         if new:
@@ -96,9 +109,10 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
     """Publish staged events and flag them published (after the transaction committed).
 
     The flags of one call are written in one batch once every publish has settled. With
-    wait=False the caller does not wait for Pub/Sub: the flags are written from the
-    publisher's callback thread. An event whose publish failed stays in the outbox for
-    `flush_outbox` (subscribers dedupe on event_id, so a late duplicate is harmless).
+    wait=False the caller does not wait for Pub/Sub, and the flags join those of other
+    calls for up to FLAG_LINGER_SECONDS (_Flags). An event whose publish failed stays in
+    the outbox for `flush_outbox` (subscribers dedupe on event_id, so a late duplicate is
+    harmless).
     """
     todo = [e for e in events if e is not None]
     if not todo:
@@ -115,7 +129,7 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
         )
         for e in todo
     ]
-    settle = _Settle([e.event_id for e in todo])
+    settle = _Settle([e.event_id for e in todo], later=not wait)
     for i, fut in enumerate(futures):
         if wait:
             settle.done(i, fut)
@@ -126,8 +140,9 @@ def publish(events: list[Event | None], *, wait: bool = True) -> None:
 class _Settle:
     """Collects the outcome of one publish call; the last to settle flags the batch."""
 
-    def __init__(self, event_ids: list[str]) -> None:
+    def __init__(self, event_ids: list[str], later: bool) -> None:
         self.ids = event_ids
+        self.later = later  # flags through the gathering writer (_Flags), not at once
         self.ok: list[str] = []
         self.left = len(event_ids)
         self.lock = threading.Lock()
@@ -145,7 +160,50 @@ class _Settle:
             self.left -= 1
             last = self.left == 0
         if last and self.ok:
-            _flag_published(self.ok)
+            if self.later:
+                _flags().add(self.ok)
+            else:
+                _flag_published(self.ok)
+
+
+class _Flags:
+    """Published flags of wait=False publishes, gathered for FLAG_LINGER_SECONDS and
+    written in one commit: under load one flag commit serves many events instead of one
+    each. A flag never written (the instance stopped first) costs only a duplicate
+    publish by flush_outbox, which subscribers absorb. One per process, like the marks
+    writer (a forked worker starts its own)."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.ids: list[str] = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._run, name="published-flags", daemon=True).start()
+
+    def add(self, ids: list[str]) -> None:
+        with self.cond:
+            self.ids.extend(ids)
+            self.cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.cond:
+                self.cond.wait_for(lambda: bool(self.ids))
+            time.sleep(FLAG_LINGER_SECONDS)
+            with self.cond:
+                ids, self.ids = self.ids, []
+            _flag_published(ids)
+
+
+_flag_writer: _Flags | None = None
+_flag_lock = threading.Lock()
+
+
+def _flags() -> _Flags:
+    global _flag_writer
+    with _flag_lock:
+        if _flag_writer is None or _flag_writer.pid != os.getpid():
+            _flag_writer = _Flags()
+        return _flag_writer
 
 
 def _flag_published(event_ids: list[str]) -> None:

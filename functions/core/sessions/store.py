@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from core import clients
@@ -61,12 +61,19 @@ def find_by_call_sid(call_sid: str) -> dict[str, Any] | None:
 
 
 def mutate(
-    session_id: str, mutator: Mutator, *, also: AlsoWrite | None = None
+    session_id: str,
+    mutator: Mutator,
+    *,
+    also: AlsoWrite | None = None,
+    event_keys: Sequence[str] = (),
 ) -> tuple[dict[str, Any] | None, list[events.Event]]:
     """Read-modify-write one session and stage its events atomically, then publish.
 
     The mutator may run more than once (transaction retries); it must be pure. `also`
     runs only when the session is written, inside the same transaction (writes only).
+    `event_keys`: the keys of the events the change will stage when the caller knows
+    them beforehand (a request's idempotency key); their outbox documents are read in
+    the same round trip as the session instead of one more after it.
     """
     from google.api_core.exceptions import Aborted
     from google.cloud import firestore
@@ -76,11 +83,17 @@ def mutate(
 
     @firestore.transactional
     def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
-        snap = r.get(transaction=t)
+        if event_keys:
+            refs = {k: events.ref(events.event_id_for(k)) for k in event_keys}
+            snaps = {s.reference.path: s for s in t.get_all([r, *refs.values()])}
+            snap = snaps[r.path]
+            exists = {k: snaps[e.path].exists for k, e in refs.items()}
+        else:
+            snap, exists = r.get(transaction=t), {}
         current = snap.to_dict() if snap.exists else None
         new_doc, to_stage = mutator(current)
         # Event reads must precede writes in a Firestore transaction.
-        staged = events.stage_all(t, session_id, list(to_stage))
+        staged = events.stage_all(t, session_id, list(to_stage), exists=exists)
         if new_doc is not None and (staged or not to_stage):
             t.set(r, new_doc)
             if also is not None:
