@@ -97,6 +97,23 @@ def test_a_cold_start_builds_no_config_model() -> None:
     assert _fresh_python(code) == "{404} []"
 
 
+def test_the_entry_module_loads_without_collecting_and_leaves_collection_on() -> None:
+    """main.py turns the garbage collector off while it imports (a cold start's objects
+    are not garbage) and on again with everything loaded frozen, also when it refuses to
+    start; left off, every instance would grow without bound."""
+    code = "import gc, sys; import main; print(gc.isenabled(), gc.get_freeze_count() > 10000)"
+    assert _fresh_python(code) == "True True"
+    refused = (
+        "import gc, os\n"
+        "os.environ['K_SERVICE'] = 'deflection-http'\n"
+        "try:\n"
+        "    import main\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__, gc.isenabled())\n"
+    )
+    assert _fresh_python(refused) == "SettingsError True"
+
+
 def test_manifest_is_consistent() -> None:
     from deflection import scheduled
     from recordings import tasks
