@@ -120,7 +120,7 @@ def claim(
 
 # A fenced write whose precondition keeps failing (other writers on the document) gives
 # up after this many reads, as a transaction would after its attempts.
-WRITE_ATTEMPTS = 8
+FENCED_WRITE_TRIES = 8
 
 # (the document as stored, its update time): what a run knows after its own last write.
 Known = tuple[dict[str, Any], Any]
@@ -145,7 +145,7 @@ def write_fenced(
 
     db = clients.firestore()
     r = ref(sid)
-    for _ in range(WRITE_ATTEMPTS):
+    for _ in range(FENCED_WRITE_TRIES):
         if known is None:
             snap = r.get()
             cur, version = (snap.to_dict() if snap.exists else None), snap.update_time
@@ -163,7 +163,7 @@ def write_fenced(
         except (FailedPrecondition, NotFound):
             continue
         return cur | out, res.update_time
-    raise Contended(f"{sid}: {WRITE_ATTEMPTS} fenced writes lost to other writers")
+    raise Contended(f"{sid}: {FENCED_WRITE_TRIES} fenced writes lost to other writers")
 
 
 def write(
