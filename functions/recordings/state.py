@@ -166,16 +166,6 @@ def write_fenced(
     raise Contended(f"{sid}: {FENCED_WRITE_TRIES} fenced writes lost to other writers")
 
 
-def write(
-    sid: str,
-    lease_id: str,
-    changes: Callable[[dict[str, Any]], dict[str, Any]],
-    lease_seconds: float | None = None,
-) -> dict[str, Any]:
-    """write_fenced from a fresh read: the document as stored."""
-    return write_fenced(sid, lease_id, changes, lease_seconds)[0]
-
-
 def release(
     sid: str,
     lease_id: str,
