@@ -30,7 +30,7 @@ BENCH_DIR = ROOT / "bench"
 BENCHES: list[tuple[str, list[str], list[str] | None, bool]] = [
     ("bench.cold_start", ["--runs", "5"], ["--runs", "1"], False),
     ("bench.deflection_ivr", ["--duration", "15"], ["--duration", "3", "--rate", "50"], False),
-    ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "10"], False),
+    ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "50"], False),
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"], False),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"], False),
     ("bench.recordings_pipeline", ["--mib", "4096"], None, True),
