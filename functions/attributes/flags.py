@@ -3,7 +3,7 @@ SIP headers, virtual agent), so each change updates the profile, keeps the histo
 publishes one event and reaches the CRM record the same way: from that event, in order,
 once per change (attributes.crm_events, the attributes_on_event function).
 
-Later writes win: changes are applied in commit order inside a Firestore transaction.
+Later writes win: changes are applied in commit order in one conditioned commit per change.
 A change that alters nothing writes nothing and publishes nothing.
 """
 
@@ -42,7 +42,7 @@ def apply(
 
     `key` makes the change happen once (a replayed request with the same key is a no-op);
     `kinds` limits which sessions qualify ("call" / "chat"): others look missing.
-    `attributes` are merged into the session's `attributes` in the same transaction.
+    `attributes` are merged into the session's `attributes` in the same commit.
     """
     values = {f: bool(v) for f, v in values.items() if f in PROFILE_FLAGS}
     allowed = tuple(kinds) if kinds is not None else None

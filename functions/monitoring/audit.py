@@ -1,6 +1,6 @@
 """Append-only audit log of monitoring and end-session actions (who, what, when, why).
 
-Records are written inside the transaction of the session change they describe, with an
+Records are written in the commit of the session change they describe, with an
 id derived from the action, so each action appears exactly once. Nothing in the code base
 updates or deletes them; the API only reads.
 """
@@ -46,7 +46,7 @@ def entry(
     at: float | None = None,
 ) -> dict[str, Any]:
     return {
-        # One id per (session, action, key): a retried transaction rewrites the same record.
+        # One id per (session, action, key): a retried change rewrites the same record.
         "id": hashlib.sha256(f"{session['id']}|{action}|{key}".encode()).hexdigest()[:32],
         "at": at or time.time(),
         "action": action,
@@ -62,11 +62,11 @@ def entry(
 
 
 def writer(record: dict[str, Any]) -> AlsoWrite:
-    """An `also` hook for core.sessions.store: writes the record in the same transaction."""
+    """An `also` hook for core.sessions.store: writes the record in the session's commit."""
 
-    def write(txn: Any, _doc: dict[str, Any]) -> None:
+    def write(batch: Any, _doc: dict[str, Any]) -> None:
         ref = clients.firestore().collection(COLLECTION).document(record["id"])
-        txn.set(ref, record)
+        batch.set(ref, record)
 
     return write
 

@@ -6,7 +6,7 @@ Many supervisors may monitor at once; each has its own participant (label
 `monitor-<user>-<id>`, unique per conference) and its own entry in the session's
 `monitors`; stopping removes only that supervisor. Switching mode updates that same
 participant at the carrier (Muted / Coaching / CallSidToCoach): nobody is re-dialled.
-Every start, switch and stop commits with its audit record in one transaction. No session
+Every start, switch and stop commits with its audit record in one commit. No session
 event is published: the agent's side is never told of a listener.
 """
 
@@ -120,7 +120,7 @@ def begin(
     coached = _coached_leg(doc, mode)
     entry_id = uuid.uuid4().hex
     # Labels are unique per conference at Twilio; one per listen keeps a double click
-    # from colliding (the loser of the transaction below removes its own leg).
+    # from colliding (the loser of the change below removes its own leg).
     label = f"monitor-{who.user_id}-{entry_id[:8]}"
     try:
         participant = carrier_ops.add_monitor_leg(conference, to, label, mode, coached)
@@ -285,7 +285,7 @@ def remove_entries(
         return cur | {"monitors": keep}, []
 
     def write_audit(txn: Any, new_doc: dict[str, Any]) -> None:
-        for m in removed:  # only what this transaction really removed
+        for m in removed:  # only what this change really removed
             audit.writer(records[m["id"]])(txn, new_doc)
 
     store.mutate(session_id, mut, also=write_audit)

@@ -4,7 +4,7 @@ The ACD / agent adapter (a `sessions.assign` holder) reports each transfer it ca
 out: a queued contact moved to another queue, a connected contact sent back to a queue,
 or a connected call handed to another agent (whose carrier leg is checked with the
 carrier, as on assignment). The session store records the transfer (from / to queue or
-agent, time, who) in the same transaction as the move; call details show it.
+agent, time, who) in the same commit as the move; call details show it.
 """
 
 from __future__ import annotations

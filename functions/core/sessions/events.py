@@ -1,7 +1,7 @@
-"""Session events: staged in Firestore inside the write's transaction, then published.
+"""Session events: staged in Firestore in the same commit as the change, then published.
 
 The event document (id = a key derived from the change) is the outbox: it is created in the
-same transaction as the change, so a change has exactly one event, and a duplicate carrier
+same batch as the change, so a change has exactly one event, and a duplicate carrier
 callback finds it already there and publishes nothing. Publishing happens after commit;
 if the instance dies in between, `flush_outbox` publishes what is left. Subscribers dedupe
 on the `event_id` attribute, since Pub/Sub itself delivers at least once.
@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,37 +61,21 @@ def outbox_doc(ev: Event, key: str) -> dict[str, Any]:
     return ev.message() | {"key": key, "published": False}
 
 
-def stage(txn: Any, session_id: str, type_: str, data: dict[str, Any], key: str) -> Event | None:
-    """Inside a transaction: create the event unless this key was already staged.
-
-    Must be called after every read of the transaction (Firestore reads come first).
-    Returns None for a duplicate.
-    """
-    db = clients.firestore()
-    eid = event_id_for(key)
-    ref = db.collection(COLLECTION).document(eid)
-    snap = ref.get(transaction=txn)
-    if snap.exists:
-        return None
-    ev = Event(eid, session_id, type_, data, time.time())
-    txn.set(ref, outbox_doc(ev, key))
-    return ev
-
-
 def stage_all(
-    txn: Any,
+    batch: Any,
     session_id: str,
     items: list[tuple[str, dict[str, Any], str]],
     exists: Mapping[str, bool] | None = None,
 ) -> list[Event]:
-    """`stage` for several events of one change: every read first, then the writes (a
-    Firestore transaction refuses a read after a write). Duplicates are skipped.
-    `exists`: keys whose outbox documents this transaction already read."""
+    """Add the outbox documents of one change's events to `batch`, skipping those whose
+    key was already staged. Each is a create, so a batch racing another that staged the
+    same key is refused whole. `exists`: keys whose outbox documents were already read
+    (with the session); the others are read here, in one batch get."""
     db = clients.firestore()
     exists = exists or {}
     refs = [db.collection(COLLECTION).document(event_id_for(key)) for _, _, key in items]
     unread = [ref for (_, _, key), ref in zip(items, refs, strict=True) if key not in exists]
-    found = {s.reference.path for s in txn.get_all(unread) if s.exists} if unread else set()
+    found = {s.reference.path for s in db.get_all(unread) if s.exists} if unread else set()
     fresh = [
         not exists[key] if key in exists else ref.path not in found
         for (_, _, key), ref in zip(items, refs, strict=True)
@@ -100,12 +84,12 @@ def stage_all(
     for (type_, data, key), ref, new in zip(items, refs, fresh, strict=True):
         if new:
             ev = Event(ref.id, session_id, type_, data, time.time())
-            txn.set(ref, outbox_doc(ev, key))
+            batch.create(ref, outbox_doc(ev, key))
             out.append(ev)
     return out
 
 
-def publish(events: list[Event | None], *, wait: bool = True) -> None:
+def publish(events: Sequence[Event | None], *, wait: bool = True) -> None:
     """Publish staged events and flag them published (after the transaction committed).
 
     The flags of one call are written in one batch once every publish has settled. With
@@ -237,7 +221,7 @@ def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:
         for d in q.stream()
         if d.get("at") < cutoff
     ]
-    publish(stale)  # type: ignore[arg-type]
+    publish(stale)
     return len(stale)
 
 

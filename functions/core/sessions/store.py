@@ -1,4 +1,5 @@
-"""Transactional session writes; every change stages its event in the same transaction."""
+"""Session writes: each change commits atomically with its events, conditioned on the version
+it was computed from."""
 
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ COLLECTION = "sessions"
 Mutator = Callable[
     [dict[str, Any] | None], tuple[dict[str, Any] | None, list[tuple[str, dict[str, Any], str]]]
 ]
-# Extra writes committed with the session change (e.g. an audit record): (txn, new doc).
+# Extra writes committed with the session change (e.g. an audit record): (batch, new doc).
 AlsoWrite = Callable[[Any, dict[str, Any]], None]
 
 
-# Whole-transaction retries before a 503: a double click or a burst of callbacks on one
-# session waits up to about two seconds for its turn rather than failing.
-CONTENTION_ATTEMPTS = 6
+# Tries of an optimistic change before a 503: a double click or a burst of callbacks on
+# one session waits up to about two seconds for its turn rather than failing.
+CONTENTION_TRIES = 16
 
 
 def ref(session_id: str) -> Any:
@@ -69,55 +70,69 @@ def mutate(
 ) -> tuple[dict[str, Any] | None, list[events.Event]]:
     """Read-modify-write one session and stage its events atomically, then publish.
 
-    The mutator may run more than once (transaction retries); it must be pure. `also`
-    runs only when the session is written, inside the same transaction (writes only).
+    Optimistic, not a transaction: the change commits as one batch whose session write is
+    conditioned on the update time of the version it was computed from (or on the session
+    not existing yet) and whose events are created, never overwritten. If another writer
+    got there first the whole batch is refused and the change is recomputed from a fresh
+    read. No lock is held between the read and the commit, so concurrent writers on one
+    session never wait on each other's locks (the emulator breaks that deadlock only by a
+    two-second lock timeout per round) and a killed instance leaves nothing held.
+
+    The mutator may run more than once; it must be pure. `also` runs only when the
+    session is written and adds its writes to the same batch (writes only).
     `event_keys`: the keys of the events the change will stage when the caller knows
     them beforehand (a request's idempotency key); their outbox documents are read in
     the same round trip as the session instead of one more after it.
     """
-    from google.api_core.exceptions import Aborted
-    from google.cloud import firestore
+    from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
 
     db = clients.firestore()
     r = ref(session_id)
-
-    @firestore.transactional
-    def txn(t: Any) -> tuple[dict[str, Any] | None, list[events.Event]]:
-        if event_keys:
-            refs = {k: events.ref(events.event_id_for(k)) for k in event_keys}
-            snaps = {s.reference.path: s for s in t.get_all([r, *refs.values()])}
-            snap = snaps[r.path]
-            exists = {k: snaps[e.path].exists for k, e in refs.items()}
-        else:
-            snap, exists = r.get(transaction=t), {}
+    known = {k: events.ref(events.event_id_for(k)) for k in event_keys}
+    for attempt in range(CONTENTION_TRIES):
+        snaps = {s.reference.path: s for s in db.get_all([r, *known.values()])}
+        snap = snaps[r.path]
+        exists = {k: snaps[e.path].exists for k, e in known.items()}
         current = snap.to_dict() if snap.exists else None
         new_doc, to_stage = mutator(current)
-        # Event reads must precede writes in a Firestore transaction.
-        staged = events.stage_all(t, session_id, list(to_stage), exists=exists)
-        if new_doc is not None and (staged or not to_stage):
-            t.set(r, new_doc)
+        batch = db.batch()
+        staged = events.stage_all(batch, session_id, list(to_stage), exists=exists)
+        if new_doc is None or (to_stage and not staged):
+            # Nothing to write (or a replay whose events all exist): one commit of any
+            # events staged for an unchanged session.
+            if not staged:
+                return (new_doc if new_doc is not None else current), []
+        else:
+            _write(batch, r, snap, new_doc)
             if also is not None:
-                also(t, new_doc)
-        return (new_doc if new_doc is not None else current), staged
-
-    # Many writers on one session (duplicate callbacks, supervisors) contend for its lock;
-    # retry whole transactions with jittered pauses before giving up with a 503.
-    attempt = 0
-    while True:
+                also(batch, new_doc)
         try:
-            doc, staged = txn(db.transaction(max_attempts=10))
-            break
-        except (ValueError, Aborted) as exc:
-            if isinstance(exc, ValueError) and "attempts" not in str(exc):
-                raise  # a real bug, not contention
-            attempt += 1
-            if attempt == CONTENTION_ATTEMPTS:
-                raise ApiError(
-                    503, "contention", "session is busy, retry", headers={"Retry-After": "1"}
-                ) from exc
-            time.sleep(random.uniform(0.05, 0.15) * attempt)
-    events.publish(list(staged), wait=False)
-    return doc, staged
+            batch.commit()
+        except (FailedPrecondition, NotFound, Conflict):
+            # Another writer changed the session or staged the same event first.
+            if attempt >= 1:
+                time.sleep(random.uniform(0, 0.02) * attempt)
+            continue
+        events.publish(staged, wait=False)
+        return (new_doc if new_doc is not None else current), staged
+    raise ApiError(503, "contention", "session is busy, retry", headers={"Retry-After": "1"})
+
+
+def _write(batch: Any, r: Any, snap: Any, doc: dict[str, Any]) -> None:
+    """Replace the session in `batch`, only if it is still the version `snap` read."""
+    if not snap.exists:
+        batch.create(r, doc)
+        return
+    from google.cloud.firestore_v1 import DELETE_FIELD
+    from google.cloud.firestore_v1.field_path import FieldPath
+
+    # An update naming every top-level field (and deleting the dropped ones) is a
+    # replacement that can carry a precondition, which set cannot.
+    gone = [k for k in snap.to_dict() or {} if k not in doc]
+    fields: dict[str, Any] = {FieldPath(k).to_api_repr(): v for k, v in doc.items()}
+    fields |= {FieldPath(k).to_api_repr(): DELETE_FIELD for k in gone}
+    db = clients.firestore()
+    batch.update(r, fields, option=db.write_option(last_update_time=snap.update_time))
 
 
 def status_change(

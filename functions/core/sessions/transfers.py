@@ -3,7 +3,7 @@
 An entry is derived from the placement before and after a routing or carrier event (a
 re-queue to another queue, a re-assignment to another agent, an agent sending the contact
 back to a queue), never written by hand: `core.sessions.store` appends it in the same
-transaction as the move itself, so the record and the move cannot disagree.
+commit as the move itself, so the record and the move cannot disagree.
 """
 
 from __future__ import annotations
