@@ -7,8 +7,11 @@ words it) is enforced here, not by the client:
 - stop:  the contact was answered, left the queue (hung up, deflected, voicemail, ended),
          went to another agent, or a "once" plan already rang.
 
-Each ring is counted in one Firestore transaction that also reads the session, so two
-polls at once ring once, and a ring never follows the answer or the hang-up it raced.
+Each ring is counted by an update conditioned on the announcement's version, so two polls
+at once ring once (the loser reads again and waits). A ring is answered only after the
+session, read again once the ring is counted, still allows it: a ring never follows the
+answer or the hang-up it raced. No transaction: polls racing on one announcement would
+otherwise hold read locks the others' commits wait on.
 """
 
 from __future__ import annotations
@@ -35,14 +38,9 @@ def decide(session: dict[str, Any] | None, ann: dict[str, Any], now: float) -> d
     def stop(reason: str) -> dict[str, Any]:
         return {"action": "stop", "reason": reason, "rings": rings, "poll_after_seconds": None}
 
-    if session is None:
-        return stop("contact_left")
-    if session.get("answered_at"):
-        return stop("answered")
-    if session.get("status") != "connected":
-        return stop("contact_left")  # queued again, deflected, voicemail or ended
-    if session.get("agent_id") != ann.get("agent_id"):
-        return stop("reassigned")
+    ended = stopped(session, ann)
+    if ended:
+        return stop(ended)
     if repeat.get("mode") != "repeat":
         if rings:
             return stop("once")
@@ -55,51 +53,74 @@ def decide(session: dict[str, Any] | None, ann: dict[str, Any], now: float) -> d
     return {"action": "wait", "reason": "interval", "rings": rings, "poll_after_seconds": left}
 
 
+def stopped(session: dict[str, Any] | None, ann: dict[str, Any]) -> str | None:
+    """Why the contact no longer rings for this agent, or None while it may."""
+    if session is None:
+        return "contact_left"
+    if session.get("answered_at"):
+        return "answered"
+    if session.get("status") != "connected":
+        return "contact_left"  # queued again, deflected, voicemail or ended
+    if session.get("agent_id") != ann.get("agent_id"):
+        return "reassigned"
+    return None
+
+
+# Reads of the announcement before a 503 when other polls keep counting first.
+CONTENTION_TRIES = 8
+
+
 def poll(session_id: str, *, chat: bool, now: float | None = None) -> dict[str, Any]:
-    """Decide and record one poll atomically; the announcement must exist."""
-    from google.api_core.exceptions import Aborted
-    from google.cloud import firestore
+    """Decide and record one poll; the announcement must exist."""
+    from google.api_core.exceptions import FailedPrecondition, NotFound
 
     db = clients.firestore()
     ann_ref = db.collection(on_event.ANNOUNCEMENTS).document(session_id)
     s_ref = store.ref(session_id)
-    answered_chat = _agent_wrote(session_id) if chat else None
 
-    @firestore.transactional
-    def txn(t: Any) -> dict[str, Any]:
-        s_snap = s_ref.get(transaction=t)
-        a_snap = ann_ref.get(transaction=t)
-        session = s_snap.to_dict() if s_snap.exists else None
+    def session_now(snap: Any) -> dict[str, Any] | None:
+        session = snap.to_dict() if snap.exists else None
+        if session is not None and chat and not session.get("answered_at"):
+            answered = _agent_wrote(session_id)
+            if answered:
+                session = session | {"answered_at": answered}
+        return session
+
+    for attempt in range(CONTENTION_TRIES):
+        snaps = {s.reference.path: s for s in db.get_all([s_ref, ann_ref])}
+        a_snap = snaps[ann_ref.path]
         ann = a_snap.to_dict() or {}
-        if session is not None and answered_chat and not session.get("answered_at"):
-            session = session | {"answered_at": answered_chat}
         ts = time.time() if now is None else now
-        d = decide(session, ann, ts)
+        d = decide(session_now(snaps[s_ref.path]), ann, ts)
         state = dict(ann.get("alert") or {})
         if d["action"] == "ring":
             state.update(rings=d["rings"], last_ring_at=ts, stopped=None)
         elif d["action"] == "stop":
             state.update(rings=d["rings"], stopped=d["reason"])
-        else:
+        if d["action"] == "wait" or state == (ann.get("alert") or {}):
             return d
-        if state != (ann.get("alert") or {}):
-            t.update(ann_ref, {"alert": state})
-        return d
-
-    # Simultaneous polls contend for the announcement; retry whole transactions with
-    # jittered pauses (as core.sessions.store does) before answering 503.
-    for attempt in range(4):
+        when = db.write_option(last_update_time=a_snap.update_time)
         try:
-            return txn(db.transaction(max_attempts=10))
-        except (ValueError, Aborted) as exc:
-            if isinstance(exc, ValueError) and "attempts" not in str(exc):
-                raise  # a real bug, not contention
-            if attempt == 3:
-                raise ApiError(
-                    503, "contention", "alert is busy, retry", headers={"Retry-After": "1"}
-                ) from exc
-            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
-    raise AssertionError("unreachable")
+            written = ann_ref.update({"alert": state}, option=when)
+        except (FailedPrecondition, NotFound):
+            # Another poll counted first: read again (it may have rung already).
+            if attempt:
+                time.sleep(random.uniform(0, 0.02) * attempt)
+            continue
+        if d["action"] == "ring":
+            late = stopped(session_now(s_ref.get()), ann)
+            if late:  # answered, left or moved while this ring was being counted
+                state.update(stopped=late)
+                try:
+                    ann_ref.update(
+                        {"alert": state},
+                        option=db.write_option(last_update_time=written.update_time),
+                    )
+                except (FailedPrecondition, NotFound):
+                    pass  # a later poll decides from the session again
+                return {**d, "action": "stop", "reason": late, "poll_after_seconds": None}
+        return d
+    raise ApiError(503, "contention", "alert is busy, retry", headers={"Retry-After": "1"})
 
 
 def _agent_wrote(session_id: str) -> float | None:
