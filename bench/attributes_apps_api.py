@@ -1,8 +1,8 @@
 """Apps API PATCH customer_flag: requests/s and p99 through the served function
 (functions-framework, Firestore emulator) vs a bare handler in the same run.
 
-Every PATCH flips a flag, so each one is a real change: rate-limit transaction, session
-transaction with its outbox event, and the Pub/Sub publish; the CRM write follows from
+Every PATCH flips a flag, so each one is a real change: the rate-limit slot, the session
+change committed with its outbox event, and the Pub/Sub publish; the CRM write follows from
 the event in attributes_on_event, off the request path. Target: PATCH p50 <= 3x bare.
 The production limit is 10 requests/s per customer; this bench raises it with
 APPS_API_RATE_LIMIT (configuration, not code) for the throughput run, and spreads

@@ -206,7 +206,7 @@ def write(batch: list[Mark]) -> None:
     try:
         wb.commit()
     except (AlreadyExists, Conflict, FailedPrecondition):
-        for m in batch:  # some exist: the transactional path decides per session
+        for m in batch:  # some exist: store decides per session
             _replay(m)
     else:
         events.publish(list(staged), wait=False)
