@@ -354,7 +354,13 @@ class Suite:
                 continue
             port = free_port()
             self.ports[name] = port
-            proc = self._spawn(name, [sys.executable, "-m", module, "--port", str(port)], extra)
+            # A stand-in keeps uploaded bodies in a temp directory (gigabytes in the
+            # recording benches); inside the run directory it goes with the suite however
+            # the stand-in was stopped.
+            tmp = self.run_dir / "tmp" / name
+            tmp.mkdir(parents=True, exist_ok=True)
+            argv = [sys.executable, "-m", module, "--port", str(port)]
+            proc = self._spawn(name, argv, extra | {"TMPDIR": str(tmp)})
             try:
                 wait_tcp(port, 30, proc, name)
             except (TimeoutError, RuntimeError) as exc:

@@ -187,3 +187,22 @@ def test_route_modules_are_imported_on_first_use() -> None:
         "True",
         manifest().function("deflection_http").tasks_path,
     ]
+
+
+def test_a_stand_ins_uploads_live_in_the_suites_run_directory(suite) -> None:
+    """Bodies uploaded to a stand-in (gigabytes in the recording benches) are kept under
+    the suite's run directory, which the suite removes, not in the system temp directory,
+    where a stand-in stopped by a signal left them behind."""
+    import requests
+
+    r = requests.post(
+        suite.url("zendesk") + "/api/v2/uploads.json",
+        params={"filename": "probe.wav"},
+        data=b"RIFF" + b"\0" * 1024,
+        headers={"Content-Type": "audio/wav"},
+        auth=(f"{suite_mod.ZENDESK_EMAIL}/token", suite_mod.ZENDESK_TOKEN),
+        timeout=10,
+    )
+    assert r.status_code == 201, r.text
+    kept = [p for p in (suite.run_dir / "tmp" / "zendesk").rglob("blob-*") if p.is_file()]
+    assert kept and any(p.stat().st_size == 1028 for p in kept)
