@@ -206,6 +206,12 @@ def upload(
     return out
 
 
+class OffsetRefused(StorageError):
+    """The session refused a chunk starting where it said it had persisted up to. The
+    storage emulator answers a session holding nothing with "bytes=0-0", which in Cloud
+    Storage's terms is one byte: the chunk after it is refused. Start a new session."""
+
+
 class SessionGone(StorageError):
     """The resumable upload session is unknown or expired (a week): start a new one."""
 
@@ -289,6 +295,8 @@ def upload_chunk(
         )
     except requests.RequestException as exc:
         raise StorageError(f"upload chunk: {exc.__class__.__name__}: {exc}") from None
+    if resp.status_code == 400 and start > 0:
+        raise OffsetRefused(f"upload: chunk at byte {start} refused: {resp.text[:200]}")
     return _progress(resp, size)
 
 

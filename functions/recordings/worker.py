@@ -252,9 +252,15 @@ class Run:
                         time.monotonic() - began,
                         self.rs.run_budget_seconds - (time.monotonic() - self._started),
                     )
-                    upto, obj = storage_io.upload_chunk(
-                        ing["session"], stream, offset, n, size, ctype, timeout
-                    )
+                    try:
+                        upto, obj = storage_io.upload_chunk(
+                            ing["session"], stream, offset, n, size, ctype, timeout
+                        )
+                    except storage_io.OffsetRefused:
+                        # The session and our notes disagree on what it holds: the next
+                        # run ingests again with a new session instead of retrying this.
+                        self.write(ingest={})
+                        raise
                     if obj is None and upto != offset + n:
                         # The bucket kept less than was sent: the stream is past it, so
                         # the next run resumes from what the bucket has.

@@ -250,3 +250,22 @@ def test_carrier_copy_is_deleted_once_ours_is_verified_not_after_confirmation(
     requests.delete(f"{pipe.suite.url('zendesk')}/_control/faults", timeout=10)
     pipe.run_tasks()  # delivery carries on from our copy alone
     pipe.assert_delivered(rec, PART)
+
+
+def test_a_session_that_refuses_its_own_offset_is_replaced(pipe: Pipeline) -> None:
+    """A run started an upload session and died before the bucket took a byte. Asked how
+    far it got, the storage emulator answers "bytes=0-0" (one byte, in Cloud Storage's
+    terms) and then refuses the chunk from byte 1. The next run starts a new session
+    instead of retrying the refused offset for ever (as it did in a chaos bench run)."""
+    from recordings import carrier_media, state, storage_io
+
+    rec = pipe.record(5, 2000)
+    pipe.callback(rec)
+    with carrier_media.open_media(rec.sid, 30) as (_raw, size, ctype):
+        session = storage_io.start_session(rec.sid, size, ctype, {}, 30)
+    assert storage_io.upload_status(session, size, 30)[0] in (0, 1)
+    ing = {"session": session, "size": size, "content_type": ctype, "offset": 0, "streamed": []}
+    state.ref(rec.sid).update({"ingest": ing})
+    ran = pipe.run_tasks(limit=20)
+    assert ran[-1]["outcome"] == "done", ran
+    pipe.assert_delivered(rec, PART)
