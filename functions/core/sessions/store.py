@@ -108,7 +108,9 @@ def mutate(
                 also(batch, new_doc)
         try:
             batch.commit()
-        except (FailedPrecondition, NotFound, Conflict):
+        except (FailedPrecondition, NotFound, Conflict) as exc:
+            if isinstance(exc, Conflict) and also is not None and not _raced(db, snap, staged):
+                raise  # an `also` create refused on its own (e.g. a one-time id used twice)
             # Another writer changed the session or staged the same event first.
             if attempt >= 1:
                 time.sleep(random.uniform(0, 0.02) * attempt)
@@ -116,6 +118,18 @@ def mutate(
         events.publish(staged, wait=False)
         return (new_doc if new_doc is not None else current), staged
     raise ApiError(503, "contention", "session is busy, retry", headers={"Retry-After": "1"})
+
+
+def _raced(db: Any, snap: Any, staged: list[events.Event]) -> bool:
+    """Whether a refused commit lost to another writer of the session or of its events
+    (rather than to a write of its own `also`): the session is no longer the version read,
+    or an event it staged exists now."""
+    refs = [snap.reference, *(events.ref(e.event_id) for e in staged)]
+    now = {s.reference.path: s for s in db.get_all(refs)}
+    cur = now[snap.reference.path]
+    if cur.exists != snap.exists or (cur.exists and cur.update_time != snap.update_time):
+        return True
+    return any(now[r.path].exists for r in refs[1:])
 
 
 def _write(batch: Any, r: Any, snap: Any, doc: dict[str, Any]) -> None:
