@@ -103,6 +103,7 @@ class Served:
             **(env or {}),
             "PORT": str(self.port),
             "PUBLIC_URL": self.url,
+            "FUNCTION_TARGET": target,  # as the runtime sets it
             "PYTHONPATH": str(ROOT / "functions"),
         }
         self.started = time.perf_counter()

@@ -52,6 +52,9 @@ def serve(
         # the bare baseline runs under the same runtime.
         **manifest().runtime.env,
         "PORT": str(port),
+        # As the runtime names it: the function finds its manifest entry (and so whether
+        # its CPU stays allocated between requests) from it.
+        "FUNCTION_TARGET": target,
         "PYTHONPATH": str(ROOT / "functions"),
         "CONFIG_CACHE_SECONDS": "15",
         "LOG_LEVEL": "WARNING",

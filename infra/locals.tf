@@ -22,8 +22,10 @@ locals {
       timeout_seconds = f.timeout_seconds
       concurrency     = f.concurrency
       cpu             = try(f.cpu, null)
-      min_instances   = f.min_instances
-      max_instances   = f.max_instances
+      # CPU between requests too: deployed as a Cloud Run service (functions.tf).
+      cpu_always_allocated = try(f.cpu_always_allocated, false)
+      min_instances        = f.min_instances
+      max_instances        = f.max_instances
     }
   }
 
@@ -43,6 +45,13 @@ locals {
   http_functions  = { for k, v in local.functions : k => v if v.kind == "http" }
   event_functions = { for k, v in local.functions : k => v if v.kind == "event" }
 
+  # How each function is deployed (functions.tf): as a Cloud Run function, or, when the
+  # manifest asks for CPU between requests, as a Cloud Run service built from the same
+  # source by the same buildpacks; only that resource has `cpu_idle`
+  # (docs/decisions/0005-deflection-cpu-always-allocated.md).
+  gcf_functions = { for k, v in local.functions : k => v if !v.cpu_always_allocated }
+  run_functions = { for k, v in local.functions : k => v if v.cpu_always_allocated }
+
   # Cloud Run service names allow no underscore: the deployed name uses hyphens, the
   # entry point (--target) keeps the Python name.
   function_names = { for k, v in local.functions : k => replace(k, "_", "-") }
@@ -58,9 +67,11 @@ locals {
   #   project as internal only when it targets the run.app URL (not a custom domain or the
   #   cloudfunctions.net alias). The push subscription uses this URL as its endpoint and
   #   as the OIDC audience, and the function verifies the token against PUBLIC_URL.
+  # - Functions deployed as Cloud Run services have no cloudfunctions.net alias: the
+  #   deterministic run.app URL is theirs too.
   function_urls = {
     for k, v in local.functions : k => (
-      v.kind == "event"
+      v.kind == "event" || v.cpu_always_allocated
       ? "https://${local.function_names[k]}-${data.google_project.this.number}.${var.region}.run.app"
       : "https://${var.region}-${var.project_id}.cloudfunctions.net/${local.function_names[k]}"
     )

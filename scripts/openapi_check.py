@@ -287,15 +287,33 @@ def operation(fn: str, r: Route, comp: Components) -> dict[str, Any]:
 
 def servers(fn: str) -> list[dict[str, Any]]:
     """The deployed URL (infra/locals.tf function_urls), then the local suite's."""
-    return [
-        {
-            "url": "https://{region}-{project}.cloudfunctions.net/" + fn.replace("_", "-"),
+    from core.manifest import manifest
+
+    f = manifest().function(fn)
+    region = {"default": "us-central1", "description": "var.region of infra/"}
+    if f.cpu_always_allocated:  # a Cloud Run service: its run.app URL only
+        deployed = {
+            "url": "https://" + f.service + "-{project_number}.{region}.run.app",
+            "description": f"{fn} deployed (Cloud Run service, CPU always allocated)",
+            "variables": {
+                "project_number": {
+                    "default": "123456789012",
+                    "description": "the number of var.project_id",
+                },
+                "region": region,
+            },
+        }
+    else:
+        deployed = {
+            "url": "https://{region}-{project}.cloudfunctions.net/" + f.service,
             "description": f"{fn} deployed (Cloud Functions 2nd gen)",
             "variables": {
-                "region": {"default": "us-central1", "description": "var.region of infra/"},
+                "region": region,
                 "project": {"default": "your-project-id", "description": "var.project_id"},
             },
-        },
+        }
+    return [
+        deployed,
         {"url": "http://127.0.0.1:8080", "description": f"{fn} served by functions-framework"},
     ]
 

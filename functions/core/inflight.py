@@ -1,8 +1,9 @@
 """How many requests this instance is answering right now.
 
-Cloud Run gives an instance CPU only while it answers a request (request-based billing),
-so background work that can wait (the session-mark writer's batching) waits only while
-some request is still in flight, and never past the last answer.
+With request-based billing Cloud Run gives an instance CPU only while it answers a
+request, so background work that can wait (the session-mark writer's batching) waits only
+while some request is still in flight, and never past the last answer; a function the
+manifest deploys with CPU always allocated may wait at any time.
 """
 
 from __future__ import annotations

@@ -55,8 +55,21 @@ class Function(_Model):
     # concurrency > 1). deflection_http asks for one: its batched session-mark writer
     # shares the instance with the webhook (docs/decisions/0004-batched-session-marks.md).
     cpu: str | None = Field(None, pattern=r"^[1-8]$")
+    # CPU between requests too (Cloud Run's instance-based billing, `cpu_idle = false`):
+    # infra/functions.tf deploys such a function as a Cloud Run service, the one resource
+    # with that setting, and its session-mark writer may let marks gather while no request
+    # is in flight (docs/decisions/0005-deflection-cpu-always-allocated.md).
+    cpu_always_allocated: bool = False
     min_instances: int = Field(ge=0)
     max_instances: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _whole_cpu_when_always_allocated(self) -> Function:
+        # Instance-based billing is for a whole vCPU the instance keeps; Terraform sets
+        # the Cloud Run service's CPU limit from `cpu`.
+        if self.cpu_always_allocated and self.cpu is None:
+            raise ValueError("cpu_always_allocated needs `cpu` (whole vCPUs)")
+        return self
 
     @property
     def kind(self) -> str:

@@ -143,13 +143,15 @@ def test_sigterm_mid_burst_loses_no_answered_mark(suite: Suite, demo: Any) -> No
 def test_a_lone_mark_is_committed_at_once_and_busy_ones_are_batched(
     suite, demo, monkeypatch
 ) -> None:
-    """The writer lets marks gather only while other requests are in flight: after an idle
-    instance's last answer its CPU is throttled, so a lone call's mark must not wait."""
+    """On an instance whose CPU is throttled between requests the writer lets marks gather
+    only while other requests are in flight: a lone call's mark must not wait."""
     import threading
     import time
 
     from core import inflight
     from core.sessions import marks, store
+
+    monkeypatch.setattr(marks, "cpu_between_requests", lambda: False)
 
     def mark(sid: str) -> marks.Mark:
         return marks.Mark(sid, "queued", {"channel": "voice", "queue_id": "billing-refunds"})
@@ -194,3 +196,57 @@ def test_a_lone_mark_is_committed_at_once_and_busy_ones_are_batched(
         assert sum(commits) == 5 and len(commits) < 5, commits
     finally:
         marks.write = saved  # type: ignore[assignment]
+
+
+def test_with_cpu_always_allocated_marks_gather_at_any_load(suite, demo, monkeypatch) -> None:
+    """deflection_http keeps its CPU between requests (manifest `cpu_always_allocated`,
+    deployed with `cpu_idle = false`): marks of calls that never overlap still share a
+    commit, and a lone mark is committed within the linger."""
+    import time
+
+    from core import inflight
+    from core.sessions import marks, store
+
+    monkeypatch.setattr(marks, "cpu_between_requests", lambda: True)
+    monkeypatch.setattr(marks, "LINGER_SECONDS", 1.0)
+    commits: list[int] = []
+    real_write = marks.write
+
+    def counting(batch: list[marks.Mark]) -> None:
+        commits.append(len(batch))
+        real_write(batch)
+
+    monkeypatch.setattr(marks, "write", counting)
+    sids = [f"CA{uuid.uuid4().hex}" for _ in range(5)]
+    t0 = time.monotonic()
+    for sid in sids:  # one request at a time: nothing else is in flight meanwhile
+        with inflight.request():
+            marks.record(
+                marks.Mark(sid, "queued", {"channel": "voice", "queue_id": "billing-refunds"})
+            )
+        assert inflight.count() == 0
+        time.sleep(0.02)
+    assert marks.flush(10.0)
+    assert time.monotonic() - t0 < 5.0
+    assert sum(commits) == 5 and len(commits) <= 2, commits
+    assert all(store.get(sid) is not None for sid in sids)
+
+
+def test_the_manifest_says_which_functions_keep_their_cpu(monkeypatch) -> None:
+    """The writer learns its instance's CPU from the manifest entry the runtime names
+    (FUNCTION_TARGET, or K_SERVICE as Cloud Run sets it), as Terraform deploys it."""
+    from core.sessions import marks
+
+    for env, expected in (
+        ({"FUNCTION_TARGET": "deflection_http"}, True),
+        ({"K_SERVICE": "deflection-http"}, True),
+        ({"FUNCTION_TARGET": "sessions_http"}, False),
+        ({}, False),
+    ):
+        for var in ("FUNCTION_TARGET", "K_SERVICE"):
+            monkeypatch.delenv(var, raising=False)
+        for var, value in env.items():
+            monkeypatch.setenv(var, value)
+        marks.cpu_between_requests.cache_clear()
+        assert marks.cpu_between_requests() is expected, env
+    marks.cpu_between_requests.cache_clear()

@@ -27,6 +27,8 @@ NAMES = [
     "secrets",
     "http_functions",
     "event_functions",
+    "gcf_functions",
+    "run_functions",
     "function_names",
     "account_ids",
     "fn_publish",
@@ -131,6 +133,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_for_each_is_valid_for_terraform(scratch: Path) -> None:
     probed = json.loads((scratch / "each.json").read_text())
     assert "google_cloudfunctions2_function.fn" in probed
+    assert "google_cloud_run_v2_service.fn" in probed
     assert "google_pubsub_subscription.push" in probed
     env = os.environ | {"TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": os.devnull}
     r = subprocess.run(
@@ -160,6 +163,9 @@ def test_functions_and_triggers(scratch: Path) -> None:
         assert got["concurrency"] == f["concurrency"]
     assert set(_console(scratch, "local.event_functions")) == set(tf.functions("pubsub"))
     assert set(_console(scratch, "local.http_functions")) == set(tf.functions("http"))
+    keeps_cpu = {k for k, f in tf.functions().items() if f.get("cpu_always_allocated")}
+    assert set(_console(scratch, "local.run_functions")) == keeps_cpu == {"deflection_http"}
+    assert set(_console(scratch, "local.gcf_functions")) == set(tf.functions()) - keeps_cpu
     names = _console(scratch, "local.function_names")
     assert names == {k: k.replace("_", "-") for k in tf.functions()}
     ids = _console(scratch, "local.account_ids")

@@ -73,6 +73,7 @@ def test_functions_come_from_the_manifest_only() -> None:
         "max_instances",
     ):
         assert f"{key} = f.{key}" in loc["functions"], key
+    assert "cpu_always_allocated = try(f.cpu_always_allocated, false)" in loc["functions"]
     assert 'kind = f.trigger.type == "pubsub" ? "event" : "http"' in loc["functions"]
     assert "topic = try(f.trigger.topic, null)" in loc["functions"]
 
@@ -123,6 +124,13 @@ def test_least_privilege_grants_are_derived_from_the_manifest() -> None:
     assert loc["fn_enqueuer"] == "${toset([for k, f in local.functions : k if f.enqueue_tasks])}"
 
 
+def _run_service() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The Cloud Run service resource, its template and its one container."""
+    run = tf.resource("google_cloud_run_v2_service", "fn")
+    template = tf.block(run, "template")
+    return run, template, tf.block(template, "containers")
+
+
 def test_function_sizing_comes_from_the_manifest() -> None:
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     assert svc["available_memory"] == "${each.value.memory}"
@@ -133,6 +141,15 @@ def test_function_sizing_comes_from_the_manifest() -> None:
     assert svc["available_cpu"] == (
         '${each.value.cpu != null ? each.value.cpu : (each.value.concurrency > 1 ? "1" : null)}'
     )
+    # The same manifest keys size a function deployed as a Cloud Run service.
+    _, template, container = _run_service()
+    assert template["timeout"] == "${each.value.timeout_seconds}s"
+    assert template["max_instance_request_concurrency"] == "${each.value.concurrency}"
+    scaling = tf.block(template, "scaling")
+    assert scaling["min_instance_count"] == "${each.value.min_instances}"
+    assert scaling["max_instance_count"] == "${each.value.max_instances}"
+    resources = tf.block(container, "resources")
+    assert resources["limits"] == {"cpu": "${each.value.cpu}", "memory": "${each.value.memory}"}
     for name, f in FUNCTIONS.items():
         assert re.fullmatch(r"[1-9][0-9]*(Mi|Gi|M|G)", f["memory"]), (name, f["memory"])
         # 2nd gen HTTP functions run up to 60 minutes.
@@ -151,8 +168,12 @@ def test_runtime_environment_comes_from_the_manifest() -> None:
     """glibc's MALLOC_ARENA_MAX and the like: declared once, deployed to every function
     (the emulator suite and the benches read the same manifest key)."""
     assert tf.locals_()["runtime_env"] == "${local.manifest.runtime.env}"
+    assert "local.runtime_env" in tf.locals_()["function_env"]
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
-    assert "local.runtime_env" in svc["environment_variables"]
+    assert svc["environment_variables"] == "${local.function_env[each.key]}"
+    _, _, container = _run_service()
+    plain = tf.dynamic(container, "env")
+    assert plain["for_each"] == "${local.function_env[each.key]}"
     env = MANIFEST["runtime"]["env"]
     assert env == {"MALLOC_ARENA_MAX": "2"}
     assert not set(env) & set(tf.locals_()["common_env"]), "declared twice"
@@ -160,14 +181,30 @@ def test_runtime_environment_comes_from_the_manifest() -> None:
 
 def test_every_function_has_its_own_service_account() -> None:
     fn = tf.resource("google_cloudfunctions2_function", "fn")
-    assert fn["for_each"] == "${local.functions}"
+    assert fn["for_each"] == "${local.gcf_functions}"
     build = tf.block(fn, "build_config")
-    assert build["runtime"] == "python311"
+    assert build["runtime"] == "${local.python_runtime}"
+    assert tf.locals_()["python_runtime"] == "python311"
     assert build["entry_point"] == "${each.key}"
     src = tf.block(tf.block(build, "source"), "storage_source")
     assert src["object"] == "${google_storage_bucket_object.source.name}"
     svc = tf.block(fn, "service_config")
     assert svc["service_account_email"] == "${google_service_account.fn[each.key].email}"
+    # A function deployed as a Cloud Run service: the same zip, entry point, runtime and
+    # build account, and its own runtime account.
+    run, template, _ = _run_service()
+    assert run["for_each"] == "${local.run_functions}"
+    assert run["name"] == "${local.function_names[each.key]}"
+    rbuild = tf.block(run, "build_config")
+    assert rbuild["function_target"] == "${each.key}"
+    assert rbuild["source_location"] == (
+        "gs://${google_storage_bucket.source.name}/${google_storage_bucket_object.source.name}"
+    )
+    assert rbuild["service_account"] == build["service_account"]
+    assert "${local.python_runtime}" in tf.locals_()["base_image"]
+    assert rbuild["base_image"] == "${local.base_image}"
+    assert template["service_account"] == "${google_service_account.fn[each.key].email}"
+    assert "event_trigger" not in json.dumps(run)
     assert "event_trigger" not in json.dumps(fn), "event functions are fed by push subscriptions"
     sa = tf.resource("google_service_account", "fn")
     assert sa["for_each"] == "${local.functions}"
@@ -189,6 +226,18 @@ def test_every_function_has_its_own_service_account() -> None:
 def test_ingress_and_invokers() -> None:
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     assert svc["ingress_settings"] == '${each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
+    run, _, _ = _run_service()
+    assert run["ingress"] == (
+        '${each.value.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY"}'
+    )
+    # Invoker grants name the Cloud Run service of each function, whichever resource
+    # deployed it.
+    names = tf.locals_()["service_names"]
+    assert "google_cloudfunctions2_function.fn" in names
+    assert "google_cloud_run_v2_service.fn" in names
+    for invoker in ("public_invoker", "tasks_invoker", "push_invoker"):
+        grant = tf.resource("google_cloud_run_service_iam_member", invoker)
+        assert grant["service"] == "${local.service_names[each.key]}", invoker
     public = tf.resource("google_cloud_run_service_iam_member", "public_invoker")
     assert public["for_each"] == "${{for k, v in local.http_functions : k => v if v.public}}"
     assert public["member"] == "allUsers" and public["role"] == "roles/run.invoker"
@@ -279,7 +328,7 @@ def test_event_function_urls_are_the_run_app_urls_pubsub_can_reach() -> None:
         '"https://${var.region}-${var.project_id}.cloudfunctions.net/${local.function_names[k]}"'
         in urls
     )
-    assert 'v.kind == "event"' in urls
+    assert 'v.kind == "event" || v.cpu_always_allocated' in urls
     svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
     assert svc["ingress_settings"] == '${each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"}'
 
@@ -298,8 +347,7 @@ def test_environment_names_are_the_settings_names() -> None:
     loc = tf.locals_()
     common = set(loc["common_env"])
     secret_envs = set(MANIFEST["secrets"].values())
-    svc = tf.block(tf.resource("google_cloudfunctions2_function", "fn"), "service_config")
-    assert "PUBLIC_URL = local.function_urls[each.key]" in svc["environment_variables"]
+    assert "PUBLIC_URL = local.function_urls[k]" in loc["function_env"]
     set_by_tf = common | secret_envs | {"PUBLIC_URL"}
     assert set_by_tf <= aliases | extra, f"read by no settings: {set_by_tf - aliases - extra}"
     emulator_only = {a for a in aliases if a.endswith("_EMULATOR_HOST")}
@@ -324,8 +372,11 @@ def test_environment_names_are_the_settings_names() -> None:
 def test_function_urls_are_computed_not_read_back() -> None:
     urls = tf.locals_()["function_urls"]
     assert "cloudfunctions.net" in urls and "google_cloudfunctions2_function" not in urls
-    env = json.dumps(tf.locals_()["common_env"])
-    assert "google_cloudfunctions2_function" not in env, "PUBLIC_URL/FUNCTION_URLS would cycle"
+    assert "google_cloud_run_v2_service" not in urls
+    for name in ("common_env", "function_env"):
+        env = json.dumps(tf.locals_()[name])
+        for rtype in ("google_cloudfunctions2_function", "google_cloud_run_v2_service"):
+            assert rtype not in env, f"PUBLIC_URL/FUNCTION_URLS would cycle ({name})"
 
 
 def test_recordings_bucket_never_keeps_anything_past_seven_days() -> None:
@@ -492,6 +543,15 @@ def test_secrets_are_mounted_from_secret_manager() -> None:
     grant = tf.resource("google_secret_manager_secret_iam_member", "fn_secret")
     assert grant["role"] == "roles/secretmanager.secretAccessor"
     assert grant["for_each"] == "${local.fn_secrets}"
+    # The same secrets, as a Cloud Run service mounts them.
+    _, _, container = _run_service()
+    envs = [d["env"] for d in container["dynamic"] if "env" in d]
+    secret_env = next(e for e in envs if e["for_each"] == "${toset(each.value.secrets)}")
+    content = secret_env["content"][0]
+    assert content["name"] == "${local.secrets[env.value]}"
+    ref = tf.block(tf.block(content, "value_source"), "secret_key_ref")
+    assert "google_secret_manager_secret.secret" in ref["secret"]
+    assert ref["version"] == "latest"
 
 
 def test_least_privilege_roles() -> None:
@@ -703,3 +763,29 @@ def test_checkov_skips_are_justified(checkov_report: dict[str, Any]) -> None:
     for c in checkov_report["results"]["skipped_checks"]:
         reason = (c.get("check_result") or {}).get("suppress_comment", "")
         assert len(reason) >= 20, (c["check_id"], c["resource"], reason)
+
+
+def test_a_function_that_keeps_its_cpu_is_deployed_with_cpu_always_allocated() -> None:
+    """The manifest's `cpu_always_allocated` (deflection_http) is the one switch: such a
+    function is a Cloud Run service with `cpu_idle = false` and a whole vCPU, every other
+    function a Cloud Run function (docs/decisions/0005-deflection-cpu-always-allocated.md)."""
+    keeps = {n for n, f in FUNCTIONS.items() if f.get("cpu_always_allocated")}
+    assert keeps == {"deflection_http"}
+    for name in keeps:
+        assert FUNCTIONS[name]["cpu"] in {"1", "2", "4", "6", "8"}, name
+    loc = tf.locals_()
+    assert loc["run_functions"] == (
+        "${{for k, v in local.functions : k => v if v.cpu_always_allocated}}"
+    )
+    assert loc["gcf_functions"] == (
+        "${{for k, v in local.functions : k => v if !v.cpu_always_allocated}}"
+    )
+    _, _, container = _run_service()
+    resources = tf.block(container, "resources")
+    assert resources["cpu_idle"] is False
+    assert "cpu_idle" not in json.dumps(tf.resource("google_cloudfunctions2_function", "fn"))
+    # Its images go to a repository of the deployment's own that keeps only recent ones.
+    repo = tf.resource("google_artifact_registry_repository", "functions")
+    assert repo["format"] == "DOCKER"
+    assert "google_artifact_registry_repository.functions" in loc["image_repository"]
+    assert repo["cleanup_policies"]

@@ -22,19 +22,21 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from core import clients, inflight, logs
+from core import clients, inflight, logs, settings
 from core.sessions import events, store
 from core.sessions.model import new_session
 
 log = logs.get("sessions.marks")
 MAX_BATCH = 200  # sessions per commit: two writes each (Firestore allows 500)
-# How long the writer may let marks gather after the first one, while other webhooks are
-# still being answered: under load this turns many one-mark commits into a few larger
-# ones (each commit's gRPC work is CPU the webhooks share). It never waits once no request
-# is in flight: after its last answer an idle instance's CPU is throttled, and a mark
-# waiting then would reach Firestore only at the next request or at shutdown.
+# How long the writer may let marks gather after the first one: this turns many one-mark
+# commits into a few larger ones (each commit's gRPC work is CPU the webhooks share). On
+# an instance whose CPU is throttled between requests it waits only while other webhooks
+# are still being answered: a mark waiting after the last answer would reach Firestore
+# only at the next request or at shutdown. A function the manifest deploys with CPU
+# always allocated (deflection_http) waits at any load.
 LINGER_SECONDS = 0.05
 SHUTDOWN_FLUSH_SECONDS = 8.0  # inside Cloud Run's 10 s between SIGTERM and SIGKILL
 # Who moved a contact that after-hours deflection sent to another queue.
@@ -101,7 +103,7 @@ class _Writer:
             until = time.monotonic() + LINGER_SECONDS
             # The request that queued the mark is done within microseconds; others keep
             # the instance's CPU for as long as they are being answered.
-            while len(self.todo) < MAX_BATCH and inflight.count() > 0:
+            while len(self.todo) < MAX_BATCH and (inflight.count() > 0 or cpu_between_requests()):
                 left = until - time.monotonic()
                 if left <= 0:
                     break
@@ -142,6 +144,14 @@ def _write_isolating(batch: list[Mark]) -> None:
             return
         for m in batch:
             _write_isolating([m])
+
+
+@cache
+def cpu_between_requests() -> bool:
+    """Whether this instance keeps its CPU after its last answer: its manifest entry says
+    so, and Terraform deploys it that way (`cpu_always_allocated`)."""
+    fn = settings.current_function()
+    return fn is not None and fn.cpu_always_allocated
 
 
 _writer: _Writer | None = None
