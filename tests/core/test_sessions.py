@@ -189,6 +189,28 @@ def test_published_flags_of_unawaited_publishes_are_written_together(
     assert len(commits) == 1, commits
 
 
+def test_an_event_gone_before_its_flag_leaves_the_others_flagged(suite, demo) -> None:
+    """A published flag for an event deleted meanwhile (its TTL, a purge) fails its
+    commit; the flags of the other events in that commit are still written, and the
+    gone event is not written back."""
+    import time
+
+    from core.sessions import events
+
+    evs = []
+    for i in range(4):
+        sid, key = call_sid(), f"test:gone:{i}:{secrets.token_hex(4)}"
+        ev = events.Event(events.event_id_for(key), sid, "test.flagged", {"i": i}, time.time())
+        events.ref(ev.event_id).set(events.outbox_doc(ev, key))
+        evs.append(ev)
+    events.ref(evs[1].event_id).delete()
+    events._flag_published([ev.event_id for ev in evs])
+    docs = {ev.event_id: events.ref(ev.event_id).get() for ev in evs}
+    assert not docs[evs[1].event_id].exists
+    for ev in (evs[0], evs[2], evs[3]):
+        assert docs[ev.event_id].get("published") is True, ev.event_id
+
+
 def test_outbox_publishes_what_a_crash_left(suite, demo, subscribe, monkeypatch) -> None:
     from core.sessions import events, store
 

@@ -198,15 +198,33 @@ def _flag_published(event_ids: list[str]) -> None:
             "published_at": now,
             ttl.FIELD: ttl.expire_at(PUBLISHED_KEEP_SECONDS, now),
         }
-        from core.firestore_encode import add_updates
-
-        db = clients.firestore()
         for start in range(0, len(event_ids), 500):  # Firestore's writes per batch
-            wb = db.batch()
-            add_updates(wb, [ref(eid) for eid in event_ids[start : start + 500]], flags)
-            wb.commit()
+            _flag_batch([ref(eid) for eid in event_ids[start : start + 500]], flags)
     except Exception:  # noqa: BLE001 - still flagged unpublished: flush_outbox republishes
         log.exception("flagging %d events published failed", len(event_ids))
+
+
+def _flag_batch(refs: list[Any], flags: dict[str, Any]) -> None:
+    """One commit of flag updates. An event deleted meanwhile (its TTL, a purge) fails the
+    whole commit: the flags go again for the events still there, so one gone event does
+    not leave the others unflagged (flush_outbox would publish them all again)."""
+    from google.api_core.exceptions import NotFound
+
+    from core.firestore_encode import add_updates
+
+    db = clients.firestore()
+    for attempt in range(3):
+        wb = db.batch()
+        add_updates(wb, refs, flags)
+        try:
+            wb.commit()
+            return
+        except NotFound:
+            if attempt == 2:
+                raise
+            refs = [snap.reference for snap in db.get_all(refs, field_paths=[]) if snap.exists]
+            if not refs:
+                return
 
 
 def flush_outbox(older_than_seconds: float = 30.0, limit: int = 500) -> int:
