@@ -1,10 +1,12 @@
-"""Document creates and flag updates for the hottest write path, encoded straight into
-protobuf.
+"""Document creates, flag updates and conditional replacements for the hottest write
+paths, encoded straight into protobuf.
 
 The Firestore client encodes every field through proto-plus wrappers: about 0.65 ms of CPU
 for a new session and its outbox event, as much as the IVR webhook's own handling, and
 the batch writer shares the instance's CPU with the webhooks. Building the same `Write`
-with the protobuf classes the client itself marshals to takes about 0.18 ms.
+with the protobuf classes the client itself marshals to takes about 0.18 ms. Every
+session change (core/sessions/store.py) replaces the whole document, which the client
+encodes at several ms of CPU per change.
 
 Only plain JSON-like values (None, bool, int, float, str, dict, list) and aware datetimes
 are encoded here; a document with anything else (sentinels, references, bytes) goes
@@ -117,3 +119,34 @@ def add_updates(batch: Any, refs: list[Any], data: dict[str, Any]) -> None:
             for ref in refs
         ]
     )
+
+
+def add_replace(
+    batch: Any, ref: Any, doc: dict[str, Any], gone: list[str], last_update_time: Any
+) -> None:
+    """`batch.update(ref, fields, option=write_option(last_update_time=...))` where
+    `fields` names every top-level field of `doc` with its value and every field of `gone`
+    with DELETE_FIELD: the document becomes `doc`, if it is still the version read at
+    `last_update_time` (a DatetimeWithNanoseconds, as snapshots carry it)."""
+    from google.cloud.firestore_v1.field_path import FieldPath
+
+    try:
+        fields = _fields(doc)
+    except _NotPlain:
+        fields = None
+    if fields is None or not hasattr(last_update_time, "timestamp_pb"):
+        from google.cloud.firestore_v1 import DELETE_FIELD
+
+        plain = {FieldPath(k).to_api_repr(): v for k, v in doc.items()}
+        plain |= {FieldPath(k).to_api_repr(): DELETE_FIELD for k in gone}
+        option = batch._client.write_option(last_update_time=last_update_time)
+        batch.update(ref, plain, option=option)
+        return
+    # The mask lists every path, set or deleted, in the client's order (by field name).
+    mask = _Mask(field_paths=[FieldPath(k).to_api_repr() for k in sorted([*doc, *gone])])
+    pb = _Write(
+        update=_Document(name=ref._document_path, fields=fields),
+        update_mask=mask,
+        current_document=_Precondition(update_time=last_update_time.timestamp_pb()),
+    )
+    batch._add_write_pbs([write.Write.wrap(pb)])

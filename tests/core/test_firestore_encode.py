@@ -136,3 +136,37 @@ def test_flag_updates_encode_byte_for_byte() -> None:
     add_updates(ours, refs[:1], odd)
     theirs.update(refs[0], odd)
     assert [type(w).pb(w) for w in ours._write_pbs] == [type(w).pb(w) for w in theirs._write_pbs]
+
+
+def test_conditional_replacements_encode_byte_for_byte() -> None:
+    """A session change (core/sessions/store.py) replaces the document if it is still the
+    version read: every field set, the dropped ones deleted, the update time as the
+    precondition; exactly the write the client's update with that option makes."""
+    from google.api_core.datetime_helpers import DatetimeWithNanoseconds
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+    from google.cloud.firestore_v1 import DELETE_FIELD
+    from google.cloud.firestore_v1.field_path import FieldPath
+
+    from core.firestore_encode import add_replace
+
+    db = firestore.Client(project="demo-encode", credentials=AnonymousCredentials())
+    ref = db.document("sessions/CA1")
+    # Firestore's update times are whole microseconds (the client drops any nanoseconds
+    # when it marshals the precondition; ours keeps them, the same for these).
+    seen = DatetimeWithNanoseconds(2026, 11, 27, 1, 2, 3, nanosecond=123456000, tzinfo=datetime.UTC)
+    doc = _mark_docs()[0] | {"dotted.key": {"a": 1}, "b`tick": "x", "Zed": [1, 2.5]}
+    cases: list[tuple[dict[str, Any], list[str]]] = [
+        (doc, []),
+        (doc, ["gone", "also.gone", "alpha"]),
+        ({"at": datetime.datetime(2026, 1, 1)} | doc, ["gone"]),  # naive: the client's
+    ]
+    for data, gone in cases:
+        ours, theirs = db.batch(), db.batch()
+        add_replace(ours, ref, data, gone, seen)
+        fields: dict[str, Any] = {FieldPath(k).to_api_repr(): v for k, v in data.items()}
+        fields |= {FieldPath(k).to_api_repr(): DELETE_FIELD for k in gone}
+        theirs.update(ref, fields, option=db.write_option(last_update_time=seen))
+        mine = [type(w).pb(w).SerializeToString(deterministic=True) for w in ours._write_pbs]
+        client = [type(w).pb(w).SerializeToString(deterministic=True) for w in theirs._write_pbs]
+        assert mine == client, gone

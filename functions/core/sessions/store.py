@@ -94,6 +94,7 @@ def mutate(
         snap = snaps[r.path]
         exists = {k: snaps[e.path].exists for k, e in known.items()}
         current = snap.to_dict() if snap.exists else None
+        fields_before = list(current or ())  # to_dict() copies the document: once
         new_doc, to_stage = mutator(current)
         batch = db.batch()
         staged = events.stage_all(batch, session_id, list(to_stage), exists=exists)
@@ -103,7 +104,7 @@ def mutate(
             if not staged:
                 return (new_doc if new_doc is not None else current), []
         else:
-            _write(batch, r, snap, new_doc)
+            _write(batch, r, snap, fields_before, new_doc)
             if also is not None:
                 also(batch, new_doc)
         try:
@@ -132,21 +133,18 @@ def _raced(db: Any, snap: Any, staged: list[events.Event]) -> bool:
     return any(now[r.path].exists for r in refs[1:])
 
 
-def _write(batch: Any, r: Any, snap: Any, doc: dict[str, Any]) -> None:
-    """Replace the session in `batch`, only if it is still the version `snap` read."""
-    if not snap.exists:
-        batch.create(r, doc)
-        return
-    from google.cloud.firestore_v1 import DELETE_FIELD
-    from google.cloud.firestore_v1.field_path import FieldPath
+def _write(batch: Any, r: Any, snap: Any, fields_before: list[str], doc: dict[str, Any]) -> None:
+    """Replace the session in `batch`, only if it is still the version `snap` read (whose
+    top-level fields were `fields_before`)."""
+    from core.firestore_encode import add_create, add_replace
 
+    if not snap.exists:
+        add_create(batch, r, doc)
+        return
     # An update naming every top-level field (and deleting the dropped ones) is a
     # replacement that can carry a precondition, which set cannot.
-    gone = [k for k in snap.to_dict() or {} if k not in doc]
-    fields: dict[str, Any] = {FieldPath(k).to_api_repr(): v for k, v in doc.items()}
-    fields |= {FieldPath(k).to_api_repr(): DELETE_FIELD for k in gone}
-    db = clients.firestore()
-    batch.update(r, fields, option=db.write_option(last_update_time=snap.update_time))
+    gone = [k for k in fields_before if k not in doc]
+    add_replace(batch, r, doc, gone, snap.update_time)
 
 
 def status_change(
