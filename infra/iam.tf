@@ -131,11 +131,15 @@ resource "google_service_account_iam_member" "fn_act_as_invoker" {
 # --- Build account ---------------------------------------------------------------------
 resource "google_project_iam_member" "build" {
   #checkov:skip=CKV_GCP_49:Cloud Build Service Account role is what Google documents for a custom functions build account; it belongs to a build-only account no function runs as.
-  for_each = toset([
+  for_each = toset(concat([
     "roles/cloudbuild.builds.builder",
     "roles/artifactregistry.writer",
     "roles/logging.logWriter",
-  ])
+    ],
+    # Functions deployed as Cloud Run services are built through Cloud Run's own source
+    # deploy, which asks the build account for the Cloud Run Builder role.
+    length(local.run_functions) > 0 ? ["roles/run.builder"] : [],
+  ))
   project = var.project_id
   role    = each.value
   member  = google_service_account.build.member

@@ -789,3 +789,6 @@ def test_a_function_that_keeps_its_cpu_is_deployed_with_cpu_always_allocated() -
     assert repo["format"] == "DOCKER"
     assert "google_artifact_registry_repository.functions" in loc["image_repository"]
     assert repo["cleanup_policies"]
+    # Cloud Run's source deploy asks the build account for the Cloud Run Builder role.
+    build_roles = tf.resource("google_project_iam_member", "build")["for_each"]
+    assert 'length(local.run_functions) > 0 ? ["roles/run.builder"] : []' in build_roles
