@@ -77,3 +77,37 @@ def test_a_lease_taken_over_in_between_refuses_the_write(rec_env: dict[str, str]
     with pytest.raises(state.LeaseLost):
         state.write_fenced(sid, lease, lambda cur: {"n": 99}, known=known)
     assert (state.get(sid) or {})["n"] == 1
+
+
+def rec_settings_part_size() -> int:
+    from recordings.config import rec_settings
+
+    return rec_settings().part_size
+
+
+def test_staged_parts_are_written_once_each(pipe: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Zendesk part is an upload token, sent again if its answer was lost: the run marks
+    it `sent` once it has the token and writes no `sending` mark before (a Salesforce
+    part, applied at once, keeps that mark for the next run's search)."""
+    from recordings import state
+
+    part_states: list[str] = []
+    real = state.write_fenced
+
+    def spy(sid: str, lease_id: str, change: Any, *args: Any, **kwargs: Any) -> Any:
+        def traced(cur: dict[str, Any]) -> dict[str, Any]:
+            out = change(cur)
+            before = {p["index"]: p["state"] for p in cur.get("parts") or []}
+            for p in out.get("parts") or []:
+                if p["index"] in before and before[p["index"]] != p["state"]:
+                    part_states.append(p["state"])
+            return out
+
+        return real(sid, lease_id, traced, *args, **kwargs)
+
+    monkeypatch.setattr(state, "write_fenced", spy)
+    rec = pipe.record(5, 2000)  # 3 parts
+    pipe.callback(rec)
+    pipe.run_tasks()
+    pipe.assert_delivered(rec, int(rec_settings_part_size()))
+    assert part_states == ["sent", "sent", "sent"], part_states
