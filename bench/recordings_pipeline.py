@@ -53,8 +53,9 @@ def _register(tw: str, seconds: int, bps: int) -> tuple[str, str]:
 
 
 def plain_copy(tw: str, zd: str, seconds: int, bps: int) -> float:
-    """The baseline: the same bytes over the same hops, streamed, nothing else."""
-    from core import carrier
+    """The baseline: the same bytes over the same hops, streamed, nothing else (through
+    the same HTTP transport as the pipeline: bodies read in core.streaming's blocks)."""
+    from core import carrier, streaming
     from recordings import carrier_media, storage_io
 
     sid, _ = _register(tw, seconds, bps)
@@ -62,7 +63,7 @@ def plain_copy(tw: str, zd: str, seconds: int, bps: int) -> float:
     with carrier_media.open_media(sid, 300) as (raw, size, ctype):
         storage_io.upload(sid, raw, size, ctype, {}, 300)
     reader = storage_io.RangeReader(sid, 0, size, 300)
-    r = requests.post(
+    r = streaming.session().post(
         f"{zd}/api/v2/uploads.json",
         params={"filename": "plain.wav"},
         data=storage_io.Limited(reader, size),

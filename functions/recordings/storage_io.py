@@ -8,6 +8,7 @@ through a small bounded queue, so memory stays at a few MiB whatever the file si
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from typing import Any, BinaryIO
@@ -22,6 +23,15 @@ DEPTH = 4  # queued blocks (bounds memory: DEPTH * CHUNK)
 
 class StorageError(Exception):
     """The bucket did not take or give the bytes (transient: retry later)."""
+
+
+@functools.cache
+def _http() -> Any:
+    """One pooled session per instance for the upload PUTs, reading bodies in large
+    blocks (core/streaming.py)."""
+    from core import streaming
+
+    return streaming.session()
 
 
 def object_name(sid: str) -> str:
@@ -186,7 +196,7 @@ def upload(
         )
         # The session URL authorizes the upload by itself: no credentials on this PUT.
         rng = f"bytes 0-{size - 1}/{size}" if size else "bytes */0"
-        resp = requests.put(
+        resp = _http().put(
             session_url,
             data=Limited(source, size, tick) if size else b"",
             headers={"Content-Range": rng, "Content-Type": content_type},
@@ -258,7 +268,7 @@ def upload_status(session_url: str, size: int, timeout: float) -> tuple[int, dic
     import requests
 
     try:
-        resp = requests.put(
+        resp = _http().put(
             session_url, data=b"", headers={"Content-Range": f"bytes */{size}"},
             timeout=(3.05, timeout),
         )  # fmt: skip
@@ -284,7 +294,7 @@ def upload_chunk(
     if length <= 0:
         return upload_status(session_url, size, timeout)
     try:
-        resp = requests.put(
+        resp = _http().put(
             session_url,
             data=Limited(source, length, tick),
             headers={

@@ -21,9 +21,9 @@ _token: dict[str, str] = {}
 
 @functools.cache
 def _session() -> Any:
-    import requests
+    from core import streaming
 
-    return requests.Session()
+    return streaming.session()  # recording parts are streamed bodies
 
 
 @on_reset

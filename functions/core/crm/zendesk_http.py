@@ -22,10 +22,10 @@ _lock = threading.Lock()
 
 @functools.cache
 def _session() -> Any:
-    import requests  # lazy: only functions that talk to the CRM pay for it
+    from core import streaming  # lazy: only functions that talk to the CRM pay for it
 
     s = settings()
-    sess = requests.Session()
+    sess = streaming.session()  # recording parts are streamed bodies
     sess.auth = (f"{s.zendesk_email}/token", s.zendesk_api_token.get_secret_value())
     sess.headers["Accept"] = "application/json"
     return sess
