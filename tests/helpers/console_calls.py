@@ -102,6 +102,11 @@ def incoming(suite: Any, queue: str = "billing-refunds", caller: str = "+1415555
 def assign(suite: Any, call: Call, agent: str = "alex") -> None:
     """Routing connects the queued call to the agent (their leg is in its conference)."""
     from emulators.standins.iam_server import generate_id_token
+    from tests.helpers.deflection import wait_session
+
+    # Routing assigns a call that is waiting in its queue: the IVR answered first, and its
+    # session mark follows within the writer's linger (docs/decisions/0005).
+    wait_session(call.call_sid, "queued")
 
     sessions = suite.function_url("sessions_http")
     token = generate_id_token(suite.url("iam"), ROUTER, sessions)
