@@ -44,6 +44,11 @@ class RecordingsSettings(Section):
     # Carrier -> bucket in chunks of this size (a multiple of 256 KiB, as Cloud Storage
     # requires of every chunk but the last); progress is saved after each one.
     ingest_chunk_bytes: int = Field(16 * 1024 * 1024, ge=256 * 1024)
+    # The slowest carrier -> bucket link these settings are sized for. A run's first chunk
+    # is what half its budget carries at this rate (no probe chunk to measure the link
+    # first; later chunks follow the rate seen), and one chunk unit at this rate must fit
+    # the margin between the run's budget and the task's deadline.
+    ingest_floor_bytes_per_second: int = Field(5 * 1024 * 1024, gt=0)
     # Read timeout towards the carrier and the CRM (a hung answer is an unknown outcome).
     http_timeout_seconds: float = Field(60.0, gt=0)
     # Comma-separated keys the CRM presents (header X-CRM-Key) to read a stored recording.
@@ -76,6 +81,12 @@ class RecordingsSettings(Section):
             raise ValueError("RECORDINGS_INGEST_CHUNK_BYTES must be a multiple of 256 KiB")
         if self.run_budget_seconds >= self.task_deadline_seconds:
             raise ValueError("RECORDINGS_RUN_BUDGET_SECONDS must be below the task deadline")
+        margin = self.task_deadline_seconds - self.run_budget_seconds
+        if self.ingest_chunk_bytes / self.ingest_floor_bytes_per_second > margin:
+            raise ValueError(
+                "RECORDINGS_INGEST_CHUNK_BYTES at RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND"
+                " must fit between the run's budget and the task's deadline"
+            )
         return self
 
     @model_validator(mode="after")

@@ -46,16 +46,25 @@ log = logs.get("recordings.worker")
 COMMIT_ROUNDS = 3
 
 
-def chunk_size(unit: int, left: int, sent: int, took: float, budget_left: float) -> int:
+def link_rate(sent: int, took: float, noted: float | None, floor: float) -> float:
+    """Bytes per second to size the next ingest chunk by: what this run has seen, else
+    what an earlier run of the recording saw, else the slowest link the settings are
+    sized for (RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND)."""
+    if sent > 0 and took > 0:
+        return sent / took
+    return float(noted) if noted and noted > 0 else floor
+
+
+def chunk_size(unit: int, left: int, rate: float, budget_left: float) -> int:
     """The next ingest chunk: a whole number of `unit`s, as many as half the run's
-    remaining budget carries at the rate this run has seen (one unit before any rate is
-    known), at most what is left. Few chunks spare round trips and the storage emulator,
-    which rewrites its whole partial file per chunk; the half leaves the margin should the
-    link slow down. A chunk that dies midway loses nothing: the next run asks the session
-    what the bucket persisted."""
-    if sent <= 0 or took <= 0:
-        return min(unit, left)
-    fits = int(sent / took * max(0.0, budget_left) / 2)
+    remaining budget carries at `rate` (at least one), at most what is left. The first
+    chunk needs no probe: at the floor rate half a run carries gigabytes, so a recording
+    goes in one chunk. Few chunks spare round trips and the storage emulator, which
+    rewrites its whole partial file per chunk (3.5-4.5 s for a 1 GiB recording sent as
+    16 MiB + the rest); the half leaves the margin should the link slow down. A chunk
+    that dies midway loses nothing: the next run asks the session what the bucket
+    persisted."""
+    fits = int(rate * max(0.0, budget_left) / 2)
     return min(left, unit * max(1, fits // unit))
 
 
@@ -242,14 +251,16 @@ class Run:
                     mine |= {"end": offset, "crc32c": stream.crc32c_hex()}
                     self.write(ingest=ing | {"offset": offset, "streamed": stretches})
                 began, first = time.monotonic(), offset
+                floor = float(self.rs.ingest_floor_bytes_per_second)
                 while obj is None:
                     if offset:
                         self.check_budget(f"ingest at byte {offset} of {size}")
+                    sent, took = offset - first, time.monotonic() - began
+                    rate = link_rate(sent, took, ing.get("bytes_per_second"), floor)
                     n = chunk_size(
                         self.rs.ingest_chunk_bytes,
                         size - offset,
-                        offset - first,
-                        time.monotonic() - began,
+                        rate,
                         self.rs.run_budget_seconds - (time.monotonic() - self._started),
                     )
                     try:
@@ -269,6 +280,9 @@ class Run:
                     offset = upto
                     mine |= {"end": offset, "crc32c": stream.crc32c_hex()}
                     ing["offset"] = offset
+                    # The rate this run saw, for the first chunk of a run that resumes.
+                    took = max(time.monotonic() - began, 1e-3)
+                    ing["bytes_per_second"] = int((offset - first) / took)
                     if obj is None:
                         self.write(ingest=ing | {"streamed": stretches})
         size, ctype = int(ing["size"]), str(ing["content_type"])

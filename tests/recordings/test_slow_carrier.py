@@ -67,6 +67,7 @@ def test_ingest_longer_than_a_run_resumes_where_the_bucket_copy_ends(
     rate, chunk, part = 1_000_000, 512 * 1024, 2_000_000
     monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.5")
     monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(chunk))
+    monkeypatch.setenv("RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND", str(rate))  # this link
     monkeypatch.setenv("RECORDINGS_PART_SIZE", str(part))
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
@@ -120,6 +121,7 @@ def _hand_on_once(pipe: Pipeline, monkeypatch: pytest.MonkeyPatch, seconds: int)
     """A recording whose first run hands on mid-ingest (a few chunks in the bucket)."""
     monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.2")
     monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(256 * 1024))
+    monkeypatch.setenv("RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND", "1000000")  # this link
     monkeypatch.setenv("RECORDINGS_PART_SIZE", "2000000")
     monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
     monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
@@ -199,15 +201,84 @@ def test_ingest_chunks_grow_to_what_half_the_remaining_budget_carries() -> None:
     from recordings.worker import chunk_size
 
     unit = 16 * MIB
-    assert chunk_size(unit, 1024 * MIB, 0, 0.0, 1200) == unit  # no rate seen yet
-    assert chunk_size(unit, 5 * MIB, 0, 0.0, 1200) == 5 * MIB  # the last, short chunk
-    # 80 MiB/s with 1,199 s left: the rest of a 1 GiB file in one chunk.
-    assert chunk_size(unit, 1008 * MIB, unit, 0.2, 1199) == 1008 * MIB
+    # No rate seen yet: the floor (5 MiB/s) carries 3,000 MiB in half of 1,200 s, so a
+    # 1 GiB recording goes in one chunk, without a probe chunk first.
+    assert chunk_size(unit, 1024 * MIB, 5 * MIB, 1200) == 1024 * MIB
+    assert chunk_size(unit, 8192 * MIB, 5 * MIB, 1200) == 187 * unit  # 2,992 MiB
+    assert chunk_size(unit, 5 * MIB, 5 * MIB, 1200) == 5 * MIB  # the last, short chunk
     # 5 MiB/s with 100 s left: 250 MiB fit in half of it, in whole units.
-    assert chunk_size(unit, 4096 * MIB, unit, 3.2, 100) == 15 * unit
+    assert chunk_size(unit, 4096 * MIB, 5 * MIB, 100) == 15 * unit
     # Past the budget (the run hands on before the next chunk) or a crawling link: one unit.
-    assert chunk_size(unit, 4096 * MIB, unit, 3.2, -5) == unit
-    assert chunk_size(unit, 4096 * MIB, unit, 3000.0, 100) == unit
+    assert chunk_size(unit, 4096 * MIB, 5 * MIB, -5) == unit
+    assert chunk_size(unit, 4096 * MIB, 1000, 100) == unit
+
+
+def test_a_chunk_is_sized_by_the_rate_seen_then_the_rate_noted_then_the_floor() -> None:
+    from recordings.worker import link_rate
+
+    floor = 5.0 * MIB
+    assert link_rate(16 * MIB, 0.2, 2 * MIB, floor) == 80 * MIB  # this run's link
+    # A run that resumes starts at the rate the last run saw, not at the floor: a link
+    # slower than the floor overruns at most one run's first chunk.
+    assert link_rate(0, 0.0, 1_000_000, floor) == 1_000_000
+    assert link_rate(0, 0.0, None, floor) == floor
+
+
+def test_a_run_that_resumes_sizes_its_first_chunk_by_the_rate_seen_before(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link slower than the floor: the first run's first chunk, sized at the floor, runs
+    past the budget; the next run starts at the rate the first one noted, not the floor."""
+    from recordings import storage_io
+
+    unit, rate = 256 * 1024, 1_000_000
+    monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1.2")
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(unit))
+    monkeypatch.setenv("RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND", str(4 * rate))
+    monkeypatch.setenv("RECORDINGS_PART_SIZE", "2000000")
+    monkeypatch.setenv("RECORDINGS_HTTP_TIMEOUT_SECONDS", "30")
+    monkeypatch.setenv("RECORDINGS_LEASE_SECONDS", "10")
+    reset_caches()
+    chunks: list[int] = []
+    real = storage_io.upload_chunk
+
+    def watched(session: str, source: Any, start: int, length: int, *a: Any) -> Any:
+        chunks.append(length)
+        return real(session, source, start, length, *a)
+
+    monkeypatch.setattr(storage_io, "upload_chunk", watched)
+    _throttle(pipe.suite, rate)
+    rec = pipe.record(6, rate)
+    assert pipe.callback(rec).status_code == 204
+    [out] = pipe.run_round()
+    assert out["outcome"] == "handed_on" and out["at"].startswith("ingest"), out
+    # Half of what is left of 1.2 s at the floor (4 MB/s): about 2.4 MB, 8 or 9 units.
+    assert 7 * unit <= chunks[0] <= 9 * unit, chunks
+    noted = pipe.doc(rec.sid)["ingest"]["bytes_per_second"]
+    assert 0.5 * rate < noted < 1.5 * rate, noted
+    first_of_run_2 = len(chunks)
+    [out] = pipe.run_round()
+    # Half of what is left of 1.2 s at about 1 MB/s: two units at most.
+    assert chunks[first_of_run_2] <= 2 * unit, chunks
+    pipe.run_tasks()
+    pipe.assert_delivered(rec, 2_000_000)
+
+
+def test_a_chunk_unit_must_fit_the_margin_at_the_floor_rate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from core.settings import SettingsError
+    from recordings.config import rec_settings
+
+    monkeypatch.setenv("RECORDINGS_RUN_BUDGET_SECONDS", "1700")  # 100 s of margin
+    monkeypatch.setenv("RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND", str(MIB))
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(128 * MIB))  # 128 s at 1 MiB/s
+    reset_caches()
+    with pytest.raises(SettingsError, match="RECORDINGS_INGEST_FLOOR_BYTES_PER_SECOND"):
+        rec_settings()
+    monkeypatch.setenv("RECORDINGS_INGEST_CHUNK_BYTES", str(64 * MIB))
+    reset_caches()
+    assert rec_settings().ingest_chunk_bytes == 64 * MIB
 
 
 def test_tasks_get_a_deadline_as_long_as_the_function_may_run(pipe: Pipeline) -> None:
@@ -222,8 +293,8 @@ def test_tasks_get_a_deadline_as_long_as_the_function_may_run(pipe: Pipeline) ->
     # well before, leaving the margin for the chunk or part in flight.
     assert rs.task_deadline_seconds == min(timeout, 1800)
     assert rs.run_budget_seconds <= rs.task_deadline_seconds - 300
-    # A 16 MiB chunk at 5 MiB/s is seconds: far inside that margin.
-    assert rs.ingest_chunk_bytes / (5 * MIB) < 60
+    # A 16 MiB chunk at the floor rate (5 MiB/s) is seconds: far inside that margin.
+    assert rs.ingest_chunk_bytes / rs.ingest_floor_bytes_per_second < 60
     rec = pipe.record(1, 10)
     pipe.callback(rec)
     queued = pipe.queued()
