@@ -33,7 +33,7 @@ BENCHES: list[tuple[str, list[str], list[str] | None, bool]] = [
     ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "50"], False),
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"], False),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"], False),
-    ("bench.recordings_pipeline", ["--mib", "4096"], None, True),
+    ("bench.recordings_pipeline", ["--mib", "4096", "--runs", "1"], None, True),
     ("bench.recordings_chaos", [], ["--short"], False),
     # Needs Debian's chromium (scripts/setup.sh installs it); not in the short run.
     ("bench.console_latency", ["--calls", "50"], None, False),
