@@ -29,7 +29,12 @@ BENCH_DIR = ROOT / "bench"
 # (module, full arguments, short arguments or None: not in the short run, slow)
 BENCHES: list[tuple[str, list[str], list[str] | None, bool]] = [
     ("bench.cold_start", ["--runs", "5"], ["--runs", "1"], False),
-    ("bench.deflection_ivr", ["--duration", "15"], ["--duration", "3", "--rate", "50"], False),
+    (
+        "bench.deflection_ivr",
+        ["--duration", "15"],
+        ["--duration", "3", "--rate", "50", "--rounds", "1"],
+        False,
+    ),
     ("bench.attributes_apps_api", [], ["--requests", "60", "--sessions", "50"], False),
     ("bench.monitoring_list", [], ["--sessions", "500", "--requests", "30"], False),
     ("bench.recordings_pipeline", ["--mib", "1024"], ["--mib", "64"], False),
