@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.routes import resolve
@@ -51,13 +50,20 @@ def find_queue(data: dict[str, Any], qid: str) -> tuple[tuple, dict[str, Any], s
     raise KeyError(qid)
 
 
-@dataclass(frozen=True)
+# Plain slotted classes rather than dataclasses: the router declares these at import,
+# and generating a dataclass's methods costs a new instance about half a millisecond each.
 class Kind:
     """One kind of resource. `key` is the id in the URL (None for singletons)."""
 
-    name: str  # URL segment, e.g. "hours"
-    model_ref: str  # "package.module:Model" of what a PUT body must be
-    center_wide: bool = True  # False: scoped to a queue (team-scoped editors may edit)
+    __slots__ = ("name", "model_ref", "center_wide")
+
+    def __init__(self, name: str, model_ref: str, *, center_wide: bool = True) -> None:
+        self.name = name  # URL segment, e.g. "hours"
+        self.model_ref = model_ref  # "package.module:Model" of what a PUT body must be
+        self.center_wide = center_wide  # False: scoped to a queue (team-scoped editors may edit)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
 
     @property
     def model(self) -> type[BaseModel]:
@@ -80,12 +86,17 @@ class Kind:
         return f"{self.name}/{key}" if key is not None else self.name
 
 
-@dataclass(frozen=True)
 class Section(Kind):
     """A mapping at a fixed place (`center.deflection`), or some fields of one (`fields`)."""
 
-    where: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()
+    __slots__ = ("where", "fields")
+
+    def __init__(
+        self, name: str, model_ref: str, *, where: tuple[str, ...], fields: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(name, model_ref)
+        self.where = where
+        self.fields = fields
 
     def _holder(self, data: dict[str, Any]) -> dict[str, Any]:
         out = data
@@ -112,11 +123,14 @@ class Section(Kind):
         return ".".join(self.where)
 
 
-@dataclass(frozen=True)
 class Named(Kind):
     """One entry of a mapping by id (`hours.business`, `users.ada`)."""
 
-    collection: str = ""
+    __slots__ = ("collection",)
+
+    def __init__(self, name: str, model_ref: str, *, collection: str) -> None:
+        super().__init__(name, model_ref)
+        self.collection = collection
 
     def get(self, data: dict[str, Any], key: str | None) -> dict[str, Any] | None:
         value = data[self.collection].get(key)
@@ -135,7 +149,6 @@ class Named(Kind):
         return list(data[self.collection])
 
 
-@dataclass(frozen=True)
 class QueueKind(Kind):
     """A queue's own settings, wherever it sits in the tree."""
 
