@@ -155,7 +155,9 @@ def test_known_event_keys_are_read_in_the_sessions_round_trip(suite, demo, monke
     assert reads == [1, 1]  # the session, then its event
     reads.clear()
     store.mutate(sid, mut("b", f"{sid}:b"), event_keys=[f"{sid}:b"])
-    assert reads == [2]  # both in one batch get
+    # Both in one batch get (twice if the emulator aborted the commit, e.g. against the
+    # first event's flag commit, and the change was read again): never the event alone.
+    assert reads and set(reads) == {2}
 
 
 def test_published_flags_of_unawaited_publishes_are_written_together(

@@ -48,6 +48,10 @@ CHECKS = [
 ]
 # Operations that end the seeded session run last, so the others meet it live.
 LAST = ("/end", "/decline", "/fulfil", "/stop")
+# Message framing belongs to the platform's front end, which refuses a malformed one before
+# a request reaches a function; locally gunicorn answers its own HTML 501 for a transfer
+# coding it does not know. Generated values for these are dropped, not sent.
+FRAMING = frozenset({"transfer-encoding", "content-length", "connection", "te", "upgrade", "host"})
 TOTALS: dict[str, int] = {"cases": 0, "5xx": 0}
 STATUSES: Counter[int] = Counter()
 
@@ -107,6 +111,8 @@ def _fuzz_operation(
     def run(case: Any) -> None:
         nonlocal cases
         cases += 1
+        if case.headers:
+            case.headers = {k: v for k, v in case.headers.items() if k.lower() not in FRAMING}
         extra = _task_signature(case) if caller == "task" else {}
         response = case.call(base_url=base_url, headers={**headers, **extra}, timeout=30)
         STATUSES[response.status_code] += 1
