@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from urllib.parse import urlencode
 
 import pytest
@@ -142,8 +143,12 @@ def test_known_event_keys_are_read_in_the_sessions_round_trip(suite, demo, monke
     reads: list[int] = []
     real = api.batch_get_documents
 
+    me = threading.get_ident()
+
     def counting(*a, **k):
-        reads.append(len((k.get("request") or {}).get("documents", [])))
+        # Only this thread's reads: a flag writer left by an earlier test shares the client.
+        if threading.get_ident() == me:
+            reads.append(len((k.get("request") or {}).get("documents", [])))
         return real(*a, **k)
 
     monkeypatch.setattr(api, "batch_get_documents", counting)
@@ -152,11 +157,11 @@ def test_known_event_keys_are_read_in_the_sessions_round_trip(suite, demo, monke
         return lambda cur: (cur | {"note": note}, [("test.changed", {"note": note}, key)])
 
     store.mutate(sid, mut("a", f"{sid}:a"))
-    assert reads == [1, 1]  # the session, then its event
+    # The session, then its event (again, if the emulator aborted the commit).
+    assert reads[:2] == [1, 1] and set(reads) == {1}
     reads.clear()
     store.mutate(sid, mut("b", f"{sid}:b"), event_keys=[f"{sid}:b"])
-    # Both in one batch get (twice if the emulator aborted the commit, e.g. against the
-    # first event's flag commit, and the change was read again): never the event alone.
+    # Both in one batch get, once per attempt: never the event alone.
     assert reads and set(reads) == {2}
 
 
@@ -172,6 +177,9 @@ def test_published_flags_of_unawaited_publishes_are_written_together(
     commits: list[list[str]] = []
     real = events._flag_published
     monkeypatch.setattr(events, "_flag_published", lambda ids: (commits.append(ids), real(ids)))
+    # A longer window than in service: five acks from a loaded emulator may spread over
+    # more than 0.1 s, and that is timing, not the gathering this test is about.
+    monkeypatch.setattr(events, "FLAG_LINGER_SECONDS", 1.0)
     evs = []
     for i in range(5):
         sid, key = call_sid(), f"test:flags:{i}:{secrets.token_hex(4)}"
@@ -187,7 +195,10 @@ def test_published_flags_of_unawaited_publishes_are_written_together(
             break
         time.sleep(0.05)
     assert all(d["published"] for d in docs), docs
-    assert sorted(sum(commits, [])) == sorted(ev.event_id for ev in evs)
+    # Only this test's events: a flag writer left by an earlier test may commit meanwhile.
+    ours = {ev.event_id for ev in evs}
+    commits = [c for c in commits if ours & set(c)]
+    assert sorted(sum(commits, [])) == sorted(ours)
     assert len(commits) == 1, commits
 
 
