@@ -35,6 +35,10 @@ MAX_PROBES = 32
 _local_lock = threading.Lock()
 # (scope, key, lane) -> (window, admitted here, full)
 _local: dict[tuple[str, str, tuple[int, int]], tuple[int, int, bool]] = {}
+# Probes draw from the OS, not the `random` module: anything in the process may seed the
+# shared generator (test frameworks do, per example), and then every request would probe
+# the same slots and a window would look full after MAX_PROBES admissions.
+_probe_rng = random.SystemRandom()
 
 
 def _doc_key(key: str) -> str:
@@ -89,7 +93,7 @@ def take(
     for lane in lanes:
         if _local_full(scope, dkey, lane, window):
             continue
-        for slot in random.sample(lane, min(len(lane), MAX_PROBES)):
+        for slot in _probe_rng.sample(lane, min(len(lane), MAX_PROBES)):
             try:
                 coll.document(f"{scope}:{dkey}:{window}:{slot}").create(
                     {"scope": scope, "window": window, ttl.FIELD: expire}
